@@ -1,0 +1,77 @@
+"""Recording and reading audit events. Every service calls `audit_record` inside its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django_scopes import scopes_disabled
+
+from .models import AuditEvent
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
+    """The concrete field values of `obj`, JSON-ready, for before/after in an audit event."""
+    names = fields or [
+        f.attname
+        for f in obj._meta.concrete_fields
+        if f.attname not in ("created_at", "updated_at")
+    ]
+    return {n: _jsonable(getattr(obj, n)) for n in names}
+
+
+def diff(before: dict, after: dict) -> tuple[dict, dict]:
+    changed = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in changed}, {k: after.get(k) for k in changed}
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+) -> AuditEvent:
+    """Append one event. `action` is a dotted code such as `shouhou.customer.created`."""
+    organisation_id = getattr(obj, "organisation_id", None)
+    if organisation_id is None and obj._meta.model_name == "organisation":
+        organisation_id = obj.pk
+    return AuditEvent.all_objects.create(
+        organisation_id=organisation_id,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        note=note,
+    )
+
+
+def audit_events_for(obj: models.Model, *, related: list[models.Model] | None = None):
+    """The timeline of one object (and optionally of related objects), newest first."""
+    targets = [obj, *(related or [])]
+    q = models.Q()
+    for t in targets:
+        q |= models.Q(content_type=ContentType.objects.get_for_model(t), object_id=str(t.pk))
+    with scopes_disabled():
+        return list(AuditEvent.all_objects.filter(q).select_related("actor").order_by("-at", "-id"))

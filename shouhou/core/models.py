@@ -1,0 +1,117 @@
+"""Shared model bases, the audit log and idempotency keys."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class OrgScopedModel(TimeStampedModel):
+    """Every domain row belongs to an organisation; a query outside a scope fails loudly.
+
+    `objects` is a django-scopes manager: inside a request the middleware activates
+    `scope(organisation=<the user's organisation>)`; jobs and commands say
+    `scopes_disabled()` on purpose. `all_objects` is for migrations and admin internals only.
+    """
+
+    organisation = models.ForeignKey(
+        "org.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+
+    objects = ScopedManager(organisation="organisation")
+    all_objects = models.Manager()
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, from which state to which, and when. Append-only."""
+
+    organisation = models.ForeignKey(
+        "org.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ScopedManager(organisation="organisation")
+    all_objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class IdempotencyKey(models.Model):
+    """A create request replayed with the same Idempotency-Key returns the first answer."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    scope = models.CharField(max_length=200, help_text="the endpoint the key was used on")
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.key}"
+
+
+class JobRun(models.Model):
+    """One run of a periodic job: when, how long, what it did or why it failed."""
+
+    name = models.CharField(max_length=100, db_index=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(default=False)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["name", "-started_at"])]
+
+    def __str__(self):
+        return f"{self.name} {self.started_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,43 @@
+"""Money is Decimal yuan with two places, never float."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+CENT = Decimal("0.01")
+
+
+def to_money(value) -> Decimal:
+    """Parse a value into Decimal yuan; refuse more than two decimals rather than round silently."""
+    try:
+        d = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError) as exc:
+        raise ValueError(_("Not an amount of money.")) from exc
+    if not d.is_finite():
+        raise ValueError(_("Not an amount of money."))
+    if d != d.quantize(CENT):
+        raise ValueError(_("An amount has at most two decimals (fen)."))
+    return d.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def quantize(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class MoneyField(models.DecimalField):
+    """A yuan amount: 12 digits, 2 decimals."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
+
+
+non_negative = MinValueValidator(Decimal("0.00"), message=_("The amount cannot be negative."))
+positive = MinValueValidator(Decimal("0.01"), message=_("The amount must be more than zero."))

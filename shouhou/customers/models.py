@@ -1,0 +1,158 @@
+"""Customers and their archives (客户档案): phones, addresses, products owned."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shouhou.core.models import OrgScopedModel
+
+
+class Customer(OrgScopedModel):
+    class Gender(models.TextChoices):
+        UNKNOWN = "", _("Unknown")
+        MALE = "m", _("Male")
+        FEMALE = "f", _("Female")
+
+    name = models.CharField(_("name"), max_length=50)
+    name_is_full = models.BooleanField(
+        _("full name known"),
+        default=True,
+        help_text=_("False when only a surname with an honorific (李先生) was given."),
+    )
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    mobile = models.CharField(
+        _("mobile"), max_length=20, db_index=True, help_text=_("11-digit mainland mobile number.")
+    )
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    preferences = models.TextField(_("preferences"), blank=True)
+    is_member = models.BooleanField(_("member"), default=False)
+    member_no = models.CharField(_("member number"), max_length=30, blank=True)
+    store = models.ForeignKey(
+        "org.Store",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customers",
+        verbose_name=_("store"),
+    )
+    merchant = models.ForeignKey(
+        "org.Merchant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customers",
+        verbose_name=_("merchant"),
+        help_text=_("The merchant that registered this customer."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    archive_completed_at = models.DateTimeField(_("archive completed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One customer per mobile in an organisation: a second call finds the first.
+            models.UniqueConstraint(
+                fields=["organisation", "mobile"], name="customer_mobile_unique_per_org"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def default_address(self):
+        return self.addresses.filter(is_default=True).first() or self.addresses.first()
+
+
+class CustomerPhone(OrgScopedModel):
+    """Other numbers a customer can be reached on (landline, a relative's mobile)."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="phones", verbose_name=_("customer")
+    )
+    number = models.CharField(_("number"), max_length=20, db_index=True)
+    label = models.CharField(_("label"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("customer phone")
+        verbose_name_plural = _("customer phones")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "number"], name="customer_phone_unique")
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class CustomerAddress(OrgScopedModel):
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("customer")
+    )
+    label = models.CharField(_("label"), max_length=30, blank=True)
+    province = models.CharField(_("province"), max_length=30, blank=True)
+    city = models.CharField(_("city"), max_length=30, blank=True)
+    district = models.CharField(_("district"), max_length=30)
+    detail = models.CharField(_("street and number"), max_length=200)
+    is_default = models.BooleanField(_("default"), default=True)
+
+    class Meta:
+        verbose_name = _("customer address")
+        verbose_name_plural = _("customer addresses")
+
+    def __str__(self):
+        return f"{self.province}{self.city}{self.district}{self.detail}"
+
+
+class OwnedProduct(OrgScopedModel):
+    """A product the customer owns: from a contract line, or entered on a callback or repair."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="products", verbose_name=_("customer")
+    )
+    product = models.ForeignKey(
+        "catalog.Product",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product"),
+    )
+    model = models.ForeignKey(
+        "catalog.ProductModel",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("model"),
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    contract_line = models.ForeignKey(
+        "sales.ContractLine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contract line"),
+    )
+    purchased_on = models.DateField(_("purchased on"), null=True, blank=True)
+    installed_on = models.DateField(_("installed on"), null=True, blank=True)
+    warranty_until = models.DateField(_("warranty until"), null=True, blank=True)
+    serial_no = models.CharField(_("serial number"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("product owned")
+        verbose_name_plural = _("products owned")
+        ordering = ["-purchased_on", "-id"]
+
+    def __str__(self):
+        return self.description or str(self.model or self.product or "")

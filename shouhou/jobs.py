@@ -1,0 +1,47 @@
+"""The registry of periodic jobs.
+
+A job is a plain function `fn(now) -> dict` that finds its work with set-based queries, acts in
+batches and can run twice without doing anything twice. `manage.py runjobs` runs them on this
+schedule in one process (the embedded default); Celery beat runs the same functions across
+workers (see shouhou/celery.py). Apps add their jobs here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    path: str  # dotted path to fn(now) -> dict
+    every: dt.timedelta
+
+    def load(self):
+        from django.utils.module_loading import import_string
+
+        return import_string(self.path)
+
+
+JOBS: list[Job] = [
+    Job(
+        "workdays.ensure_calendars",
+        "shouhou.workdays.jobs.ensure_calendars",
+        dt.timedelta(hours=24),
+    ),
+    Job("staff.raise_monthly_fees", "shouhou.staff.jobs.raise_monthly_fees", dt.timedelta(hours=6)),
+    Job(
+        "staff.suspend_for_overdue_fines",
+        "shouhou.staff.jobs.suspend_for_overdue_fines",
+        dt.timedelta(minutes=15),
+    ),
+    Job("staff.expire_permits", "shouhou.staff.jobs.expire_permits", dt.timedelta(hours=1)),
+]
+
+
+def job_by_name(name: str) -> Job:
+    for job in JOBS:
+        if job.name == name:
+            return job
+    raise KeyError(name)

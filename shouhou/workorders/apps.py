@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkordersConfig(AppConfig):
+    name = "shouhou.workorders"
+    label = "workorders"
+    verbose_name = _("Work orders")
+    default_auto_field = "django.db.models.BigAutoField"
