@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "shouhou.catalog",
     "shouhou.sales",
     "shouhou.staff",
+    "shouhou.workorders",
 ]
 
 MIDDLEWARE = [
