@@ -90,3 +90,76 @@ class ApiClient:
 
     def delete(self, url, **headers):
         return self.client.delete(url, headers=headers)
+
+
+# --- Browser tests (marked `browser`): Playwright driving Debian's /usr/bin/chromium ---------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def page(live_server, settings):
+    """A Playwright page in headless Debian chromium, pointed at the live test server.
+
+    Skipped when chromium is not installed, unless SHOUHOU_REQUIRE_BROWSER=1 (CI), where a
+    missing browser is a failure rather than a silent skip.
+    """
+    import os
+    import shutil
+
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        if os.environ.get("SHOUHOU_REQUIRE_BROWSER") == "1":
+            pytest.fail("Debian's chromium is not installed (apt-get install chromium)")
+        pytest.skip("Debian's chromium is not installed")
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        context = browser.new_context(
+            locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(15000)
+        pg = context.new_page()
+        pg.base_url = live_server.url
+        try:
+            yield pg
+        finally:
+            context.close()
+            browser.close()
+
+
+@pytest.fixture
+def phone_page(page):
+    """The same browser page at a phone's size (375×740)."""
+    page.set_viewport_size({"width": 375, "height": 740})
+    return page
+
+
+@pytest.fixture
+def browser_login():
+    """`browser_login(page, user)`: log in through the real login form."""
+
+    def login(page, user, password="pw-123456"):
+        page.goto(page.base_url + "/accounts/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(page.base_url + "/")
+
+    return login

@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from shouhou.core import api_views
 
-API_APPS = ["org", "customers", "catalog", "sales", "workdays", "staff", "workorders"]
+API_APPS = ["org", "customers", "catalog", "sales", "workdays", "staff", "workorders", "callbacks"]
 
 router = DefaultRouter()
 extra_urls = []

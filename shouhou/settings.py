@@ -7,7 +7,6 @@ secret key. Production sets DATABASE_URL, SECRET_KEY, DEBUG=false, ALLOWED_HOSTS
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -47,6 +46,7 @@ INSTALLED_APPS = [
     "shouhou.sales",
     "shouhou.staff",
     "shouhou.workorders",
+    "shouhou.callbacks",
 ]
 
 MIDDLEWARE = [
@@ -109,13 +109,13 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "shouhou" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {
@@ -185,4 +185,5 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-SHOUHOU_SITE_NAME = _("Shouhou after-sales")
+# The name in the page header; empty means the translated default (售后服务管理系统).
+SHOUHOU_SITE_NAME = env.str("SHOUHOU_SITE_NAME", default="")

@@ -31,8 +31,9 @@ def normalise_phone(raw: str, *, mobile_only: bool = False) -> str:
         raise ValueError(_("This is not a valid mobile number (11 digits, e.g. 13812345678)."))
     if is_mobile:
         return str(num.national_number)
-    national = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return national.replace(" ", "")
+    nsn = phonenumbers.national_significant_number(num)
+    area = phonenumbers.length_of_geographical_area_code(num)
+    return f"0{nsn[:area]}-{nsn[area:]}" if area else nsn
 
 
 def is_mobile(number: str) -> bool:

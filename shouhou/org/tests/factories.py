@@ -8,6 +8,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"组织{n}")
     code = factory.Sequence(lambda n: f"org{n}")

@@ -1,0 +1,62 @@
+# Shouhou: the two commands are `make demo` (set up and run on SQLite with demo data) and
+# `make test` (every test, lint included). Everything installs into ./.venv.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo run test test-fast test-browser lint format bench messages jobs clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+## make demo: migrate, seed the demo organisation, print the login, run the server
+demo: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  Shouhou is running at http://$(HOST):$(PORT)/"
+	@echo "  Log in as: manager / demo12345   (other demo users: clerk, desk, finance,"
+	@echo "  callcentre, tech1, merchant1; admin / demo12345 for /admin/)"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+run: install
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make test: lint, then every test (browser tests too when Debian's chromium is installed)
+test: install lint
+	$(BIN)/pytest -q
+
+test-fast: install
+	$(BIN)/pytest -q -m "not browser"
+
+test-browser: install
+	$(BIN)/pytest -q -m browser
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## make bench: benchmarks printing JSON (PostgreSQL with DATABASE_URL=..., else SQLite)
+bench: install
+	$(BIN)/python -m bench
+
+## make jobs: run the periodic jobs in one process (the embedded scheduler)
+jobs: install
+	$(BIN)/python manage.py runjobs
+
+messages:
+	for d in shouhou/*/locale; do (cd $$(dirname $$d) && ../../$(BIN)/python ../../manage.py compilemessages -v0); done
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,52 @@
+"""`python -m bench [name ...]`: run benchmarks in a throw-away database, print JSON lines.
+
+Each benchmark is a module in this package with `run() -> dict`. The database is the one
+DATABASE_URL names (PostgreSQL for the real numbers), but the benchmarks run in a fresh test
+database created and dropped here, so they never touch real data.
+"""
+
+import json
+import os
+import sys
+import time
+from importlib import import_module
+
+BENCHMARKS = ["customers_contracts", "workorders_sweep"]
+
+
+def main(argv):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouhou.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+    from django_scopes import scopes_disabled
+
+    names = argv or BENCHMARKS
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        for name in names:
+            try:
+                module = import_module(f"bench.{name}")
+            except ModuleNotFoundError as exc:
+                print(json.dumps({"benchmark": name, "skipped": str(exc)}))
+                continue
+            started = time.perf_counter()
+            with scopes_disabled():
+                result = module.run()
+            result = {
+                "benchmark": name,
+                "database": connection.vendor,
+                **result,
+                "total_seconds": round(time.perf_counter() - started, 2),
+            }
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
