@@ -16,4 +16,5 @@ class OrgConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        post_migrate.connect(_after_migrate, sender=self)
+        # After every app's migrate: permissions of later apps exist only by then.
+        post_migrate.connect(_after_migrate, dispatch_uid="shouhou.org.ensure_roles")

@@ -96,8 +96,62 @@ def require_role(user, *roles: str) -> None:
         )
 
 
-def ensure_roles() -> None:
-    from django.contrib.auth.models import Group
+# Django model permissions each role's group carries (used by the admin for staff users and as
+# documentation of intent; services still check roles and organisation themselves).
+# Entries are "app_label" (every model of the app) or "app_label.model", with the actions.
+_OFFICE_READ = [
+    ("customers", "view"),
+    ("catalog", "view"),
+    ("sales", "view"),
+    ("workorders", "view"),
+    ("callbacks", "view"),
+    ("workdays", "view"),
+]
+_INTAKE = [("customers", "add change"), ("workorders", "add change"), ("callbacks", "change")]
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    CLERK: _OFFICE_READ + _INTAKE,
+    CS_SUPERVISOR: _OFFICE_READ + _INTAKE,
+    CS_MANAGER: _OFFICE_READ
+    + _INTAKE
+    + [("org.organisationsettings", "change"), ("workdays", "add change delete")],
+    STORE_MANAGER: _OFFICE_READ + [("org.store", "change")],
+    VP_OPERATIONS: _OFFICE_READ,
+    GENERAL_MANAGER: _OFFICE_READ,
+    CALL_CENTRE: _OFFICE_READ + _INTAKE,
+    SERVICE_DESK: _OFFICE_READ + [("staff", "view add change"), ("customers", "add change")],
+    SALES: _OFFICE_READ + [("customers", "add change"), ("sales", "add change")],
+    FINANCE: _OFFICE_READ + [("staff", "view change"), ("sales", "change")],
+    ADMINISTRATION: _OFFICE_READ
+    + [("org", "view add change"), ("workdays", "add change delete"), ("catalog", "add change")],
+    WORKSHOP_SUPERVISOR: [("workorders", "view change"), ("catalog", "view")],
+    WAREHOUSE_KEEPER: [("catalog", "view add change")],
+    TRAINING_OFFICER: [("staff", "view change")],
+    MERCHANT_ADMIN: [
+        ("customers", "view add change"),
+        ("sales", "view add change"),
+        ("staff", "view add change"),
+        ("catalog", "view"),
+        ("workorders", "view"),
+    ],
+    TECHNICIAN: [("workorders", "view change")],
+    DELIVERY_CREW: [("workorders", "view change")],
+    SECURITY: [],
+}
 
+
+def ensure_roles() -> None:
+    """Create the role groups and give them their model permissions (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    perms = list(Permission.objects.select_related("content_type"))
     for code in ROLES:
-        Group.objects.get_or_create(name=code)
+        group, _created = Group.objects.get_or_create(name=code)
+        wanted = []
+        for target, actions in ROLE_PERMISSIONS.get(code, []):
+            app, _, model = target.partition(".")
+            for p in perms:
+                if p.content_type.app_label != app or (model and p.content_type.model != model):
+                    continue
+                if p.codename.split("_", 1)[0] in actions.split():
+                    wanted.append(p)
+        group.permissions.add(*wanted)

@@ -79,3 +79,13 @@ def test_a_job_is_due_again_only_after_its_interval():
     JobRun.objects.create(name=job.name, started_at=now, ok=True)
     assert job not in due_jobs(now + job.every - dt.timedelta(seconds=1))
     assert job in due_jobs(now + job.every)
+
+
+@pytest.mark.django_db
+def test_role_groups_carry_model_permissions_for_the_admin():
+    from django.contrib.auth.models import Group
+
+    clerk = Group.objects.get(name="clerk")
+    codes = set(clerk.permissions.values_list("codename", flat=True))
+    assert {"view_customer", "add_customer", "change_customer"} <= codes
+    assert "delete_customer" not in codes
