@@ -31,7 +31,7 @@ run: install
 
 ## make test: lint, then every test (browser tests too when Debian's chromium is installed)
 test: install lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 test-fast: install
 	$(BIN)/pytest -q -m "not browser"

@@ -4,6 +4,14 @@ import pytest
 from django_scopes import scopes_disabled
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """Test users' passwords need no key stretching; PBKDF2 made every factory user slow."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _scopes_disabled_in_test_code():
     """Test code itself reads across organisations; requests still run in the user's scope
@@ -159,7 +167,7 @@ def browser_login():
         page.goto(page.base_url + "/accounts/login/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", password)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_url(page.base_url + "/")
 
     return login

@@ -37,6 +37,7 @@ JOBS: list[Job] = [
         dt.timedelta(minutes=15),
     ),
     Job("staff.expire_permits", "shouhou.staff.jobs.expire_permits", dt.timedelta(hours=1)),
+    Job("workorders.sweep", "shouhou.workorders.jobs.sweep", dt.timedelta(minutes=5)),
 ]
 
 

@@ -163,6 +163,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PaymentMethodEnum": "shouhou.sales.models.PaymentMethod",
+        "ContractStatusEnum": "shouhou.sales.models.Contract.Status",
+    },
 }
 
 # Background jobs: `manage.py runjobs` runs shouhou.jobs.JOBS in one process (embedded default);

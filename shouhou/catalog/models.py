@@ -2,12 +2,38 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
-from shouhou.core.models import OrgScopedModel
+from shouhou.core.models import OrgScopedModel, TimeStampedModel
+
+
+class CatalogSettings(TimeStampedModel):
+    """Per-organisation defaults of the catalogue (warranty terms), editable in the admin."""
+
+    organisation = models.OneToOneField(
+        "org.Organisation",
+        on_delete=models.CASCADE,
+        related_name="catalog_settings",
+        verbose_name=_("organisation"),
+    )
+    default_warranty_months = models.PositiveSmallIntegerField(
+        _("default warranty (months)"),
+        default=12,
+        help_text=_("Warranty of a new product when none is given."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("catalogue settings")
+        verbose_name_plural = _("catalogue settings")
+
+    def __str__(self):
+        return str(self.organisation)
 
 
 class Brand(OrgScopedModel):
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("catalog", "name"), max_length=100)
 
     class Meta:
         verbose_name = _("brand")
@@ -24,7 +50,7 @@ class Brand(OrgScopedModel):
 
 
 class Supplier(OrgScopedModel):
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("catalog", "name"), max_length=100)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -44,7 +70,7 @@ class Supplier(OrgScopedModel):
 
 
 class Category(OrgScopedModel):
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("catalog", "name"), max_length=100)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -69,9 +95,14 @@ class Category(OrgScopedModel):
 
 
 class Product(OrgScopedModel):
-    """A product line. Flags describe what the service-promise rules need to know."""
+    """A product line. Flags describe what the service-promise rules need to know.
 
-    name = models.CharField(_("name"), max_length=100)
+    In a building-materials market each merchant (booth) sells its own lines: `merchant` is set
+    for those, and that merchant's administrator maintains them. Products without a merchant are
+    the organisation's own catalogue, maintained by the office and the warehouse keeper.
+    """
+
+    name = models.CharField(pgettext_lazy("catalog", "name"), max_length=100)
     brand = models.ForeignKey(
         Brand,
         on_delete=models.PROTECT,
@@ -95,6 +126,15 @@ class Product(OrgScopedModel):
         blank=True,
         related_name="products",
         verbose_name=_("category"),
+    )
+    merchant = models.ForeignKey(
+        "org.Merchant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("merchant"),
+        help_text=_("The merchant that sells this product; empty for the organisation's own."),
     )
     needs_installation = models.BooleanField(_("needs installation"), default=False)
     is_electronic = models.BooleanField(_("electronic"), default=False)
@@ -128,7 +168,7 @@ class ProductModel(OrgScopedModel):
         Product, on_delete=models.PROTECT, related_name="models", verbose_name=_("product")
     )
     code = models.CharField(_("model number"), max_length=60)
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = models.CharField(pgettext_lazy("catalog", "name"), max_length=100, blank=True)
     list_price = models.DecimalField(
         _("list price"), max_digits=12, decimal_places=2, null=True, blank=True
     )

@@ -25,13 +25,58 @@ def _token_user(request):
     return token.user if token and token.user.is_active else None
 
 
+# Paths a logged-in account without an organisation (a site operator) may still use.
+_ORGLESS_PATHS = (
+    "/admin/",
+    "/accounts/",
+    "/i18n/",
+    "/jsi18n/",
+    "/static/",
+    "/media/",
+    "/healthz",
+    "/api/schema/",
+    "/api/docs/",
+    "/api/v1/auth/",
+    "/api/v1/me/",
+    "/workorders/r/",
+    "/workorders/p/",
+)
+
+
 class OrganisationScopeMiddleware:
-    """Activate the user's organisation scope for the whole request (session or API token)."""
+    """Activate the user's organisation scope for the whole request (session or API token).
+
+    Work pages and the API act for one organisation; an account that belongs to none (the
+    site operator's superuser) is sent to the admin instead of getting half-working pages.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user if request.user.is_authenticated else _token_user(request)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.organisation_id
+            and not request.path.startswith(_ORGLESS_PATHS)
+        ):
+            return _no_organisation(request)
         with scope_for_user(user):
             return self.get_response(request)
+
+
+def _no_organisation(request):
+    from django.http import JsonResponse
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    message = _(
+        "Your account belongs to no organisation. Use the administration site, or ask "
+        "an administrator to assign you to an organisation."
+    )
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": {"code": "no_organisation", "message": message, "fields": {}}}, status=403
+        )
+    return render(request, "core/no_organisation.html", {"message": message}, status=403)

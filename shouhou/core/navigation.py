@@ -12,8 +12,10 @@ MENU = [
     (_("Customers"), "customers:list", r.OFFICE_ROLES | {r.MERCHANT_ADMIN}),
     (_("Contracts"), "sales:list", r.OFFICE_ROLES | {r.MERCHANT_ADMIN}),
     (_("Products"), "catalog:list", r.OFFICE_ROLES | {r.MERCHANT_ADMIN, r.WAREHOUSE_KEEPER}),
+    (_("Brands and categories"), "catalog:references", r.OFFICE_ROLES | {r.WAREHOUSE_KEEPER}),
     (_("Work orders"), "workorders:list", r.OFFICE_ROLES | {r.MERCHANT_ADMIN}),
     (_("My jobs"), "workorders:my_jobs", {r.TECHNICIAN, r.DELIVERY_CREW}),
+    (_("My permit"), "staff:me", {r.TECHNICIAN, r.DELIVERY_CREW}),
     (
         _("Service staff"),
         "staff:list",

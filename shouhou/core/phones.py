@@ -9,7 +9,7 @@ from .errors import ValidationFailed
 
 
 def normalise_phone(raw: str, *, mobile_only: bool = False) -> str:
-    """Return the number in a canonical form: 11 digits for a mobile, 0AA-NNNNNNNN for a landline.
+    """Return the number in a canonical form: 11 digits for a mobile, 0371-65551234 for a landline.
 
     Raises ValueError with a user-facing message when the number is not a real CN number.
     """

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.core.models import OrgScopedModel
@@ -46,6 +47,16 @@ class Customer(OrgScopedModel):
     )
     notes = models.TextField(_("notes"), blank=True)
     archive_completed_at = models.DateTimeField(_("archive completed at"), null=True, blank=True)
+    archive_due_at = models.DateTimeField(
+        _("archive due at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "When the archive should be complete: the organisation's archive days "
+            "after the customer was registered, counted in working days."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -71,7 +82,22 @@ class Customer(OrgScopedModel):
 
     @property
     def default_address(self):
-        return self.addresses.filter(is_default=True).first() or self.addresses.first()
+        # Uses the prefetched addresses when a selector loaded them.
+        addresses = list(self.addresses.all())
+        return next((a for a in addresses if a.is_default), addresses[0] if addresses else None)
+
+    @property
+    def archive_is_complete(self) -> bool:
+        return self.archive_completed_at is not None
+
+    @property
+    def archive_overdue(self) -> bool:
+        """Not completed and past its due time (DOMAIN.md §2: within N days of the first contact)."""
+        return (
+            self.archive_completed_at is None
+            and self.archive_due_at is not None
+            and self.archive_due_at < timezone.now()
+        )
 
 
 class CustomerPhone(OrgScopedModel):
@@ -87,7 +113,11 @@ class CustomerPhone(OrgScopedModel):
         verbose_name = _("customer phone")
         verbose_name_plural = _("customer phones")
         constraints = [
-            models.UniqueConstraint(fields=["customer", "number"], name="customer_phone_unique")
+            models.UniqueConstraint(fields=["customer", "number"], name="customer_phone_unique"),
+            # A number belongs to one customer of an organisation (a second call finds the first).
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="customer_phone_unique_per_org"
+            ),
         ]
 
     def __str__(self):
@@ -108,6 +138,7 @@ class CustomerAddress(OrgScopedModel):
     class Meta:
         verbose_name = _("customer address")
         verbose_name_plural = _("customer addresses")
+        ordering = ["-is_default", "id"]
 
     def __str__(self):
         return f"{self.province}{self.city}{self.district}{self.detail}"
@@ -136,6 +167,7 @@ class OwnedProduct(OrgScopedModel):
         verbose_name=_("model"),
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
     contract_line = models.ForeignKey(
         "sales.ContractLine",
         on_delete=models.SET_NULL,
@@ -153,6 +185,14 @@ class OwnedProduct(OrgScopedModel):
         verbose_name = _("product owned")
         verbose_name_plural = _("products owned")
         ordering = ["-purchased_on", "-id"]
+        constraints = [
+            # Recording a contract line twice (a retried contract save) keeps one row.
+            models.UniqueConstraint(
+                fields=["contract_line"],
+                condition=models.Q(contract_line__isnull=False),
+                name="owned_product_one_per_contract_line",
+            )
+        ]
 
     def __str__(self):
         return self.description or str(self.model or self.product or "")

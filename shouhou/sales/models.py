@@ -5,8 +5,67 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from shouhou.core.models import OrgScopedModel
+from shouhou.core.models import OrgScopedModel, TimeStampedModel
+
+
+class SalesSettings(TimeStampedModel):
+    """Per-organisation settings of sales contracts, editable in the admin with history."""
+
+    organisation = models.OneToOneField(
+        "org.Organisation",
+        on_delete=models.CASCADE,
+        related_name="sales_settings",
+        verbose_name=_("organisation"),
+    )
+    contract_number_prefix = models.CharField(
+        _("contract number prefix"),
+        max_length=10,
+        default="HT",
+        help_text=_("Contract numbers read <prefix><year>-<sequence>, e.g. HT2026-000123."),
+    )
+    delivery_soon_days = models.PositiveSmallIntegerField(
+        _("deliveries soon (days)"),
+        default=7,
+        help_text=_("The dashboard lists deliveries due within this many days."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sales settings")
+        verbose_name_plural = _("sales settings")
+
+    def __str__(self):
+        return str(self.organisation)
+
+
+class ContractNumberSequence(OrgScopedModel):
+    """The last contract number given out per organisation and year (row-locked when used)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("contract number sequence")
+        verbose_name_plural = _("contract number sequences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="contract_sequence_unique_per_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    CARD = "card", _("Bank card")
+    WECHAT = "wechat", _("WeChat Pay")
+    ALIPAY = "alipay", _("Alipay")
+    TRANSFER = "transfer", _("Bank transfer")
+    OTHER = "other", _("Other")
 
 
 class Contract(OrgScopedModel):
@@ -53,8 +112,13 @@ class Contract(OrgScopedModel):
         _("total"), max_digits=12, decimal_places=2, default=Decimal("0.00")
     )
     paid = models.DecimalField(_("paid"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
-    payment_method = models.CharField(_("payment method"), max_length=30, blank=True)
+    payment_method = models.CharField(
+        _("payment method"), max_length=30, choices=PaymentMethod.choices, blank=True
+    )
     notes = models.TextField(_("notes"), blank=True)
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -68,6 +132,10 @@ class Contract(OrgScopedModel):
         verbose_name = _("sales contract")
         verbose_name_plural = _("sales contracts")
         ordering = ["-signed_on", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "delivery_date"], name="contract_delivery_idx"),
+            models.Index(fields=["organisation", "signed_on"], name="contract_signed_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "number"], name="contract_number_unique_per_org"
@@ -116,3 +184,33 @@ class ContractLine(OrgScopedModel):
 
     def __str__(self):
         return f"{self.product} × {self.quantity}"
+
+
+class ContractPayment(OrgScopedModel):
+    """One payment towards a contract (deposit, balance on delivery); `Contract.paid` is their sum."""
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="payments", verbose_name=_("contract")
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    method = models.CharField(_("payment method"), max_length=30, choices=PaymentMethod.choices)
+    receipt_no = models.CharField(_("receipt number"), max_length=60, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("received by"),
+    )
+
+    class Meta:
+        verbose_name = _("contract payment")
+        verbose_name_plural = _("contract payments")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_gt_0"),
+        ]
+
+    def __str__(self):
+        return f"{self.contract} ¥{self.amount}"

@@ -7,3 +7,8 @@ class WorkdaysConfig(AppConfig):
     label = "workdays"
     verbose_name = _("Working-day calendar")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "workdays"
-urlpatterns: list = []
+urlpatterns = [
+    path("calendar/", views.calendar_page, name="calendar"),
+]

@@ -1,2 +1,463 @@
+"""/api/v1/workorders/: intake (Idempotency-Key), reads scoped by role, one POST per step."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from shouhou.core.api import IdempotentCreateMixin
+from shouhou.core.errors import NotFoundError, ValidationFailed
+
+from . import selectors, services, states
+from .checklist import STEP_CODES
+from .models import Kind, ServiceReport, SlaPolicy, Source, WorkOrder
+
+
+# Output -----------------------------------------------------------------------------------------
+class _Ref(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class PartOut(serializers.Serializer):
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    reason = serializers.CharField()
+    return_old = serializers.BooleanField()
+
+
+class ReportOut(serializers.ModelSerializer):
+    parts = PartOut(many=True, read_only=True)
+
+    class Meta:
+        model = ServiceReport
+        fields = [
+            "findings",
+            "work_done",
+            "steps_done",
+            "fee",
+            "fee_approval",
+            "fee_handed_in_at",
+            "signer_name",
+            "signed_at",
+            "signed_via",
+            "parts",
+        ]
+
+
+class WorkOrderOut(serializers.ModelSerializer):
+    status_label = serializers.CharField(read_only=True)
+    category = serializers.CharField(read_only=True)
+    customer = serializers.SerializerMethodField()
+    technician = serializers.SerializerMethodField()
+    policy = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+    report = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkOrder
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "source",
+            "status",
+            "status_label",
+            "category",
+            "customer",
+            "contact_phone",
+            "district",
+            "address",
+            "store",
+            "merchant",
+            "product",
+            "product_model",
+            "contract",
+            "description",
+            "is_emergency",
+            "distance_km",
+            "policy",
+            "policy_reason",
+            "technician",
+            "dispatch_seq",
+            "received_at",
+            "reported_at",
+            "dispatched_at",
+            "contact_due_at",
+            "onsite_due_at",
+            "reply_due_at",
+            "fixed_due_at",
+            "contacted_at",
+            "replied_at",
+            "arrived_at",
+            "completed_at",
+            "confirmed_at",
+            "closed_at",
+            "appointment_at",
+            "callback_due_on",
+            "unreachable_since",
+            "unreachable_report_due_at",
+            "unreachable_reason",
+            "not_home_note",
+            "is_reissued",
+            "reissue_count",
+            "needs_revisit",
+            "contact_overdue",
+            "onsite_overdue",
+            "fixed_overdue",
+            "reply_missed",
+            "missed_service",
+            "no_callback",
+            "no_bonus",
+            "allowed_actions",
+            "report",
+        ]
+
+    def get_customer(self, o) -> dict:
+        return {"id": o.customer_id, "name": o.customer.name}
+
+    def get_technician(self, o) -> dict | None:
+        return {"id": o.technician_id, "name": o.technician.name} if o.technician_id else None
+
+    def get_policy(self, o) -> dict | None:
+        if not o.policy_id:
+            return None
+        return {"id": o.policy_id, "code": o.policy.code, "name": o.policy.name}
+
+    def get_allowed_actions(self, o) -> list[str]:
+        return states.actions_from(o.status)
+
+    def get_report(self, o) -> dict | None:
+        report = ServiceReport.all_objects.filter(order=o).prefetch_related("parts").first()
+        return ReportOut(report).data if report else None
+
+
+class WorkOrderListOut(WorkOrderOut):
+    class Meta(WorkOrderOut.Meta):
+        fields = [f for f in WorkOrderOut.Meta.fields if f not in ("report", "allowed_actions")]
+
+
+# Input ------------------------------------------------------------------------------------------
+class CustomerDataIn(serializers.Serializer):
+    name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    mobile = serializers.CharField(max_length=30)
+    district = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    address_detail = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    province = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=30, required=False, allow_blank=True)
+
+
+class IntakeIn(serializers.Serializer):
+    source = serializers.ChoiceField(choices=[c for c in Source.choices if c[0] != "self_service"])
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    customer = serializers.IntegerField(required=False)
+    customer_data = CustomerDataIn(required=False)
+    store = serializers.IntegerField(required=False)
+    dealer = serializers.IntegerField(required=False)
+    product = serializers.IntegerField(required=False)
+    product_model = serializers.IntegerField(required=False)
+    contract = serializers.IntegerField(required=False)
+    technician = serializers.IntegerField(required=False)
+    is_emergency = serializers.BooleanField(required=False, default=False)
+    distance_km = serializers.DecimalField(
+        max_digits=7, decimal_places=1, required=False, allow_null=True, min_value=0
+    )
+    received_at = serializers.DateTimeField(required=False)
+
+    def validate(self, attrs):
+        if "customer" not in attrs and "customer_data" not in attrs:
+            raise serializers.ValidationError(
+                {"customer_data": [_("Give a known customer or the caller's details.")]}
+            )
+        return attrs
+
+
+class NoteIn(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class RequiredNoteIn(serializers.Serializer):
+    note = serializers.CharField(max_length=2000)
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class DispatchIn(serializers.Serializer):
+    technician = serializers.IntegerField()
+
+
+class AppointIn(serializers.Serializer):
+    appointment_at = serializers.DateTimeField()
+
+
+class PartIn(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    quantity = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(max_length=200)
+    return_old = serializers.BooleanField(default=True)
+
+
+class CompleteIn(serializers.Serializer):
+    findings = serializers.CharField(required=False, allow_blank=True, default="")
+    work_done = serializers.CharField(allow_blank=True)
+    parts = PartIn(many=True, required=False, default=list)
+    fee = serializers.CharField(required=False, default="0")
+    fee_approval = serializers.CharField(required=False, allow_blank=True, default="")
+    steps_done = serializers.ListField(
+        child=serializers.ChoiceField(choices=STEP_CODES), required=False, default=list
+    )
+
+
+class SignIn(serializers.Serializer):
+    signer_name = serializers.CharField(max_length=50, allow_blank=True)
+    signature = serializers.CharField()
+
+
+class PolicyIn(serializers.Serializer):
+    policy = serializers.IntegerField()
+    reason = serializers.CharField(allow_blank=True, max_length=200)
+
+
+# Helpers ----------------------------------------------------------------------------------------
+def _obj(model, pk, organisation_id, field):
+    if pk is None:
+        return None
+    obj = model.all_objects.filter(pk=pk, organisation_id=organisation_id).first()
+    if obj is None:
+        raise ValidationFailed(fields={field: [_("Not found.")]})
+    return obj
+
+
+def _technician(user, pk):
+    from shouhou.staff.models import ServiceStaff
+
+    return _obj(ServiceStaff, pk, user.organisation_id, "technician")
+
+
+# The viewset ------------------------------------------------------------------------------------
+class _IntakeCreate:
+    def create(self, request, *args, **kwargs):
+        from shouhou.catalog.models import Product, ProductModel
+        from shouhou.customers.selectors import customer_get
+        from shouhou.org.models import Dealer, Store
+        from shouhou.sales.models import Contract
+
+        data = IntakeIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        user = request.user
+        org_id = user.organisation_id
+        customer = None
+        if v.get("customer") is not None:
+            try:
+                customer = customer_get(user=user, pk=v["customer"])
+            except NotFoundError as exc:
+                raise ValidationFailed(fields={"customer": [_("Not found.")]}) from exc
+        result = services.workorder_intake(
+            by=user,
+            source=v["source"],
+            kind=v["kind"],
+            description=v.get("description", ""),
+            customer=customer,
+            customer_data=v.get("customer_data"),
+            store=_obj(Store, v.get("store"), org_id, "store") or getattr(user, "store", None),
+            dealer=_obj(Dealer, v.get("dealer"), org_id, "dealer"),
+            product=_obj(Product, v.get("product"), org_id, "product"),
+            product_model=_obj(ProductModel, v.get("product_model"), org_id, "product_model"),
+            contract=_obj(Contract, v.get("contract"), org_id, "contract"),
+            technician=_technician(user, v.get("technician")),
+            is_emergency=v.get("is_emergency", False),
+            distance_km=v.get("distance_km"),
+            received_at=v.get("received_at"),
+        )
+        body = dict(WorkOrderOut(result.order).data)
+        body["joined"] = result.joined
+        return Response(
+            body, status=status.HTTP_200_OK if result.joined else status.HTTP_201_CREATED
+        )
+
+
+class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericViewSet):
+    """Work orders. Reads are limited to what the user may see (others: 404)."""
+
+    serializer_class = WorkOrderOut
+    queryset = WorkOrder.all_objects.none()
+    filter_backends: list = []
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return selectors.workorder_list(
+            user=self.request.user,
+            status=p.get("status"),
+            kind=p.get("kind"),
+            q=p.get("q"),
+            flag=p.get("flag"),
+        )
+
+    def _order(self, pk) -> WorkOrder:
+        return selectors.workorder_get(user=self.request.user, pk=pk)
+
+    def _done(self, order) -> Response:
+        order = selectors.workorder_get(user=self.request.user, pk=order.pk)
+        return Response(WorkOrderOut(order).data)
+
+    def _input(self, serializer_class):
+        s = serializer_class(data=self.request.data)
+        s.is_valid(raise_exception=True)
+        return s.validated_data
+
+    @extend_schema(responses=WorkOrderListOut(many=True))
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(WorkOrderListOut(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(WorkOrderOut(self._order(pk)).data)
+
+    @extend_schema(request=IntakeIn, responses={201: WorkOrderOut, 200: WorkOrderOut})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(responses=WorkOrderListOut(many=True))
+    @action(detail=False, url_path="my-jobs")
+    def my_jobs(self, request):
+        return Response(WorkOrderListOut(selectors.my_jobs(user=request.user), many=True).data)
+
+    @extend_schema(request=DispatchIn, responses=WorkOrderOut)
+    @action(detail=True, methods=["post"], url_path="dispatch")
+    def dispatch_to(self, request, pk=None):
+        order = self._order(pk)
+        v = self._input(DispatchIn)
+        tech = _technician(request.user, v["technician"])
+        return self._done(
+            services.workorder_dispatch(by=request.user, order=order, technician=tech)
+        )
+
+    @extend_schema(request=DispatchIn, responses=WorkOrderOut)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        order = self._order(pk)
+        v = self._input(DispatchIn)
+        tech = _technician(request.user, v["technician"])
+        return self._done(
+            services.workorder_reassign(by=request.user, order=order, technician=tech)
+        )
+
+    def _note_action(self, pk, service, serializer=NoteIn, arg="note"):
+        order = self._order(pk)
+        v = self._input(serializer)
+        key = "reason" if serializer is ReasonIn else "note"
+        return self._done(service(by=self.request.user, order=order, **{arg: v[key]}))
+
+    @extend_schema(request=NoteIn, responses=WorkOrderOut)
+    @action(detail=True, methods=["post"])
+    def contact(self, request, pk=None):
+        return self._note_action(pk, services.workorder_contact)
+
+    @extend_schema(request=NoteIn, responses=WorkOrderOut)
+    @action(detail=True, methods=["post"])
+    def unreachable(self, request, pk=None):
+        return self._note_action(pk, services.workorder_unreachable)
+
+    @extend_schema(request=ReasonIn, responses=WorkOrderOut)
+    @action(detail=True, methods=["post"], url_path="report-unreachable")
+    def report_unreachable(self, request, pk=None):
+        return self._note_action(
+            pk, services.workorder_report_unreachable, serializer=ReasonIn, arg="reason"
+        )
+
+    @extend_schema(request=AppointIn, responses=WorkOrderOut)
+    @action(detail=True, methods=["post"])
+    def appoint(self, request, pk=None):
+        order = self._order(pk)
+        v = self._input(AppointIn)
+        return self._done(
+            services.workorder_appoint(
+                by=request.user, order=order, appointment_at=v["appointment_at"]
+            )
+        )
+
+    @extend_schema(request=RequiredNoteIn, responses=WorkOrderOut)
+    @action(detail=True, methods=["post"])
+    def postpone(self, request, pk=None):
+        return self._note_action(pk, services.workorder_postpone, serializer=RequiredNoteIn)
+
+    @extend_schema(request=None, responses=WorkOrderOut)
+    @action(detail=True, methods=["post"])
+    def arrive(self, request, pk=None):
+        return self._done(services.workorder_arrive(by=request.user, order=self._order(pk)))
+
+    @extend_schema(request=NoteIn, responses=WorkOrderOut)
+    @action(detail=True, methods=["post"], url_path="wait-parts")
+    def wait_parts(self, request, pk=None):
+        return self._note_action(pk, services.workorder_wait_parts)
+
+    @extend_schema(request=RequiredNoteIn, responses=WorkOrderOut)
+    @action(detail=True, methods=["post"], url_path="not-home")
+    def not_home(self, request, pk=None):
+        return self._note_action(pk, services.workorder_not_home, serializer=RequiredNoteIn)
+
+    @extend_schema(request=CompleteIn, responses=WorkOrderOut)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        order = self._order(pk)
+        v = self._input(CompleteIn)
+        return self._done(services.workorder_complete(by=request.user, order=order, **v))
+
+    @extend_schema(request=SignIn, responses=WorkOrderOut)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        order = self._order(pk)
+        v = self._input(SignIn)
+        return self._done(services.workorder_sign(by=request.user, order=order, **v))
+
+    @extend_schema(request=NoteIn, responses=WorkOrderOut)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._note_action(pk, services.workorder_close)
+
+    @extend_schema(request=ReasonIn, responses=WorkOrderOut)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._note_action(pk, services.workorder_cancel, serializer=ReasonIn, arg="reason")
+
+    @extend_schema(request=NoteIn, responses=WorkOrderOut)
+    @action(detail=True, methods=["post"])
+    def reissue(self, request, pk=None):
+        return self._note_action(pk, services.workorder_reissue)
+
+    @extend_schema(request=PolicyIn, responses=WorkOrderOut)
+    @action(detail=True, methods=["post"], url_path="change-policy")
+    def change_policy(self, request, pk=None):
+        order = self._order(pk)
+        v = self._input(PolicyIn)
+        policy = _obj(SlaPolicy, v["policy"], request.user.organisation_id, "policy")
+        return self._done(
+            services.workorder_change_policy(
+                by=request.user, order=order, policy=policy, reason=v["reason"]
+            )
+        )
+
+    @extend_schema(responses=serializers.DictField())
+    @action(detail=False, url_path="daily-report")
+    def daily_report(self, request):
+        from .reports import report_rows
+
+        day = request.query_params.get("day")
+        try:
+            day = timezone.datetime.fromisoformat(day).date() if day else None
+        except ValueError as exc:
+            raise ValidationFailed(fields={"day": [_("Enter a valid date.")]}) from exc
+        return Response(report_rows(user=request.user, day=day))
+
+
 def register(router):
     """Add this app's viewsets to the /api/v1/ router."""
+    router.register("workorders", WorkOrderViewSet, basename="workorder")

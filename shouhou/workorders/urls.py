@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "workorders"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.order_list, name="list"),
+    path("new/", views.intake, name="intake"),
+    path("<int:pk>/", views.order_detail, name="detail"),
+    path("<int:pk>/do/<slug:name>/", views.order_action, name="action"),
+    path("my-jobs/", views.my_jobs, name="my_jobs"),
+    path("my-jobs/<int:pk>/", views.job, name="job"),
+    path("reports/", views.reports, name="reports"),
+    path("reports.xlsx", views.reports_xlsx, name="reports_xlsx"),
+    path("r/<slug:org_code>/<slug:store_code>/", views.public_request, name="public_request"),
+    path("p/<str:token>/", views.progress, name="progress"),
+]

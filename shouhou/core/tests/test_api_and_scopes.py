@@ -82,3 +82,17 @@ def test_the_openapi_schema_and_offline_swagger_ui_are_served(api, clerk):
     docs = api.get("/api/docs/")
     assert docs.status_code == 200
     assert b"drf_spectacular_sidecar" in docs.content  # assets served locally, no CDN
+
+
+@pytest.mark.django_db
+def test_an_account_without_organisation_is_sent_to_the_admin_not_to_half_working_pages(client):
+    from shouhou.org.tests.factories import UserFactory
+
+    operator = UserFactory(organisation=None, is_superuser=True, is_staff=True)
+    client.force_login(operator)
+    page = client.get("/")
+    assert page.status_code == 403 and "/admin/" in page.content.decode()
+    api = client.get("/api/v1/me/")
+    assert api.status_code == 200
+    assert client.get("/api/v1/customers/").json()["error"]["code"] == "no_organisation"
+    assert client.get("/admin/").status_code == 200

@@ -17,7 +17,7 @@ def test_a_clerk_logs_in_is_told_the_phone_is_wrong_fixes_it_and_the_customer_is
     page.fill("#id_mobile", "1381234")
     page.fill("#id_district", "金水区")
     page.fill("#id_address_detail", "花园路88号3号楼2单元501")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
 
     error = page.locator(".field.has-error .error").first
     error.wait_for()
@@ -26,7 +26,7 @@ def test_a_clerk_logs_in_is_told_the_phone_is_wrong_fixes_it_and_the_customer_is
     assert Customer.objects.count() == 0
 
     page.fill("#id_mobile", "13812345678")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_selector("h1:has-text('张伟')")
     customer = Customer.objects.get()
     assert customer.mobile == "13812345678" and customer.organisation == clerk.organisation

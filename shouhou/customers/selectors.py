@@ -1,0 +1,281 @@
+"""Reads of customers, limited to what the user may see.
+
+Who sees which customers (the organisation itself is enforced by django-scopes in requests and
+by an explicit filter here):
+- office roles (`OFFICE_ROLES`, superusers): every customer of the organisation;
+- a merchant admin: customers registered by their merchant (`merchant`) or who have a contract
+  with their merchant (`contracts__merchant`);
+- everybody else (technicians, delivery crews, warehouse keepers, security ...): none through
+  these selectors. Work-order apps show a technician the customer of their own job.
+
+Phone numbers (`customer_phones_visible`): office roles see them in full; a merchant admin sees
+them in full only for customers their own merchant registered (for a customer who merely has a
+contract with them, the numbers are masked 138****1234); everybody else sees them masked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from importlib import import_module
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Replace
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shouhou.core.audit import audit_events_for
+from shouhou.core.errors import NotFoundError, ValidationFailed
+from shouhou.core.phones import normalise_phone
+from shouhou.org.roles import MERCHANT_ADMIN, OFFICE_ROLES, has_role
+
+from .models import Customer, CustomerAddress, CustomerPhone
+
+log = logging.getLogger(__name__)
+
+# Apps whose selectors may offer `customer_history_items(customer) -> list[dict]` entries
+# ({"at": aware datetime, "kind": str, "title": str, "url": str | None}) for a customer's history.
+HISTORY_APPS = ["workorders", "callbacks", "complaints", "delivery", "hotline"]
+
+ACTION_LABELS = {
+    "shouhou.customer.created": gettext_lazy("Customer registered"),
+    "shouhou.customer.updated": gettext_lazy("Customer details changed"),
+    "shouhou.customer.phone_added": gettext_lazy("Phone number added"),
+    "shouhou.customer.address_added": gettext_lazy("Address added"),
+    "shouhou.customer.product_recorded": gettext_lazy("Product owned recorded"),
+    "shouhou.customer.archive_completed": gettext_lazy("Archive completed"),
+}
+
+
+def _contract_model():
+    return Customer._meta.get_field("contracts").related_model
+
+
+def is_office(user) -> bool:
+    return has_role(user, *OFFICE_ROLES)
+
+
+def is_merchant_admin(user) -> bool:
+    return (
+        not is_office(user)
+        and has_role(user, MERCHANT_ADMIN)
+        and getattr(user, "merchant_id", None) is not None
+    )
+
+
+def customer_visible_qs(*, user) -> QuerySet:
+    """Every customer `user` may see (no ordering or prefetching added)."""
+    qs = Customer.objects.all()
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    if user.organisation_id is None:
+        return qs if user.is_superuser else qs.none()
+    qs = qs.filter(organisation_id=user.organisation_id)
+    if is_office(user):
+        return qs
+    if is_merchant_admin(user):
+        contracts = _contract_model().all_objects.filter(
+            customer=OuterRef("pk"), merchant_id=user.merchant_id
+        )
+        return qs.filter(Q(merchant_id=user.merchant_id) | Exists(contracts))
+    return qs.none()
+
+
+def customer_phones_visible(*, user, customer: Customer) -> bool:
+    """May `user` see this customer's phone numbers unmasked? (see the module docstring)"""
+    if is_office(user):
+        return True
+    return is_merchant_admin(user) and customer.merchant_id == user.merchant_id
+
+
+def _phone_condition(q: str) -> Q | None:
+    """A search term that is a phone number (or its last digits) → condition, else None."""
+    compact = re.sub(r"[\s\-+()]", "", q)
+    if not compact.isdigit():
+        return None
+    digits = compact
+    if len(digits) >= 7:
+        try:
+            number = normalise_phone(q)
+        except ValueError:
+            lookup, value = "contains", digits
+        else:
+            lookup, value = "exact", number
+    elif len(digits) == 4:
+        lookup, value = "endswith", digits  # the last four digits, read out on the phone
+    else:
+        lookup, value = "contains", digits
+    # Landlines are stored as 0371-65432100: compare digits only.
+    others = (
+        CustomerPhone.objects.annotate(digits=Replace("number", Value("-"), Value("")))
+        .filter(customer=OuterRef("pk"))
+        .filter(**({"number": value} if lookup == "exact" else {f"digits__{lookup}": value}))
+    )
+    return Q(**{f"mobile__{lookup}": value}) | Exists(others)
+
+
+def customer_list(
+    *,
+    user,
+    q: str = "",
+    store=None,
+    is_member: bool | None = None,
+    archive_overdue: bool | None = None,
+    merchant=None,
+) -> QuerySet:
+    """Customers `user` may see, newest first, searched by name, phone (full or last 4 digits),
+    address or member number; filtered by store, membership and overdue archive."""
+    qs = customer_visible_qs(user=user)
+    q = (q or "").strip()
+    if q:
+        cond = _phone_condition(q)
+        if cond is None:
+            addresses = CustomerAddress.objects.filter(customer=OuterRef("pk")).filter(
+                Q(detail__icontains=q) | Q(district__icontains=q) | Q(city__icontains=q)
+            )
+            cond = Q(name__icontains=q) | Q(member_no__iexact=q) | Exists(addresses)
+        qs = qs.filter(cond)
+    if store is not None and store != "":
+        qs = qs.filter(store_id=getattr(store, "pk", store))
+    if merchant is not None and merchant != "":
+        qs = qs.filter(merchant_id=getattr(merchant, "pk", merchant))
+    if is_member is not None:
+        qs = qs.filter(is_member=is_member)
+    if archive_overdue is not None:
+        overdue = Q(archive_completed_at__isnull=True, archive_due_at__lt=timezone.now())
+        qs = qs.filter(overdue) if archive_overdue else qs.exclude(overdue)
+    return (
+        qs.select_related("store", "merchant")
+        .prefetch_related("addresses")
+        .order_by("-created_at", "-id")
+    )
+
+
+def customer_get(*, user, pk) -> Customer:
+    """One customer `user` may see, with phones, addresses and products; NotFoundError else."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFoundError() from None
+    customer = (
+        customer_visible_qs(user=user)
+        .select_related("store", "merchant", "created_by")
+        .prefetch_related("phones", "addresses", "products__product", "products__model__product")
+        .filter(pk=pk)
+        .first()
+    )
+    if customer is None:
+        raise NotFoundError(_("No such customer."))
+    return customer
+
+
+def customer_find_by_phone(*, user, phone) -> Customer | None:
+    """The visible customer with this mobile or other phone, or None.
+
+    Raises ValidationFailed (field "phone") when `phone` is not a phone number.
+    """
+    try:
+        number = normalise_phone(str(phone or ""))
+    except ValueError as exc:
+        raise ValidationFailed(fields={"phone": [str(exc)]}) from exc
+    others = CustomerPhone.objects.filter(customer=OuterRef("pk"), number=number)
+    return (
+        customer_visible_qs(user=user)
+        .filter(Q(mobile=number) | Exists(others))
+        .select_related("store", "merchant")
+        .prefetch_related("addresses")
+        .first()
+    )
+
+
+def customer_contracts(*, user, customer: Customer) -> QuerySet:
+    """The customer's contracts `user` may see: a merchant admin only their merchant's."""
+    qs = customer.contracts.select_related("store", "merchant").order_by("-signed_on", "-id")
+    if is_office(user):
+        return qs
+    if is_merchant_admin(user):
+        return qs.filter(merchant_id=user.merchant_id)
+    return qs.none()
+
+
+def _start_of_day(d: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(d, dt.time.min))
+
+
+def customer_history(customer: Customer) -> list[dict]:
+    """The customer's service history, newest first: audit events, contracts, and entries from
+    the apps in HISTORY_APPS (work orders, callbacks ...). Each entry is a dict with
+    "at" (aware datetime), "kind", "title", "detail", "actor", "url" and "obj"."""
+    items: list[dict] = []
+    for e in audit_events_for(customer):
+        items.append(
+            {
+                "at": e.at,
+                "kind": "event",
+                "title": str(ACTION_LABELS.get(e.action, e.action)),
+                "detail": e.note,
+                "actor": str(e.actor) if e.actor_id else "",
+                "url": None,
+                "obj": e,
+            }
+        )
+    for c in customer.contracts.select_related("merchant", "store").order_by("-signed_on"):
+        items.append(
+            {
+                "at": _start_of_day(c.signed_on),
+                "kind": "contract",
+                "title": _("Contract %(number)s") % {"number": c.number},
+                "detail": f"{c.store} {c.merchant or ''}".strip(),
+                "actor": "",
+                "url": _url_or_none("sales:detail", c.pk),
+                "obj": c,
+            }
+        )
+    for app in HISTORY_APPS:
+        try:
+            module = import_module(f"shouhou.{app}.selectors")
+        except ModuleNotFoundError:
+            continue
+        fn = getattr(module, "customer_history_items", None)
+        if fn is not None:
+            for item in fn(customer):
+                item.setdefault("detail", "")
+                item.setdefault("actor", "")
+                item.setdefault("url", None)
+                item.setdefault("obj", None)
+                items.append(item)
+    items.sort(key=lambda i: i["at"], reverse=True)
+    return items
+
+
+def _url_or_none(name: str, *args) -> str | None:
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def dashboard_cards(*, user) -> list[dict]:
+    """Customers the user can see, and archives not completed in time (DOMAIN.md §2)."""
+    if not (is_office(user) or is_merchant_admin(user)):
+        return []
+    qs = customer_visible_qs(user=user)
+    total = qs.count()
+    overdue = qs.filter(
+        archive_completed_at__isnull=True, archive_due_at__lt=timezone.now()
+    ).count()
+    url = reverse("customers:list")
+    return [
+        {"label": _("Customers"), "value": total, "url": url, "alert": False},
+        {
+            "label": _("Customer archives overdue"),
+            "value": overdue,
+            "url": f"{url}?archive=overdue",
+            "alert": overdue > 0,
+        },
+    ]

@@ -1,0 +1,645 @@
+"""Every write to customers and their archives. Each function is one audited transaction.
+
+Who may write: office roles (`OFFICE_ROLES`) and merchant admins, for the customers they can
+see (`selectors.customer_visible_qs`); technicians and other field roles may not. A customer is
+found by phone first: a number that already belongs to a customer of the organisation never
+makes a second record (409 `DuplicateError` with `extra={"existing_id": pk}`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shouhou.core.audit import audit_record, diff, snapshot
+from shouhou.core.errors import (
+    DuplicateError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationFailed,
+)
+from shouhou.org.roles import MERCHANT_ADMIN, OFFICE_ROLES, require_role
+
+from . import selectors
+from .models import Customer, CustomerAddress, CustomerPhone, OwnedProduct
+from .validation import split_phone_list, validate_customer_fields, validate_other_phone
+
+EDITOR_ROLES = tuple(sorted(OFFICE_ROLES | {MERCHANT_ADMIN}))
+DEFAULT_ARCHIVE_DAYS = 2  # only when an organisation has no settings row yet (DOMAIN.md §2)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _require_editor(by) -> None:
+    require_role(by, *EDITOR_ROLES)
+    if getattr(by, "organisation_id", None) is None:
+        raise PermissionDeniedError(
+            _("Only a member of an organisation can register customers."),
+            code="no_organisation",
+        )
+
+
+def _require_visible(by, customer: Customer) -> None:
+    """A customer the user may not see is answered as "not found" (ids do not leak)."""
+    if (
+        customer.organisation_id != by.organisation_id
+        or not selectors.customer_visible_qs(user=by).filter(pk=customer.pk).exists()
+    ):
+        raise NotFoundError(_("No such customer."))
+
+
+def _lock(customer: Customer) -> Customer:
+    return Customer.objects.select_for_update().get(pk=customer.pk)
+
+
+def _archive_days(organisation) -> int:
+    from shouhou.org.models import OrganisationSettings
+
+    row = OrganisationSettings.objects.filter(organisation_id=organisation.pk).first()
+    return row.archive_within_days if row else DEFAULT_ARCHIVE_DAYS
+
+
+def archive_due_at(start: dt.datetime, organisation) -> dt.datetime:
+    """When a customer archive registered at `start` should be complete (working days)."""
+    from shouhou.workdays.services import add_working_days
+
+    return add_working_days(start, _archive_days(organisation), organisation)
+
+
+def _display_name(by, customer: Customer) -> str:
+    """The name as the acting user may see it: masked for a customer outside their view."""
+    if selectors.customer_visible_qs(user=by).filter(pk=customer.pk).exists():
+        return customer.name
+    return customer.name[:1] + "*" * max(len(customer.name) - 1, 1)
+
+
+def _find_owner(organisation_id, numbers: Iterable[str], *, exclude_pk=None) -> Customer | None:
+    numbers = [n for n in numbers if n]
+    if not numbers:
+        return None
+    qs = Customer.objects.filter(organisation_id=organisation_id).filter(
+        Q(mobile__in=numbers) | Q(phones__number__in=numbers)
+    )
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("pk").first()
+
+
+def _duplicate(by, existing: Customer, number: str, field: str) -> DuplicateError:
+    message = _(
+        "The number %(number)s already belongs to customer %(name)s (no. %(id)s): "
+        "open that customer instead of registering a new one."
+    ) % {"number": number, "name": _display_name(by, existing), "id": existing.pk}
+    return DuplicateError(message, fields={field: [message]}, extra={"existing_id": existing.pk})
+
+
+def _check_phones_free(by, *, mobile: str | None, others: list[str], exclude_pk=None) -> None:
+    """Raise DuplicateError if one of the numbers already belongs to another customer."""
+    for field, numbers in (("mobile", [mobile] if mobile else []), ("other_phones", others)):
+        for number in numbers:
+            existing = _find_owner(by.organisation_id, [number], exclude_pk=exclude_pk)
+            if existing is not None:
+                raise _duplicate(by, existing, number, field)
+
+
+def _check_store_and_merchant(by, store, merchant, errors: dict) -> None:
+    if store is not None and store.organisation_id != by.organisation_id:
+        errors["store"] = [_("This store is not part of your organisation.")]
+    if merchant is not None and merchant.organisation_id != by.organisation_id:
+        errors["merchant"] = [_("This merchant is not part of your organisation.")]
+
+
+def _check_gender(gender, errors: dict) -> str:
+    gender = gender or ""
+    if gender not in Customer.Gender.values:
+        errors["gender"] = [_("Choose male, female or unknown.")]
+    return gender
+
+
+def _customer_snapshot(customer: Customer) -> dict:
+    data = snapshot(customer)
+    address = customer.addresses.order_by("-is_default", "id").first()
+    data["address"] = str(address) if address else ""
+    data["other_phones"] = sorted(customer.phones.values_list("number", flat=True))
+    return data
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- create -------------------------------------------------------------------------------------
+
+
+def customer_create(
+    *,
+    by,
+    name: str,
+    mobile: str,
+    district: str,
+    address_detail: str,
+    province: str = "",
+    city: str = "",
+    store=None,
+    merchant=None,
+    gender: str = "",
+    birthday: dt.date | None = None,
+    is_member: bool = False,
+    member_no: str = "",
+    preferences: str = "",
+    notes: str = "",
+    other_phones: Iterable[str] = (),
+    allow_honorific: bool = False,
+    address_label: str = "",
+) -> Customer:
+    """Register a customer with their address and phones.
+
+    The phones are looked up first: a number that already belongs to a customer of the
+    organisation raises DuplicateError (409, `existing_id`). Otherwise every field is checked
+    and all problems are raised at once as ValidationFailed (400) with field names. A merchant
+    admin's customer belongs to their merchant; the store defaults to the user's store.
+    """
+    _require_editor(by)
+    clean, errors = validate_customer_fields(
+        name=name,
+        mobile=mobile,
+        district=district,
+        address_detail=address_detail,
+        other_phones=split_phone_list(other_phones),
+        birthday=birthday,
+        member_no=member_no,
+        allow_honorific=allow_honorific,
+        today=_today(),
+        check=(
+            "name",
+            "mobile",
+            "district",
+            "address_detail",
+            "other_phones",
+            "birthday",
+            "member_no",
+        ),
+    )
+    # Found by phone first: a known number means an existing customer, whatever else was typed.
+    _check_phones_free(by, mobile=clean.get("mobile"), others=clean.get("other_phones", []))
+    if selectors.is_merchant_admin(by):
+        merchant = by.merchant
+    if store is None:
+        store = getattr(by, "store", None)
+    gender = _check_gender(gender, errors)
+    _check_store_and_merchant(by, store, merchant, errors)
+    province, city = (province or "").strip(), (city or "").strip()
+    for field, value in (("province", province), ("city", city)):
+        if len(value) > 30:
+            errors[field] = [_("At most 30 characters.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(
+                organisation_id=by.organisation_id,
+                name=clean["name"],
+                name_is_full=clean["name_is_full"],
+                mobile=clean["mobile"],
+                gender=gender,
+                birthday=clean["birthday"],
+                is_member=bool(is_member or clean["member_no"]),
+                member_no=clean["member_no"],
+                preferences=(preferences or "").strip(),
+                notes=(notes or "").strip(),
+                store=store,
+                merchant=merchant,
+                created_by=by,
+                archive_due_at=archive_due_at(now, by.organisation),
+            )
+            CustomerAddress.objects.create(
+                organisation_id=by.organisation_id,
+                customer=customer,
+                label=address_label,
+                province=province,
+                city=city,
+                district=clean["district"],
+                detail=clean["address_detail"],
+                is_default=True,
+            )
+            for number in clean["other_phones"]:
+                CustomerPhone.objects.create(
+                    organisation_id=by.organisation_id, customer=customer, number=number
+                )
+            audit_record(
+                actor=by,
+                action="shouhou.customer.created",
+                obj=customer,
+                after=_customer_snapshot(customer),
+            )
+    except IntegrityError:
+        # Someone registered the same number a moment ago: answer as for any duplicate.
+        _check_phones_free(by, mobile=clean["mobile"], others=clean["other_phones"])
+        raise
+    return customer
+
+
+# --- update -------------------------------------------------------------------------------------
+
+_UPDATABLE = {
+    "name",
+    "mobile",
+    "gender",
+    "birthday",
+    "is_member",
+    "member_no",
+    "preferences",
+    "notes",
+    "store",
+    "merchant",
+    "province",
+    "city",
+    "district",
+    "address_detail",
+    "allow_honorific",
+}
+
+
+def customer_update(*, by, customer: Customer, **changes) -> Customer:
+    """Change a customer's facts; address fields change the default address.
+
+    Accepts: name (with allow_honorific), mobile, gender, birthday, is_member, member_no,
+    preferences, notes, store, merchant (office roles only), province, city, district,
+    address_detail. A mobile that belongs to another customer raises DuplicateError.
+    """
+    unknown = set(changes) - _UPDATABLE
+    if unknown:
+        raise TypeError(f"customer_update() got unexpected fields: {sorted(unknown)}")
+    _require_editor(by)
+    _require_visible(by, customer)
+    allow_honorific = bool(changes.pop("allow_honorific", False))
+    with transaction.atomic():
+        customer = _lock(customer)
+        address = customer.addresses.order_by("-is_default", "id").first()
+        before = _customer_snapshot(customer)
+        if "name" in changes and (changes["name"] or "").strip() == customer.name:
+            # Saving the form again with an unchanged (maybe honorific-only) name is no change.
+            changes.pop("name")
+        check = [k for k in ("name", "mobile", "birthday", "member_no") if k in changes]
+        address_changed = "district" in changes or "address_detail" in changes
+        if address_changed:
+            check += ["district", "address_detail"]
+        clean, errors = validate_customer_fields(
+            name=changes.get("name"),
+            mobile=changes.get("mobile"),
+            district=changes.get("district", address.district if address else ""),
+            address_detail=changes.get("address_detail", address.detail if address else ""),
+            birthday=changes.get("birthday"),
+            member_no=changes.get("member_no"),
+            allow_honorific=allow_honorific,
+            today=_today(),
+            check=tuple(check),
+        )
+        if clean.get("mobile"):
+            _check_phones_free(by, mobile=clean["mobile"], others=[], exclude_pk=customer.pk)
+        if "gender" in changes:
+            customer.gender = _check_gender(changes["gender"], errors)
+        store = changes.get("store", customer.store)
+        merchant = changes.get("merchant", customer.merchant)
+        moved = "merchant" in changes and merchant != customer.merchant
+        if moved and selectors.is_merchant_admin(by):
+            errors["merchant"] = [_("A merchant administrator cannot move a customer.")]
+        _check_store_and_merchant(by, store, merchant, errors)
+        for field in ("province", "city"):
+            if field in changes and len((changes[field] or "").strip()) > 30:
+                errors[field] = [_("At most 30 characters.")]
+        if errors:
+            raise ValidationFailed(fields=errors)
+
+        if "name" in clean and clean["name"] != customer.name:
+            customer.name, customer.name_is_full = clean["name"], clean["name_is_full"]
+        if "mobile" in clean:
+            customer.mobile = clean["mobile"]
+        if "birthday" in clean:
+            customer.birthday = clean["birthday"]
+        if "member_no" in clean:
+            customer.member_no = clean["member_no"]
+            if clean["member_no"]:
+                customer.is_member = True
+        if "is_member" in changes:
+            customer.is_member = bool(changes["is_member"]) or bool(customer.member_no)
+        for field in ("preferences", "notes"):
+            if field in changes:
+                setattr(customer, field, (changes[field] or "").strip())
+        customer.store, customer.merchant = store, merchant
+        try:
+            with transaction.atomic():
+                customer.save()
+        except IntegrityError:
+            _check_phones_free(by, mobile=customer.mobile, others=[], exclude_pk=customer.pk)
+            raise
+        if address_changed or "province" in changes or "city" in changes:
+            if address is None:
+                address = CustomerAddress(
+                    organisation_id=customer.organisation_id, customer=customer, is_default=True
+                )
+            if address_changed:
+                address.district, address.detail = clean["district"], clean["address_detail"]
+            for field in ("province", "city"):
+                if field in changes:
+                    setattr(address, field, (changes[field] or "").strip())
+            address.save()
+        after = _customer_snapshot(customer)
+        old, new = diff(before, after)
+        if new:
+            audit_record(
+                actor=by, action="shouhou.customer.updated", obj=customer, before=old, after=new
+            )
+    return customer
+
+
+# --- phones, addresses, products ----------------------------------------------------------------
+
+
+def customer_add_phone(*, by, customer: Customer, number: str, label: str = "") -> CustomerPhone:
+    """Add another number (a landline, a relative's mobile). One number, one customer."""
+    _require_editor(by)
+    _require_visible(by, customer)
+    try:
+        clean = validate_other_phone(number)
+    except ValueError as exc:
+        raise ValidationFailed(fields={"number": [str(exc)]}) from exc
+    label = (label or "").strip()
+    if len(label) > 30:
+        raise ValidationFailed(fields={"label": [_("At most 30 characters.")]})
+    with transaction.atomic():
+        customer = _lock(customer)
+        if clean == customer.mobile or customer.phones.filter(number=clean).exists():
+            raise ValidationFailed(
+                fields={"number": [_("This customer already has this number.")]},
+                code="already_listed",
+            )
+        existing = _find_owner(customer.organisation_id, [clean], exclude_pk=customer.pk)
+        if existing is not None:
+            raise _duplicate(by, existing, clean, "number")
+        try:
+            with transaction.atomic():
+                phone = CustomerPhone.objects.create(
+                    organisation_id=customer.organisation_id,
+                    customer=customer,
+                    number=clean,
+                    label=label,
+                )
+        except IntegrityError:
+            existing = _find_owner(customer.organisation_id, [clean], exclude_pk=customer.pk)
+            if existing is not None:
+                raise _duplicate(by, existing, clean, "number") from None
+            raise
+        audit_record(
+            actor=by,
+            action="shouhou.customer.phone_added",
+            obj=customer,
+            after={"number": clean, "label": label},
+        )
+    return phone
+
+
+def customer_add_address(
+    *,
+    by,
+    customer: Customer,
+    district: str,
+    detail: str,
+    province: str = "",
+    city: str = "",
+    label: str = "",
+    make_default: bool = False,
+) -> CustomerAddress:
+    """Add an address (a second home, a new flat); optionally make it the default one."""
+    _require_editor(by)
+    _require_visible(by, customer)
+    clean, errors = validate_customer_fields(
+        district=district, address_detail=detail, today=_today(), check=("district",)
+    )
+    if "address_detail" in errors:
+        errors["detail"] = errors.pop("address_detail")
+    province, city, label = (province or "").strip(), (city or "").strip(), (label or "").strip()
+    for field, value in (("province", province), ("city", city), ("label", label)):
+        if len(value) > 30:
+            errors[field] = [_("At most 30 characters.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    with transaction.atomic():
+        customer = _lock(customer)
+        has_default = customer.addresses.filter(is_default=True).exists()
+        if make_default and has_default:
+            customer.addresses.filter(is_default=True).update(is_default=False)
+        address = CustomerAddress.objects.create(
+            organisation_id=customer.organisation_id,
+            customer=customer,
+            label=label,
+            province=province,
+            city=city,
+            district=clean["district"],
+            detail=clean["address_detail"],
+            is_default=make_default or not has_default,
+        )
+        audit_record(
+            actor=by,
+            action="shouhou.customer.address_added",
+            obj=customer,
+            after={"address": str(address), "default": address.is_default},
+        )
+    return address
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    month0 = start.month - 1 + months
+    year, month = start.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def warranty_until(*, start: dt.date | None, months: int | None) -> dt.date | None:
+    """The last day covered by a warranty of `months` starting on `start` (inclusive)."""
+    if start is None or months is None:
+        return None
+    return add_months(start, months) - dt.timedelta(days=1)
+
+
+def customer_record_owned_product(
+    *,
+    by,
+    customer: Customer,
+    product=None,
+    model=None,
+    description: str = "",
+    contract_line=None,
+    purchased_on: dt.date | None = None,
+    installed_on: dt.date | None = None,
+    serial_no: str = "",
+    quantity: int | None = None,
+) -> OwnedProduct:
+    """Record a product the customer owns (from a contract line, a callback or a repair).
+
+    `warranty_until` is computed from the model's effective warranty (or the product's): from
+    the installation date for products that need installation, else from the purchase date.
+    Recording the same contract line twice returns the first row.
+    """
+    _require_editor(by)
+    _require_visible(by, customer)
+    errors: dict[str, list[str]] = {}
+    org_id = customer.organisation_id
+    if contract_line is not None:
+        if contract_line.organisation_id != org_id or contract_line.contract.customer_id != (
+            customer.pk
+        ):
+            errors["contract_line"] = [_("This contract line is not this customer's.")]
+        else:
+            product = product or contract_line.product
+            model = model or contract_line.model
+            purchased_on = purchased_on or contract_line.contract.signed_on
+            quantity = quantity or contract_line.quantity
+    if model is not None:
+        if model.organisation_id != org_id:
+            errors["model"] = [_("Unknown model.")]
+        elif product is None:
+            product = model.product
+        elif model.product_id != product.pk:
+            errors["model"] = [_("This model is not a model of the chosen product.")]
+    if product is not None and product.organisation_id != org_id:
+        errors["product"] = [_("Unknown product.")]
+    description = (description or "").strip()
+    serial_no = (serial_no or "").strip()
+    if product is None and not description:
+        errors["description"] = [_("Choose a product or describe it.")]
+    if len(description) > 200:
+        errors["description"] = [_("At most 200 characters.")]
+    if len(serial_no) > 60:
+        errors["serial_no"] = [_("At most 60 characters.")]
+    today = _today()
+    for field, value in (("purchased_on", purchased_on), ("installed_on", installed_on)):
+        if value is not None and value > today:
+            errors[field] = [_("This date is in the future.")]
+    if purchased_on and installed_on and installed_on < purchased_on:
+        errors["installed_on"] = [_("Installation cannot be before the purchase.")]
+    quantity = 1 if quantity is None else quantity
+    if not isinstance(quantity, int) or quantity < 1:
+        errors["quantity"] = [_("At least 1.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+
+    months = None
+    if model is not None:
+        months = model.effective_warranty_months
+    elif product is not None:
+        months = product.warranty_months
+    start = purchased_on
+    if product is not None and product.needs_installation and installed_on:
+        start = installed_on
+    start = start or installed_on
+
+    with transaction.atomic():
+        if contract_line is not None:
+            existing = OwnedProduct.objects.filter(contract_line=contract_line).first()
+            if existing is not None:
+                return existing
+        owned = OwnedProduct.objects.create(
+            organisation_id=org_id,
+            customer=customer,
+            product=product,
+            model=model,
+            description=description,
+            quantity=quantity,
+            contract_line=contract_line,
+            purchased_on=purchased_on,
+            installed_on=installed_on,
+            warranty_until=warranty_until(start=start, months=months),
+            serial_no=serial_no,
+        )
+        audit_record(
+            actor=by,
+            action="shouhou.customer.product_recorded",
+            obj=customer,
+            after={
+                "product": str(owned),
+                "quantity": quantity,
+                "purchased_on": purchased_on,
+                "warranty_until": owned.warranty_until,
+                "contract_line": contract_line.pk if contract_line else None,
+            },
+        )
+    return owned
+
+
+# --- archive ------------------------------------------------------------------------------------
+
+
+def customer_complete_archive(
+    *,
+    by,
+    customer: Customer,
+    birthday: dt.date | None = None,
+    preferences: str | None = None,
+    gender: str | None = None,
+    full_name: str | None = None,
+    is_member: bool | None = None,
+    member_no: str | None = None,
+    notes: str | None = None,
+) -> Customer:
+    """Complete the archive on a callback (DOMAIN.md §2): what was learnt is saved, and the
+    archive is marked complete (the first completion time is kept). Arguments left None are
+    not changed; `full_name` replaces a surname-with-honorific name."""
+    _require_editor(by)
+    _require_visible(by, customer)
+    clean, errors = validate_customer_fields(
+        name=full_name,
+        birthday=birthday,
+        member_no=member_no,
+        allow_honorific=False,
+        today=_today(),
+        check=tuple(
+            k
+            for k, v in (("name", full_name), ("birthday", birthday), ("member_no", member_no))
+            if v not in (None, "")
+        ),
+    )
+    if full_name not in (None, "") and "name" in errors:
+        errors["full_name"] = errors.pop("name")
+    if gender is not None:
+        gender = _check_gender(gender, errors)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    with transaction.atomic():
+        customer = _lock(customer)
+        before = _customer_snapshot(customer)
+        if "name" in clean:
+            customer.name, customer.name_is_full = clean["name"], True
+        if "birthday" in clean:
+            customer.birthday = clean["birthday"]
+        if preferences is not None:
+            customer.preferences = preferences.strip()
+        if gender is not None:
+            customer.gender = gender
+        if "member_no" in clean:
+            customer.member_no = clean["member_no"]
+            customer.is_member = customer.is_member or bool(clean["member_no"])
+        if is_member is not None:
+            customer.is_member = bool(is_member) or bool(customer.member_no)
+        if notes is not None:
+            customer.notes = notes.strip()
+        if customer.archive_completed_at is None:
+            customer.archive_completed_at = timezone.now()
+        customer.save()
+        old, new = diff(before, _customer_snapshot(customer))
+        audit_record(
+            actor=by,
+            action="shouhou.customer.archive_completed",
+            obj=customer,
+            before=old,
+            after=new,
+        )
+    return customer

@@ -1,0 +1,652 @@
+"""Every write to sales contracts (销售合同清单): create, payments, delivery changes, delivery,
+cancellation. Each function is one audited transaction.
+
+Who may write: office roles (`OFFICE_ROLES`, which include sales) for every contract of their
+organisation; a merchant's administrator only for its own merchant (its new contracts always
+belong to its merchant); technicians and other field roles never. Marking a contract delivered
+is also open to the delivery crew.
+
+Inputs may be model instances or primary keys (an API body, a form): every field is checked and
+all errors are raised together in one `ValidationFailed` (line fields as `lines.<i>.<field>`);
+rows of another organisation, or ones the user may not use, are reported as unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shouhou.catalog import inputs
+from shouhou.catalog.models import Product, ProductModel
+from shouhou.catalog.selectors import visible_products
+from shouhou.core.audit import audit_record, snapshot
+from shouhou.core.errors import (
+    Conflict,
+    DuplicateError,
+    InvalidTransition,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationFailed,
+)
+from shouhou.org import roles as r
+from shouhou.org.models import Merchant, OrganisationSettings, Store, User
+
+from . import selectors
+from .models import Contract, ContractLine, ContractNumberSequence, ContractPayment, PaymentMethod
+
+WRITER_ROLES = tuple(sorted(r.OFFICE_ROLES | {r.MERCHANT_ADMIN}))
+DELIVERY_ROLES = tuple(sorted(set(WRITER_ROLES) | {r.DELIVERY_CREW}))
+MAX_QUANTITY = 99999
+S = Contract.Status
+
+# Which action is allowed from which status (anything else raises InvalidTransition).
+ALLOWED_FROM = {
+    "record_payment": {S.DRAFT, S.CONFIRMED, S.DELIVERED},
+    "change_delivery": {S.DRAFT, S.CONFIRMED},
+    "mark_delivered": {S.CONFIRMED},
+    "cancel": {S.DRAFT, S.CONFIRMED},
+}
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _require_writer(by, roles=WRITER_ROLES) -> int:
+    r.require_role(by, *roles)
+    if not getattr(by, "organisation_id", None):
+        raise PermissionDeniedError(
+            _("Only a member of an organisation can do this."), code="no_organisation"
+        )
+    if selectors.merchant_limited(by) and not by.merchant_id:
+        raise PermissionDeniedError(
+            _("A merchant administrator needs a merchant on their account."), code="no_merchant"
+        )
+    return by.organisation_id
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _lock_visible(by, contract) -> Contract:
+    """The contract locked for update; one the user may not see is not found."""
+    pk = contract.pk if isinstance(contract, Contract) else inputs.as_id(contract)
+    row = (
+        selectors.contract_visible_qs(user=by).select_for_update().filter(pk=pk).first()
+        if pk
+        else None
+    )
+    if row is None:
+        raise NotFoundError()
+    return row
+
+
+def _check_status(contract: Contract, action: str) -> None:
+    if contract.status not in ALLOWED_FROM[action]:
+        raise InvalidTransition(
+            _("Not possible for a contract that is %(status)s.")
+            % {"status": contract.get_status_display()}
+        )
+
+
+def _full_name_required(organisation_id: int) -> bool:
+    settings, _created = OrganisationSettings.objects.get_or_create(organisation_id=organisation_id)
+    return settings.contract_requires_full_name
+
+
+def _resolve_customer(by, value, errors: dict):
+    """The customer, if `by` may see it (the customers app decides who sees which customer)."""
+    from shouhou.customers.models import Customer
+    from shouhou.customers.selectors import customer_visible_qs
+
+    return inputs.ref(
+        Customer,
+        value,
+        "customer",
+        errors,
+        organisation_id=by.organisation_id,
+        required=True,
+        queryset=customer_visible_qs(user=by),
+    )
+
+
+def _default_address(customer) -> tuple[str, str]:
+    """(district, full address) of the customer's default address, or ("", "")."""
+    address = customer.default_address if customer is not None else None
+    if address is None:
+        return "", ""
+    return address.district, str(address)[:200]
+
+
+def _payment_method(value, errors: dict, *, field: str, required: bool) -> str:
+    value = inputs.text(value, field, errors, max_length=30)
+    if not value:
+        if required:
+            inputs.add(errors, field, _("How was it paid? Choose a payment method."))
+        return ""
+    if value not in PaymentMethod.values:
+        inputs.add(
+            errors,
+            field,
+            _("Choose one of: %(choices)s.")
+            % {"choices": "、".join(str(label) for label in PaymentMethod.labels)},
+        )
+    return value
+
+
+def _yuan(amount: Decimal) -> str:
+    return f"¥{amount:,.2f}"
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+
+def _number_pattern(prefix: str, year: int) -> re.Pattern:
+    return re.compile(rf"^{re.escape(prefix)}{year}-(\d+)$")
+
+
+def _sequence(org_id: int, year: int) -> ContractNumberSequence:
+    seq, _created = ContractNumberSequence.objects.get_or_create(organisation_id=org_id, year=year)
+    return seq
+
+
+def next_contract_number(organisation_id: int, year: int) -> str:
+    """The next free number for the organisation and year, e.g. HT2026-000123.
+
+    The sequence row is incremented with an UPDATE, which holds its row lock until the
+    transaction ends: two clerks saving at once get two different numbers. Call it inside the
+    transaction that saves the contract.
+    """
+    prefix = selectors.sales_settings(organisation_id).contract_number_prefix
+    seq = _sequence(organisation_id, year)
+    while True:
+        ContractNumberSequence.objects.filter(pk=seq.pk).update(last=F("last") + 1)
+        last = ContractNumberSequence.objects.values_list("last", flat=True).get(pk=seq.pk)
+        number = f"{prefix}{year}-{last:06d}"
+        # A number typed by hand may already use this value: skip it.
+        if not Contract.objects.filter(organisation_id=organisation_id, number=number).exists():
+            return number
+
+
+def _note_manual_number(organisation_id: int, year: int, number: str) -> None:
+    """A hand-typed number in the automatic pattern moves the sequence past it."""
+    prefix = selectors.sales_settings(organisation_id).contract_number_prefix
+    match = _number_pattern(prefix, year).match(number)
+    if match:
+        seq = _sequence(organisation_id, year)
+        n = int(match.group(1))
+        ContractNumberSequence.objects.filter(pk=seq.pk, last__lt=n).update(last=n)
+
+
+# --- create ---------------------------------------------------------------------------------
+
+
+def _check_lines(by, lines, errors: dict) -> list[dict]:
+    """Check every line; return [{product, model, quantity, unit_price, line_total}]."""
+    if lines is None or lines == []:
+        inputs.add(errors, "lines", _("A contract needs at least one line."))
+        return []
+    if not isinstance(lines, list | tuple):
+        inputs.add(errors, "lines", _("Enter a list of lines."))
+        return []
+    org_id = by.organisation_id
+    products = visible_products(by)
+    checked = []
+    for i, line in enumerate(lines):
+        p = f"lines.{i}."
+        if not isinstance(line, dict):
+            inputs.add(errors, f"lines.{i}", _("Enter a line (product, quantity, unit price)."))
+            continue
+        product = inputs.ref(
+            Product,
+            line.get("product"),
+            p + "product",
+            errors,
+            organisation_id=org_id,
+            required=True,
+            queryset=products,
+        )
+        if product is not None and not product.is_active:
+            inputs.add(errors, p + "product", _("This product is no longer sold."))
+        model = inputs.ref(
+            ProductModel,
+            line.get("model"),
+            p + "model",
+            errors,
+            organisation_id=org_id,
+            queryset=ProductModel.objects.filter(product__in=products),
+        )
+        if model is not None and product is not None and model.product_id != product.pk:
+            inputs.add(
+                errors,
+                p + "model",
+                _("Model %(model)s is not a model of %(product)s.")
+                % {"model": model.code, "product": product.name},
+            )
+        elif model is not None and not model.is_active:
+            inputs.add(errors, p + "model", _("This model is no longer sold."))
+        quantity = inputs.whole_number(
+            line.get("quantity"),
+            p + "quantity",
+            errors,
+            minimum=1,
+            maximum=MAX_QUANTITY,
+            message=_("Enter a whole quantity from 1 to %(max)d.") % {"max": MAX_QUANTITY},
+        )
+        unit_price = inputs.money(line.get("unit_price"), p + "unit_price", errors)
+        line_total = None
+        if quantity is not None and unit_price is not None:
+            line_total = unit_price * quantity
+            if line_total > inputs.MAX_MONEY:
+                inputs.add(errors, p + "quantity", _("The line total is too large."))
+        checked.append(
+            {
+                "product": product,
+                "model": model,
+                "quantity": quantity,
+                "unit_price": unit_price,
+                "line_total": line_total,
+            }
+        )
+    return checked
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    by,
+    customer,
+    store,
+    signed_on: dt.date | str,
+    lines: list[dict],
+    number: str | None = None,
+    merchant=None,
+    salesperson=None,
+    delivery_date: dt.date | str | None = None,
+    delivery_district: str = "",
+    delivery_address: str = "",
+    paid: Decimal | str | int = Decimal("0"),
+    payment_method: str = "",
+    notes: str = "",
+) -> Contract:
+    """Sign a sales contract with its lines; record each line as a product the customer owns.
+
+    `lines`: [{"product", "model" (optional), "quantity", "unit_price"}]. `number` empty: the
+    next number of the organisation and year of signing. A merchant admin's contract belongs to
+    its merchant. With a delivery date and no address, the customer's default address is used.
+    A paid amount above zero is recorded as the first payment (deposit).
+    """
+    org_id = _require_writer(by)
+    errors: dict = {}
+
+    customer_obj = _resolve_customer(by, customer, errors)
+    full_name_required = _full_name_required(org_id)
+    if customer_obj is not None and not customer_obj.name_is_full and full_name_required:
+        inputs.add(
+            errors,
+            "customer",
+            _(
+                "“%(name)s” is not a full name. Complete the customer's full name in the "
+                "customer record first: a sales contract needs it."
+            )
+            % {"name": customer_obj.name},
+        )
+
+    store_obj = inputs.ref(Store, store, "store", errors, organisation_id=org_id, required=True)
+    if store_obj is not None and not store_obj.is_active:
+        inputs.add(errors, "store", _("This store is closed."))
+
+    if selectors.merchant_limited(by):
+        given = merchant.pk if isinstance(merchant, Merchant) else inputs.as_id(merchant)
+        if merchant not in (None, "") and given != by.merchant_id:
+            inputs.add(errors, "merchant", inputs.UNKNOWN)
+        merchant_obj = by.merchant
+    else:
+        merchant_obj = inputs.ref(Merchant, merchant, "merchant", errors, organisation_id=org_id)
+    if merchant_obj is not None and not merchant_obj.is_active:
+        inputs.add(errors, "merchant", _("This merchant is not active."))
+
+    salesperson_obj = inputs.ref(
+        User,
+        salesperson,
+        "salesperson",
+        errors,
+        organisation_id=org_id,
+        queryset=User.objects.filter(is_active=True),
+    )
+    if salesperson_obj is None and salesperson in (None, "") and r.SALES in r.user_roles(by):
+        salesperson_obj = by
+
+    signed = inputs.date(signed_on, "signed_on", errors, required=True)
+    if signed is not None and signed > _today():
+        inputs.add(errors, "signed_on", _("The signing date cannot be in the future."))
+
+    number = inputs.text(number, "number", errors, max_length=40)
+    if number and Contract.objects.filter(organisation_id=org_id, number=number).exists():
+        inputs.add(errors, "number", _("Another contract already has this number."))
+
+    checked = _check_lines(by, lines, errors)
+    total = sum((c["line_total"] or Decimal("0") for c in checked), Decimal("0.00"))
+    if total > inputs.MAX_MONEY:
+        inputs.add(errors, "lines", _("The contract total is too large."))
+
+    paid_amount = inputs.money(paid, "paid", errors, required=False, default=Decimal("0.00"))
+    if paid_amount is not None and paid_amount > total and "lines" not in errors:
+        inputs.add(
+            errors,
+            "paid",
+            _("Paid cannot be more than the total (%(total)s).") % {"total": _yuan(total)},
+        )
+    method = _payment_method(
+        payment_method, errors, field="payment_method", required=bool(paid_amount)
+    )
+
+    delivery = inputs.date(delivery_date, "delivery_date", errors)
+    if delivery is not None and signed is not None and delivery < signed:
+        inputs.add(
+            errors, "delivery_date", _("The delivery date cannot be before the signing date.")
+        )
+    district = inputs.text(delivery_district, "delivery_district", errors, max_length=30)
+    address = inputs.text(delivery_address, "delivery_address", errors, max_length=200)
+    if delivery is not None and not address and customer_obj is not None:
+        default_district, address = _default_address(customer_obj)
+        district = district or default_district
+    if delivery is not None and not address and "delivery_address" not in errors:
+        inputs.add(
+            errors,
+            "delivery_address",
+            _("A delivery date needs a clear delivery address (the customer has none on file)."),
+        )
+    notes = inputs.text(notes, "notes", errors, max_length=2000)
+
+    if errors:
+        raise ValidationFailed(
+            _("The contract was not saved: please correct the marked fields."), fields=errors
+        )
+
+    if number:
+        _note_manual_number(org_id, signed.year, number)
+    else:
+        number = next_contract_number(org_id, signed.year)
+    contract = Contract(
+        organisation_id=org_id,
+        number=number,
+        customer=customer_obj,
+        store=store_obj,
+        merchant=merchant_obj,
+        salesperson=salesperson_obj,
+        status=S.CONFIRMED,
+        signed_on=signed,
+        delivery_date=delivery,
+        delivery_district=district,
+        delivery_address=address,
+        total=total,
+        paid=paid_amount,
+        payment_method=method,
+        notes=notes,
+        created_by=by,
+    )
+    try:
+        with transaction.atomic():
+            contract.save()
+    except IntegrityError as exc:
+        raise DuplicateError(
+            _("Another contract already has this number."),
+            fields={"number": [_("Another contract already has this number.")]},
+        ) from exc
+    saved_lines = [
+        ContractLine.objects.create(
+            organisation_id=org_id,
+            contract=contract,
+            product=c["product"],
+            model=c["model"],
+            quantity=c["quantity"],
+            unit_price=c["unit_price"],
+            line_total=c["line_total"],
+        )
+        for c in checked
+    ]
+    if paid_amount:
+        ContractPayment.objects.create(
+            organisation_id=org_id,
+            contract=contract,
+            amount=paid_amount,
+            method=method,
+            received_by=by,
+        )
+    after = snapshot(contract)
+    after["lines"] = [
+        {
+            "product": str(line.product),
+            "model": line.model.code if line.model_id else "",
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "line_total": line.line_total,
+        }
+        for line in saved_lines
+    ]
+    audit_record(actor=by, action="shouhou.contract.created", obj=contract, after=after)
+    _record_owned_products(by, contract, saved_lines)
+    return contract
+
+
+def _record_owned_products(by, contract: Contract, lines: list[ContractLine]) -> None:
+    from shouhou.customers.services import customer_record_owned_product
+
+    for line in lines:
+        customer_record_owned_product(
+            by=by,
+            customer=contract.customer,
+            product=line.product,
+            model=line.model,
+            contract_line=line,
+            purchased_on=contract.signed_on,
+        )
+
+
+# --- payments, delivery, cancellation -------------------------------------------------------
+
+
+@transaction.atomic
+def contract_record_payment(
+    *, by, contract: Contract, amount, method: str, receipt_no: str = ""
+) -> ContractPayment:
+    """Take a payment towards the balance due (尾款). More than the balance is refused."""
+    org_id = _require_writer(by)
+    c = _lock_visible(by, contract)
+    _check_status(c, "record_payment")
+    errors: dict = {}
+    value = inputs.money(amount, "amount", errors)
+    balance = c.total - c.paid
+    if value is not None and value <= 0:
+        inputs.add(errors, "amount", _("The amount must be more than zero."))
+    elif value is not None and value > balance:
+        inputs.add(
+            errors,
+            "amount",
+            _("At most the balance due (%(balance)s).") % {"balance": _yuan(balance)},
+        )
+    method = _payment_method(method, errors, field="method", required=True)
+    receipt_no = inputs.text(receipt_no, "receipt_no", errors, max_length=60)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    before = snapshot(c, ["paid", "payment_method"])
+    # Guarded: the paid amount we checked is still the one we add to.
+    updated = Contract.objects.filter(pk=c.pk, paid=c.paid).update(
+        paid=F("paid") + value, payment_method=c.payment_method or method
+    )
+    if not updated:
+        raise Conflict(_("The contract changed meanwhile; please reload and try again."))
+    c.refresh_from_db()
+    payment = ContractPayment.objects.create(
+        organisation_id=org_id,
+        contract=c,
+        amount=value,
+        method=method,
+        receipt_no=receipt_no,
+        received_by=by,
+    )
+    audit_record(
+        actor=by,
+        action="shouhou.contract.payment_recorded",
+        obj=c,
+        before=before,
+        after=snapshot(c, ["paid", "payment_method"]),
+        note=_("%(amount)s by %(method)s, receipt %(receipt)s")
+        % {
+            "amount": _yuan(value),
+            "method": payment.get_method_display(),
+            "receipt": receipt_no or "—",
+        },
+    )
+    return payment
+
+
+_UNCHANGED = object()
+
+
+@transaction.atomic
+def contract_change_delivery(
+    *,
+    by,
+    contract: Contract,
+    delivery_date: dt.date | str | None,
+    delivery_district=_UNCHANGED,
+    delivery_address=_UNCHANGED,
+    note: str = "",
+) -> Contract:
+    """Agree a new delivery date (None: not agreed yet) and, if given, a new address.
+
+    A blank address with a date falls back to the contract's address, then the customer's.
+    """
+    _require_writer(by)
+    c = _lock_visible(by, contract)
+    _check_status(c, "change_delivery")
+    errors: dict = {}
+    delivery = inputs.date(delivery_date, "delivery_date", errors)
+    if delivery is not None and delivery < c.signed_on:
+        inputs.add(
+            errors, "delivery_date", _("The delivery date cannot be before the signing date.")
+        )
+    district = (
+        c.delivery_district
+        if delivery_district is _UNCHANGED
+        else inputs.text(delivery_district, "delivery_district", errors, max_length=30)
+    )
+    address = (
+        c.delivery_address
+        if delivery_address is _UNCHANGED
+        else inputs.text(delivery_address, "delivery_address", errors, max_length=200)
+    )
+    if delivery is not None and not address:
+        address = c.delivery_address
+    if delivery is not None and not address:
+        default_district, address = _default_address(c.customer)
+        district = district or default_district
+    if delivery is not None and not address and "delivery_address" not in errors:
+        inputs.add(
+            errors,
+            "delivery_address",
+            _("A delivery date needs a clear delivery address (the customer has none on file)."),
+        )
+    note = inputs.text(note, "note", errors, max_length=500)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    fields = ["delivery_date", "delivery_district", "delivery_address"]
+    before = snapshot(c, fields)
+    c.delivery_date, c.delivery_district, c.delivery_address = delivery, district, address
+    c.save(update_fields=[*fields, "updated_at"])
+    audit_record(
+        actor=by,
+        action="shouhou.contract.delivery_changed",
+        obj=c,
+        before=before,
+        after=snapshot(c, fields),
+        note=note,
+    )
+    return c
+
+
+def _transition(by, c: Contract, action: str, new_status: str, **values) -> tuple[Contract, dict]:
+    """Guarded status change: 0 rows updated means someone else changed it first."""
+    _check_status(c, action)
+    before = snapshot(c, ["status", *values])
+    updated = Contract.objects.filter(pk=c.pk, status=c.status).update(
+        status=new_status, updated_at=timezone.now(), **values
+    )
+    if not updated:
+        raise InvalidTransition()
+    c.refresh_from_db()
+    return c, before
+
+
+@transaction.atomic
+def contract_mark_delivered(
+    *, by, contract: Contract, delivered_on: dt.date | str | None = None
+) -> Contract:
+    """The goods were delivered (送货完毕). `delivered_on` defaults to today."""
+    _require_writer(by, DELIVERY_ROLES)
+    c = _lock_visible_for_delivery(by, contract)
+    errors: dict = {}
+    day = inputs.date(delivered_on, "delivered_on", errors) or (None if errors else _today())
+    if day is not None and day > _today():
+        inputs.add(errors, "delivered_on", _("This date is in the future."))
+    if day is not None and day < c.signed_on:
+        inputs.add(errors, "delivered_on", _("Delivery cannot be before the signing date."))
+    if errors:
+        raise ValidationFailed(fields=errors)
+    c, before = _transition(by, c, "mark_delivered", S.DELIVERED, delivered_on=day)
+    audit_record(
+        actor=by,
+        action="shouhou.contract.delivered",
+        obj=c,
+        before=before,
+        after=snapshot(c, ["status", "delivered_on"]),
+    )
+    return c
+
+
+def _lock_visible_for_delivery(by, contract) -> Contract:
+    if r.has_role(by, *WRITER_ROLES):
+        return _lock_visible(by, contract)
+    # A delivery crew member is not a reader of contracts but may confirm one of its org.
+    pk = contract.pk if isinstance(contract, Contract) else inputs.as_id(contract)
+    row = (
+        Contract.objects.select_for_update()
+        .filter(organisation_id=by.organisation_id, pk=pk)
+        .first()
+        if pk
+        else None
+    )
+    if row is None:
+        raise NotFoundError()
+    return row
+
+
+@transaction.atomic
+def contract_cancel(*, by, contract: Contract, reason: str) -> Contract:
+    """Cancel a contract that is not delivered yet. Money already paid is refunded by finance."""
+    _require_writer(by)
+    c = _lock_visible(by, contract)
+    errors: dict = {}
+    reason = inputs.text(reason, "reason", errors, max_length=200, required=True)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    c, before = _transition(
+        by, c, "cancel", S.CANCELLED, cancelled_at=timezone.now(), cancel_reason=reason
+    )
+    audit_record(
+        actor=by,
+        action="shouhou.contract.cancelled",
+        obj=c,
+        before=before,
+        after=snapshot(c, ["status", "cancelled_at", "cancel_reason"]),
+        note=reason,
+    )
+    return c

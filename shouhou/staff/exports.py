@@ -1,0 +1,111 @@
+"""The three staff reports as rows, and their Excel (openpyxl) export. Phones and ID numbers
+are masked in exports."""
+
+from __future__ import annotations
+
+import io
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from shouhou.core.phones import mask_phone
+
+from . import selectors
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def report_expiring(*, user, today=None):
+    headers = [
+        _("Permit number"),
+        _("Holder"),
+        _("Mobile"),
+        _("Kinds of work"),
+        _("Valid until"),
+        _("Status"),
+    ]
+    rows = [
+        [
+            p.number,
+            p.staff.name,
+            mask_phone(p.staff.mobile),
+            "、".join(p.kind_labels()),
+            p.valid_until,
+            str(p.get_status_display()),
+        ]
+        for p in selectors.permits_expiring(user=user, today=today)
+    ]
+    return _("Permits expiring in the next 30 days"), headers, rows
+
+
+def report_owing(*, user, now=None):
+    headers = [
+        _("Name"),
+        _("Mobile"),
+        _("Merchant"),
+        _("Unpaid fees"),
+        _("Unpaid fines"),
+        _("Overdue fines"),
+        _("Total due"),
+    ]
+    rows = [
+        [
+            x["staff"].name,
+            mask_phone(x["staff"].mobile),
+            str(x["staff"].merchant or ""),
+            x["fees_due"],
+            x["fines_due"],
+            x["fines_overdue"],
+            x["total"],
+        ]
+        for x in selectors.staff_owing(user=user, now=now)
+    ]
+    return _("Staff with unpaid fines or fees"), headers, rows
+
+
+def report_pipeline(*, user, now=None):
+    headers = [
+        _("Name"),
+        _("Flow"),
+        _("Waiting at"),
+        _("Done by"),
+        _("Waiting since"),
+        _("Days waited"),
+    ]
+    rows = [
+        [
+            x["staff"].name,
+            str(x["flow"]),
+            str(x["step"]),
+            x["role"],
+            timezone.localtime(x["since"]).strftime("%Y-%m-%d %H:%M"),
+            x["waited_days"],
+        ]
+        for x in selectors.onboarding_pipeline(user=user, now=now)
+    ]
+    return _("Onboarding pipeline"), headers, rows
+
+
+REPORTS = {"expiring": report_expiring, "owing": report_owing, "pipeline": report_pipeline}
+
+
+def xlsx_response(title: str, headers: list, rows: list, filename: str) -> HttpResponse:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append([str(h) for h in headers])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    for col in ws.columns:
+        width = max(len(str(c.value or "")) for c in col) + 4
+        ws.column_dimensions[col[0].column_letter].width = min(width * 1.6, 50)
+    buf = io.BytesIO()
+    wb.save(buf)
+    resp = HttpResponse(buf.getvalue(), content_type=XLSX)
+    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp

@@ -1,0 +1,141 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Call,
+    ContactAttempt,
+    MissedService,
+    PublicRequest,
+    ReportPart,
+    ServiceReport,
+    SlaPolicy,
+    SlaTarget,
+    StatusChange,
+    WorkOrder,
+    WorkOrderSettings,
+)
+
+
+@admin.register(WorkOrderSettings)
+class WorkOrderSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "callback_after_appointment_days", "missed_service_deduction"]
+
+
+class SlaTargetInline(admin.TabularInline):
+    model = SlaTarget
+    extra = 0
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "code",
+        "organisation",
+        "customer",
+        "category",
+        "store",
+        "for_emergency",
+        "min_distance_km",
+        "is_active",
+    ]
+    list_filter = ["organisation", "is_active", "for_emergency"]
+    search_fields = ["name", "code"]
+    raw_id_fields = ["customer", "category", "store"]
+    inlines = [SlaTargetInline]
+
+    def save_formset(self, request, form, formset, change):
+        for obj in formset.save(commit=False):
+            obj.organisation_id = form.instance.organisation_id
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+
+
+@admin.register(SlaTarget)
+class SlaTargetAdmin(SimpleHistoryAdmin):
+    list_display = ["policy", "target", "amount", "unit", "anchor"]
+    list_filter = ["target", "unit"]
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    readonly_fields = ["from_status", "to_status", "at", "by"]
+    can_delete = False
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "organisation",
+        "kind",
+        "source",
+        "status",
+        "customer",
+        "technician",
+        "received_at",
+        "is_reissued",
+        "missed_service",
+    ]
+    list_filter = ["organisation", "status", "kind", "source", "is_reissued", "missed_service"]
+    search_fields = ["number", "customer__name", "customer__mobile", "contact_phone"]
+    raw_id_fields = [
+        "customer",
+        "store",
+        "merchant",
+        "dealer",
+        "product",
+        "product_model",
+        "contract",
+        "technician",
+        "policy",
+        "created_by",
+    ]
+    date_hierarchy = "received_at"
+    inlines = [StatusChangeInline]
+
+
+@admin.register(MissedService)
+class MissedServiceAdmin(admin.ModelAdmin):
+    list_display = ["order", "reason", "technician", "detected_at", "deduction", "no_bonus"]
+    list_filter = ["reason", "organisation"]
+    raw_id_fields = ["order", "technician"]
+
+
+class ReportPartInline(admin.TabularInline):
+    model = ReportPart
+    extra = 0
+
+
+@admin.register(ServiceReport)
+class ServiceReportAdmin(admin.ModelAdmin):
+    list_display = ["order", "fee", "signed_at", "signer_name", "signed_via"]
+    raw_id_fields = ["order", "created_by"]
+    inlines = [ReportPartInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A signed report is frozen, in the admin too.
+        if obj is not None and obj.signed_at:
+            return [f.name for f in self.model._meta.fields]
+        return ["signature", "signer_name", "signed_at", "signed_via"]
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ["order", "source", "at", "joined"]
+    raw_id_fields = ["order", "by"]
+
+
+@admin.register(ContactAttempt)
+class ContactAttemptAdmin(admin.ModelAdmin):
+    list_display = ["order", "at", "reached"]
+    raw_id_fields = ["order", "by"]
+
+
+@admin.register(PublicRequest)
+class PublicRequestAdmin(admin.ModelAdmin):
+    list_display = ["name", "mobile", "store", "kind", "status", "created_at"]
+    list_filter = ["status", "organisation"]
+    raw_id_fields = ["order", "handled_by", "store"]

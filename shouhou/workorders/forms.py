@@ -1,0 +1,57 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shouhou.core.forms import IdempotentFormMixin
+
+from .models import Kind, Source
+
+
+class IntakeForm(IdempotentFormMixin, forms.Form):
+    source = forms.ChoiceField(
+        label=_("Source"),
+        choices=[c for c in Source.choices if c[0] != Source.SELF_SERVICE],
+        initial=Source.HOTLINE,
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.REPAIR)
+    mobile = forms.CharField(label=_("Caller's phone"), max_length=30)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=50,
+        required=False,
+        help_text=_("A surname with 先生/女士 is enough on the hotline."),
+    )
+    district = forms.CharField(label=_("District"), max_length=30, required=False)
+    address_detail = forms.CharField(label=_("Address"), max_length=200, required=False)
+    product = forms.ModelChoiceField(label=_("Product"), queryset=None, required=False)
+    description = forms.CharField(label=_("Problem"), widget=forms.Textarea(attrs={"rows": 3}))
+    is_emergency = forms.BooleanField(label=_("Emergency"), required=False)
+    distance_km = forms.DecimalField(
+        label=_("Distance (km)"), required=False, min_value=0, max_digits=7, decimal_places=1
+    )
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from shouhou.catalog.models import Product
+
+        self.fields["product"].queryset = Product.all_objects.filter(
+            organisation=organisation, is_active=True
+        )
+
+
+class PublicRequestForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=50)
+    mobile = forms.CharField(label=_("Mobile"), max_length=20)
+    district = forms.CharField(label=_("District"), max_length=30)
+    address_detail = forms.CharField(label=_("Address"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("What do you need?"),
+        choices=[
+            (k, v)
+            for k, v in Kind.choices
+            if k in ("installation", "repair", "maintenance", "consultation")
+        ],
+    )
+    description = forms.CharField(
+        label=_("Describe the problem"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+    website = forms.CharField(required=False, widget=forms.HiddenInput)  # a trap for robots

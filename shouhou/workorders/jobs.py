@@ -1,0 +1,207 @@
+"""The work-order sweep: missed services, call-centre callback tasks and overdue flags.
+
+Set-based: each rule is one indexed query over the rows it has not handled yet (the due times
+are stored on the order, so no calendar arithmetic happens here); the rows it finds are acted
+on in batches with one statement per table:
+
+* the rule's rows are read in (due, id) order from the rule's partial index (`SWEEP_SCOPES` in
+  models.py), `batch_size` at a time, each batch starting after the last row of the previous
+  one (keyset), locked `FOR NO KEY UPDATE SKIP LOCKED` on PostgreSQL;
+* records the rule creates (missed services, callback tasks) are written with one
+  `INSERT ... SELECT ... ON CONFLICT DO NOTHING` from the orders, keyed by unique constraints;
+* one `UPDATE` sets the rule's flag on the batch. The flags are not in any index, so on
+  PostgreSQL the row is rewritten in place (a HOT update, no index writes).
+
+Each batch is one transaction whose last write is the flag that takes the rows out of the rule's
+query, so:
+
+* running the sweep twice changes nothing the second time (the flags, and the unique constraints
+  on missed services and callback tasks);
+* killing it mid-run loses at most the batch in progress, which rolls back and is redone by the
+  next run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Q
+
+from .models import SWEEP_SCOPES, MissedService, WorkOrder, WorkOrderSettings
+
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str  # key of the sweep's result
+    scope: str  # key of SWEEP_SCOPES (and of the partial index)
+    due: str  # the due column: order of the batches
+    flag: str  # set on the rows handled; the rule skips rows that have it
+    also: dict = field(default_factory=dict)  # other fields set with the flag
+    overdue_only: bool = True  # only rows whose due time has passed
+    insert: Callable[[list[int], dt.datetime], None] | None = None  # records, before the flag
+
+    def where(self, now: dt.datetime) -> Q:
+        q = SWEEP_SCOPES[self.scope] & Q(**{self.flag: False})
+        if self.overdue_only:
+            q &= Q(**{f"{self.due}__lt": now})
+        return q
+
+
+# Records written from the orders ---------------------------------------------------------------
+def _insert_select(model, exprs: dict, ids: list[int], *, now, joins: str = "") -> None:
+    """INSERT INTO model SELECT ... FROM the orders `ids` ON CONFLICT DO NOTHING.
+
+    `exprs` maps a column to (SQL over the order `w`, params); other columns get their default
+    (created_at/updated_at: `now`).
+    """
+    cols, sql, params = [], [], []
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        cols.append(connection.ops.quote_name(f.column))
+        if f.column in exprs:
+            expr, p = exprs[f.column]
+            sql.append(expr)
+            params.extend(p)
+            continue
+        if f.name in ("created_at", "updated_at"):
+            value = now
+        elif f.has_default():
+            value = f.get_default()
+        elif f.null:
+            value = None
+        elif f.empty_strings_allowed:
+            value = ""
+        else:  # pragma: no cover - a new required column must be added to `exprs`
+            raise ValueError(f"no value for {model.__name__}.{f.name}")
+        sql.append("%s")
+        params.append(f.get_db_prep_save(value, connection))
+    order_table = connection.ops.quote_name(WorkOrder._meta.db_table)
+    query = (
+        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(cols)}) "
+        f"SELECT {', '.join(sql)} FROM {order_table} w {joins} "
+        f"WHERE w.id IN ({', '.join(['%s'] * len(ids))}) ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cur:
+        cur.execute(query, [*params, *ids])
+
+
+def _insert_missed_no_reply(ids: list[int], now: dt.datetime) -> None:
+    """A missed service (遗漏服务) for each order, with the organisation's deduction."""
+    deduction = WorkOrderSettings._meta.get_field("missed_service_deduction")
+    prep = MissedService._meta.get_field("detected_at").get_db_prep_save
+    _insert_select(
+        MissedService,
+        {
+            "organisation_id": ("w.organisation_id", []),
+            "order_id": ("w.id", []),
+            "technician_id": ("w.technician_id", []),
+            "reason": ("%s", [MissedService.Reason.NO_REPLY.value]),
+            "cycle": ("w.dispatch_seq", []),
+            "detected_at": ("%s", [prep(now, connection)]),
+            "deduction": (
+                f"COALESCE(s.{deduction.column}, %s)",
+                [deduction.get_db_prep_save(deduction.get_default(), connection)],
+            ),
+        },
+        ids,
+        now=now,
+        joins=(
+            f"LEFT JOIN {connection.ops.quote_name(WorkOrderSettings._meta.db_table)} s "
+            "ON s.organisation_id = w.organisation_id"
+        ),
+    )
+
+
+def _insert_callback_tasks(ids: list[int], now: dt.datetime) -> None:
+    """The call centre's task, due one working day after the appointment date (stored on the
+    order); one per appointment (source key)."""
+    from shouhou.callbacks.models import CallbackTask
+
+    _insert_select(
+        CallbackTask,
+        {
+            "organisation_id": ("w.organisation_id", []),
+            "customer_id": ("w.customer_id", []),
+            "work_order_id": ("w.id", []),
+            "kind": ("%s", [CallbackTask.Kind.AFTER_APPOINTMENT.value]),
+            "due_on": ("w.callback_due_on", []),
+            # f"workorder:{id}:appointment:{appointment_seq}"
+            "source_key": (
+                "%s || CAST(w.id AS TEXT) || %s || CAST(w.appointment_seq AS TEXT)",
+                ["workorder:", ":appointment:"],
+            ),
+        },
+        ids,
+        now=now,
+    )
+
+
+RULES = [
+    # No reply within the time limit after dispatch: a missed service (遗漏服务).
+    Rule(
+        "missed_no_reply",
+        "reply",
+        "reply_due_at",
+        "reply_missed",
+        also={"missed_service": True},
+        insert=_insert_missed_no_reply,
+    ),
+    Rule("contact_overdue", "contact", "contact_due_at", "contact_overdue"),
+    Rule("onsite_overdue", "onsite", "onsite_due_at", "onsite_overdue"),
+    Rule("fixed_overdue", "fixed", "fixed_due_at", "fixed_overdue"),
+    Rule("unreachable_overdue", "unreachable", "unreachable_report_due_at", "unreachable_overdue"),
+    # The call centre calls back one working day after the appointment date: the task is
+    # written as soon as the appointment is known.
+    Rule(
+        "callback_tasks",
+        "callback",
+        "callback_due_on",
+        "callback_created",
+        overdue_only=False,
+        insert=_insert_callback_tasks,
+    ),
+]
+
+
+def run_rule(rule: Rule, now: dt.datetime, batch_size: int = BATCH) -> int:
+    """Apply one rule to every row that needs it; returns how many rows it changed."""
+    done = 0
+    where = rule.where(now)
+    after = None  # (due, id) of the last row of the previous batch
+    while True:
+        with transaction.atomic():
+            qs = WorkOrder.all_objects.filter(where)
+            if after is not None:
+                due, pk = after
+                qs = qs.filter(
+                    Q(**{f"{rule.due}__gt": due}) | Q(**{rule.due: due, "pk__gt": pk}),
+                    **{f"{rule.due}__gte": due},  # an index range for the keyset
+                )
+            rows = list(
+                qs.select_for_update(skip_locked=True, no_key=True)
+                .order_by(rule.due, "pk")
+                .values_list("pk", rule.due)[:batch_size]
+            )
+            if not rows:
+                return done
+            ids = [pk for pk, _due in rows]
+            if rule.insert is not None:
+                rule.insert(ids, now)
+            # The rows are locked (PostgreSQL) or the database is (SQLite): they still match.
+            done += WorkOrder.all_objects.filter(pk__in=ids).update(
+                **{rule.flag: True}, **rule.also
+            )
+        if len(rows) < batch_size:
+            return done
+        after = rows[-1][1], rows[-1][0]
+
+
+def sweep(now: dt.datetime, *, batch_size: int = BATCH) -> dict:
+    """Run every rule once; returns how many rows each rule changed."""
+    return {rule.name: run_rule(rule, now, batch_size) for rule in RULES}

@@ -1,0 +1,101 @@
+"""The daily reports (seed 001): one set of rows for the page, the API and the Excel file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shouhou.core.phones import mask_phone
+
+from . import selectors
+
+SECTIONS = [
+    ("no_news", gettext_lazy("Dispatched over 2 working days ago, no news")),
+    ("missed", gettext_lazy("Missed services of the day")),
+    ("reissued", gettext_lazy("Re-issued orders")),
+    ("needs_revisit", gettext_lazy("Orders needing another visit")),
+    ("unreachable", gettext_lazy("Unreachable customers")),
+]
+
+COLUMNS = [
+    ("number", gettext_lazy("Order")),
+    ("customer", gettext_lazy("Customer")),
+    ("phone", gettext_lazy("Phone")),
+    ("kind", gettext_lazy("Kind")),
+    ("status", gettext_lazy("Status")),
+    ("technician", gettext_lazy("Technician")),
+    ("dispatched_at", gettext_lazy("Dispatched")),
+    ("detail", gettext_lazy("Detail")),
+]
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _row(order, detail="", *, full_phone: bool) -> dict:
+    phone = order.contact_phone or order.customer.mobile
+    return {
+        "id": order.pk,
+        "number": order.number,
+        "customer": order.customer.name,
+        "phone": phone if full_phone else mask_phone(phone),
+        "kind": str(order.get_kind_display()),
+        "status": str(order.status_label),
+        "technician": order.technician.name if order.technician_id else "",
+        "dispatched_at": _local(order.dispatched_at),
+        "detail": str(detail),
+    }
+
+
+def report_rows(*, user, day: dt.date | None = None, full_phone: bool = False) -> dict:
+    data = selectors.daily_report(user=user, day=day)
+    out = {"day": data["day"].isoformat()}
+    out["no_news"] = [_row(o, full_phone=full_phone) for o in data["no_news"]]
+    out["missed"] = [
+        _row(m.order, f"{m.get_reason_display()} · ¥{m.deduction}", full_phone=full_phone)
+        for m in data["missed"]
+    ]
+    out["reissued"] = [
+        _row(o, _("re-issued %(n)s time(s)") % {"n": o.reissue_count}, full_phone=full_phone)
+        for o in data["reissued"]
+    ]
+    out["needs_revisit"] = [
+        _row(o, _local(o.appointment_at), full_phone=full_phone) for o in data["needs_revisit"]
+    ]
+    out["unreachable"] = [
+        _row(
+            o,
+            o.unreachable_reason
+            or _("no reason reported yet (due %(due)s)")
+            % {"due": _local(o.unreachable_report_due_at)},
+            full_phone=full_phone,
+        )
+        for o in data["unreachable"]
+    ]
+    return out
+
+
+def report_xlsx(*, user, day: dt.date | None = None, full_phone: bool = False) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    rows = report_rows(user=user, day=day, full_phone=full_phone)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for key, title in SECTIONS:
+        ws = wb.create_sheet(str(title)[:31].replace("/", "-"))
+        ws.append([str(label) for _k, label in COLUMNS])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows[key]:
+            ws.append([row[k] for k, _label in COLUMNS])
+        for col, width in zip("ABCDEFGH", (18, 12, 14, 10, 14, 10, 17, 40), strict=True):
+            ws.column_dimensions[col].width = width
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

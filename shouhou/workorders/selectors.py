@@ -1,0 +1,252 @@
+"""Reads of work orders, limited to what the user may see.
+
+- office roles (`OFFICE_ROLES`) and superusers: every order of their organisation;
+- a merchant admin: their merchant's orders;
+- a technician / delivery crew: the orders dispatched to them (their own jobs);
+- everybody else: none. An id the user may not see is a 404, never a 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shouhou.core.errors import NotFoundError
+from shouhou.org import roles as r
+
+from . import config, states
+from .models import MissedService, PublicRequest, WorkOrder
+
+LIST_RELATED = ("customer", "technician", "store", "merchant", "policy", "product")
+
+
+def _staff(user):
+    from shouhou.staff.services import staff_for_user
+
+    return staff_for_user(user)
+
+
+def workorder_visible_qs(*, user) -> QuerySet:
+    if user is None or not user.is_authenticated:
+        return WorkOrder.all_objects.none()
+    qs = WorkOrder.all_objects.all()
+    if not (user.is_superuser and not user.organisation_id):
+        qs = qs.filter(organisation_id=user.organisation_id)
+    if user.is_superuser or r.has_role(user, *r.OFFICE_ROLES):
+        return qs
+    if r.has_role(user, r.MERCHANT_ADMIN) and user.merchant_id:
+        return qs.filter(merchant_id=user.merchant_id)
+    if r.has_role(user, r.TECHNICIAN, r.DELIVERY_CREW):
+        staff = _staff(user)
+        return qs.filter(technician=staff) if staff else qs.none()
+    return qs.none()
+
+
+def workorder_list(
+    *,
+    user,
+    status: str | None = None,
+    kind: str | None = None,
+    q: str | None = None,
+    flag: str | None = None,
+    technician_id: int | None = None,
+) -> QuerySet:
+    qs = workorder_visible_qs(user=user).select_related(*LIST_RELATED)
+    if status == "unresolved":
+        qs = qs.filter(status__in=states.UNRESOLVED_STATES)
+    elif status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if technician_id:
+        qs = qs.filter(technician_id=technician_id)
+    if flag in (
+        "missed_service",
+        "is_reissued",
+        "needs_revisit",
+        "contact_overdue",
+        "onsite_overdue",
+        "fixed_overdue",
+        "unreachable_overdue",
+    ):
+        qs = qs.filter(**{flag: True})
+    if q:
+        q = q.strip()
+        qs = qs.filter(
+            Q(number__icontains=q)
+            | Q(customer__name__icontains=q)
+            | Q(customer__mobile__contains=q)
+            | Q(contact_phone__contains=q)
+            | Q(address__icontains=q)
+        )
+    return qs.order_by("-is_reissued", "-received_at", "-id")
+
+
+def workorder_get(*, user, pk) -> WorkOrder:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise NotFoundError() from exc
+    order = workorder_visible_qs(user=user).select_related(*LIST_RELATED).filter(pk=pk).first()
+    if order is None:
+        raise NotFoundError()
+    return order
+
+
+def can_see_phone(*, user, order) -> bool:
+    """Office roles, the merchant's admin and the order's own technician see the number."""
+    return workorder_visible_qs(user=user).filter(pk=order.pk).exists()
+
+
+def my_jobs(*, user, include_done_today: bool = False) -> list[WorkOrder]:
+    """The technician's open jobs: re-issued first, then by appointment and dispatch time."""
+    staff = _staff(user)
+    if staff is None:
+        return []
+    qs = WorkOrder.all_objects.filter(technician=staff, status__in=states.ASSIGNED_STATES)
+    if include_done_today:
+        start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        qs = qs | WorkOrder.all_objects.filter(
+            technician=staff, status=states.DONE, completed_at__gte=start
+        )
+    return list(
+        qs.select_related("customer", "product").order_by(
+            "-is_reissued", "appointment_at", "dispatched_at", "id"
+        )
+    )
+
+
+# Daily reports ---------------------------------------------------------------------------------
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return start, start + dt.timedelta(days=1)
+
+
+def report_no_news(*, user, now: dt.datetime | None = None) -> QuerySet:
+    """Dispatched more than N working days ago and still no news from the technician."""
+    now = now or timezone.now()
+    org = user.organisation
+    settings = config.settings_for(org)
+    from shouhou.workdays.services import calendar_for
+
+    cal = calendar_for(org)
+    cutoff = cal.add_working_days(timezone.localtime(now).date(), -settings.no_news_after_days)
+    _, end = _day_bounds(cutoff)
+    return (
+        workorder_visible_qs(user=user)
+        .filter(status__in=states.ASSIGNED_STATES, replied_at__isnull=True, dispatched_at__lt=end)
+        .select_related(*LIST_RELATED)
+        .order_by("dispatched_at")
+    )
+
+
+def report_missed(*, user, day: dt.date) -> QuerySet:
+    start, end = _day_bounds(day)
+    visible = workorder_visible_qs(user=user)
+    return (
+        MissedService.all_objects.filter(
+            order__in=visible, detected_at__gte=start, detected_at__lt=end
+        )
+        .select_related("order", "order__customer", "technician")
+        .order_by("detected_at", "id")
+    )
+
+
+def report_reissued(*, user, day: dt.date | None = None) -> QuerySet:
+    qs = workorder_visible_qs(user=user).filter(is_reissued=True)
+    if day is not None:
+        start, end = _day_bounds(day)
+        qs = qs.filter(reissued_at__gte=start, reissued_at__lt=end)
+    else:
+        qs = qs.filter(status__in=states.UNRESOLVED_STATES)
+    return qs.select_related(*LIST_RELATED).order_by("-reissued_at")
+
+
+def report_needs_revisit(*, user) -> QuerySet:
+    return (
+        workorder_visible_qs(user=user)
+        .filter(needs_revisit=True, status__in=states.UNRESOLVED_STATES)
+        .select_related(*LIST_RELATED)
+        .order_by("dispatched_at")
+    )
+
+
+def report_unreachable(*, user) -> QuerySet:
+    return (
+        workorder_visible_qs(user=user)
+        .filter(unreachable_since__isnull=False, status__in=states.ASSIGNED_STATES)
+        .select_related(*LIST_RELATED)
+        .order_by("unreachable_since")
+    )
+
+
+def daily_report(*, user, day: dt.date | None = None, now: dt.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    day = day or timezone.localtime(now).date()
+    return {
+        "day": day,
+        "no_news": list(report_no_news(user=user, now=now)),
+        "missed": list(report_missed(user=user, day=day)),
+        "reissued": list(report_reissued(user=user, day=day)),
+        "needs_revisit": list(report_needs_revisit(user=user)),
+        "unreachable": list(report_unreachable(user=user)),
+    }
+
+
+def public_requests_pending(*, user) -> QuerySet:
+    if not r.has_role(user, *r.OFFICE_ROLES):
+        return PublicRequest.all_objects.none()
+    return PublicRequest.all_objects.filter(
+        organisation_id=user.organisation_id, status=PublicRequest.Status.PENDING
+    ).select_related("store")
+
+
+def dashboard_cards(*, user) -> list[dict]:
+    if not (user.is_superuser or r.has_role(user, *r.OFFICE_ROLES, r.MERCHANT_ADMIN)):
+        if r.has_role(user, r.TECHNICIAN, r.DELIVERY_CREW):
+            jobs = my_jobs(user=user)
+            return [
+                {
+                    "label": _("My open jobs"),
+                    "value": len(jobs),
+                    "url": reverse("workorders:my_jobs"),
+                    "alert": any(j.is_reissued for j in jobs),
+                }
+            ]
+        return []
+    if not user.organisation_id:
+        return []
+    today = timezone.localdate()
+    base = reverse("workorders:reports")
+    missed = report_missed(user=user, day=today).count()
+    no_news = report_no_news(user=user).count()
+    reissued = report_reissued(user=user).count()
+    return [
+        {"label": _("Missed services today"), "value": missed, "url": base, "alert": missed > 0},
+        {"label": _("Orders without news"), "value": no_news, "url": base, "alert": no_news > 0},
+        {
+            "label": _("Re-issued orders open"),
+            "value": reissued,
+            "url": reverse("workorders:list") + "?flag=is_reissued",
+            "alert": reissued > 0,
+        },
+    ]
+
+
+def customer_history_items(customer) -> list[dict]:
+    """Entries for the customer's history page (customers app)."""
+    out = []
+    for o in WorkOrder.all_objects.filter(customer=customer).order_by("-received_at")[:50]:
+        out.append(
+            {
+                "at": o.received_at,
+                "kind": _("Work order"),
+                "title": f"{o.number} {o.get_kind_display()} · {o.status_label}",
+                "url": reverse("workorders:detail", args=[o.pk]),
+            }
+        )
+    return out

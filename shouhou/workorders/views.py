@@ -1,0 +1,498 @@
+"""Pages: order list and detail, hotline intake, the technician's phone page, the public request
+form with its signed progress link, and the daily reports (with Excel)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_scopes import scopes_disabled
+
+from shouhou.core.errors import DomainError, PermissionDeniedError, ValidationFailed
+from shouhou.core.forms import add_domain_error
+from shouhou.core.idempotency import run_idempotent
+from shouhou.org import roles as r
+
+from . import config, selectors, services, states
+from .checklist import SPECIAL_CASES, STEPS
+from .forms import IntakeForm, PublicRequestForm
+from .models import Kind, PublicRequest, ServiceReport, Source, WorkOrder
+from .reports import COLUMNS, SECTIONS, report_rows, report_xlsx
+
+PROGRESS_SALT = "shouhou.workorders.progress"
+
+
+def progress_token(order: WorkOrder) -> str:
+    return signing.dumps({"o": order.pk, "g": order.organisation_id}, salt=PROGRESS_SALT)
+
+
+def request_token(req: PublicRequest) -> str:
+    return signing.dumps({"r": req.pk, "g": req.organisation_id}, salt=PROGRESS_SALT)
+
+
+def _office(user):
+    return user.is_superuser or r.has_role(user, *r.OFFICE_ROLES)
+
+
+# Office pages -----------------------------------------------------------------------------------
+@login_required
+def order_list(request):
+    if not (_office(request.user) or r.has_role(request.user, r.MERCHANT_ADMIN)):
+        if r.has_role(request.user, r.TECHNICIAN, r.DELIVERY_CREW):
+            return redirect("workorders:my_jobs")
+        raise PermissionDeniedError()
+    p = request.GET
+    qs = selectors.workorder_list(
+        user=request.user, status=p.get("status"), q=p.get("q"), flag=p.get("flag")
+    )
+    page = Paginator(qs, 50).get_page(p.get("page"))
+    return render(
+        request,
+        "workorders/list.html",
+        {
+            "page": page,
+            "statuses": states.STATUS_CHOICES,
+            "pending_requests": selectors.public_requests_pending(user=request.user)[:20],
+        },
+    )
+
+
+def _technicians(order):
+    from shouhou.staff.models import ServiceStaff
+
+    qs = ServiceStaff.all_objects.filter(
+        organisation_id=order.organisation_id, status=ServiceStaff.Status.ACTIVE
+    )
+    return qs.order_by("name")
+
+
+@login_required
+def order_detail(request, pk):
+    order = selectors.workorder_get(user=request.user, pk=pk)
+    report = ServiceReport.all_objects.filter(order=order).prefetch_related("parts").first()
+    return render(
+        request,
+        "workorders/detail.html",
+        {
+            "order": order,
+            "report": report,
+            "actions": states.actions_from(order.status),
+            "technicians": _technicians(order) if _office(request.user) else [],
+            "policies": order.policy.__class__.all_objects.filter(
+                organisation_id=order.organisation_id, is_active=True
+            )
+            if order.policy_id
+            else [],
+            "calls": order.calls.all(),
+            "attempts": order.contact_attempts.all(),
+            "missed": order.missed_services.all(),
+            "progress_url": request.build_absolute_uri(
+                reverse("workorders:progress", args=[progress_token(order)])
+            ),
+            "is_office": _office(request.user),
+        },
+    )
+
+
+@login_required
+def intake(request):
+    user = request.user
+    r.require_role(user, *services.INTAKE_ROLES)
+    initial = {}
+    from_request = None
+    if request.GET.get("from_request"):
+        from_request = (
+            selectors.public_requests_pending(user=user)
+            .filter(pk=request.GET["from_request"])
+            .first()
+        )
+        if from_request:
+            initial = {
+                "source": Source.HOTLINE,
+                "kind": from_request.kind,
+                "mobile": from_request.mobile,
+                "name": from_request.name,
+                "district": from_request.district,
+                "address_detail": from_request.address_detail,
+                "description": from_request.description,
+            }
+    form = IntakeForm(request.POST or None, organisation=user.organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+
+        def action():
+            result = services.workorder_intake(
+                by=user,
+                source=d["source"],
+                kind=d["kind"],
+                description=d["description"],
+                customer_data={
+                    "name": d["name"],
+                    "mobile": d["mobile"],
+                    "district": d["district"],
+                    "address_detail": d["address_detail"],
+                },
+                store=getattr(user, "store", None),
+                product=d["product"],
+                is_emergency=d["is_emergency"],
+                distance_km=d["distance_km"],
+            )
+            req_id = request.POST.get("from_request")
+            if req_id:
+                PublicRequest.all_objects.filter(
+                    pk=req_id, organisation_id=user.organisation_id, status="pending"
+                ).update(
+                    status=PublicRequest.Status.ACCEPTED,
+                    order=result.order,
+                    handled_by=user,
+                    handled_at=timezone.now(),
+                )
+            return 200, {"id": result.order.pk, "joined": result.joined}
+
+        try:
+            _status, body, _replayed = run_idempotent(
+                user=user,
+                scope="page:workorders:intake",
+                key=d.get("idempotency_key"),
+                action=action,
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            if body["joined"]:
+                messages.info(request, _("The customer already has this problem open: joined."))
+            else:
+                messages.success(request, _("Work order created."))
+            return redirect("workorders:detail", pk=body["id"])
+    elif request.method == "GET":
+        import uuid
+
+        form.initial["idempotency_key"] = uuid.uuid4().hex
+    return render(
+        request,
+        "workorders/intake.html",
+        {"form": form, "from_request": from_request},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _parse_local(value: str) -> dt.datetime:
+    try:
+        naive = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed(fields={"appointment_at": [_("Give a date and time.")]}) from exc
+    return timezone.make_aware(naive) if timezone.is_naive(naive) else naive
+
+
+@login_required
+@require_POST
+def order_action(request, pk, name):
+    """One step from a button on the detail page or the technician's page."""
+    user = request.user
+    order = selectors.workorder_get(user=user, pk=pk)
+    post = request.POST
+    note = post.get("note", "")
+    nxt = post.get("next") or reverse("workorders:detail", args=[order.pk])
+    try:
+        if name in ("dispatch", "reassign"):
+            from shouhou.staff.models import ServiceStaff
+
+            tech = ServiceStaff.all_objects.filter(
+                pk=post.get("technician") or 0, organisation_id=order.organisation_id
+            ).first()
+            if tech is None:
+                raise ValidationFailed(fields={"technician": [_("Choose a technician.")]})
+            fn = services.workorder_dispatch if name == "dispatch" else services.workorder_reassign
+            fn(by=user, order=order, technician=tech)
+        elif name == "contact":
+            services.workorder_contact(by=user, order=order, note=note)
+        elif name == "unreachable":
+            services.workorder_unreachable(by=user, order=order, note=note)
+        elif name == "report_unreachable":
+            services.workorder_report_unreachable(
+                by=user, order=order, reason=post.get("reason", "")
+            )
+        elif name == "appoint":
+            services.workorder_appoint(
+                by=user, order=order, appointment_at=_parse_local(post.get("appointment_at"))
+            )
+        elif name == "postpone":
+            services.workorder_postpone(by=user, order=order, note=note)
+        elif name == "arrive":
+            services.workorder_arrive(by=user, order=order)
+        elif name == "wait_parts":
+            services.workorder_wait_parts(by=user, order=order, note=note)
+        elif name == "not_home":
+            services.workorder_not_home(by=user, order=order, note=note)
+        elif name == "complete":
+            parts = []
+            for pname, qty, reason in zip(
+                post.getlist("part_name"),
+                post.getlist("part_quantity"),
+                post.getlist("part_reason"),
+                strict=False,
+            ):
+                if pname.strip():
+                    parts.append({"name": pname, "quantity": qty or 0, "reason": reason})
+            services.workorder_complete(
+                by=user,
+                order=order,
+                findings=post.get("findings", ""),
+                work_done=post.get("work_done", ""),
+                parts=parts,
+                fee=post.get("fee") or "0",
+                fee_approval=post.get("fee_approval", ""),
+                steps_done=post.getlist("steps_done"),
+            )
+        elif name == "sign":
+            services.workorder_sign(
+                by=user,
+                order=order,
+                signer_name=post.get("signer_name", ""),
+                signature=post.get("signature", ""),
+            )
+        elif name == "close":
+            services.workorder_close(by=user, order=order, note=note)
+        elif name == "cancel":
+            services.workorder_cancel(by=user, order=order, reason=post.get("reason", ""))
+        elif name == "reissue":
+            services.workorder_reissue(by=user, order=order, note=note)
+        elif name == "change_policy":
+            policy = order.policy.__class__.all_objects.filter(
+                pk=post.get("policy") or 0, organisation_id=order.organisation_id
+            ).first()
+            if policy is None:
+                raise ValidationFailed(fields={"policy": [_("Choose a policy.")]})
+            services.workorder_change_policy(
+                by=user, order=order, policy=policy, reason=post.get("reason", "")
+            )
+        else:
+            raise Http404()
+    except DomainError as exc:
+        msgs = [str(exc.message)] + [m for ms in exc.fields.values() for m in ms]
+        messages.error(request, " ".join(dict.fromkeys(msgs)))
+    else:
+        messages.success(request, _("Saved."))
+    if not nxt.startswith("/"):
+        nxt = reverse("workorders:detail", args=[order.pk])
+    return redirect(nxt)
+
+
+# The technician's phone page -------------------------------------------------------------------
+@login_required
+def my_jobs(request):
+    jobs = selectors.my_jobs(user=request.user, include_done_today=True)
+    return render(request, "workorders/my_jobs.html", {"jobs": jobs})
+
+
+@login_required
+def job(request, pk):
+    order = selectors.workorder_get(user=request.user, pk=pk)
+    report = ServiceReport.all_objects.filter(order=order).prefetch_related("parts").first()
+    return render(
+        request,
+        "workorders/job.html",
+        {
+            "order": order,
+            "report": report,
+            "actions": states.actions_from(order.status),
+            "steps": STEPS,
+            "special_cases": SPECIAL_CASES,
+        },
+    )
+
+
+# Reports ----------------------------------------------------------------------------------------
+def _report_day(request) -> dt.date | None:
+    value = request.GET.get("day")
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@login_required
+def reports(request):
+    if not _office(request.user):
+        raise PermissionDeniedError()
+    day = _report_day(request)
+    rows = report_rows(user=request.user, day=day)
+    sections = [(key, title, rows[key]) for key, title in SECTIONS]
+    return render(
+        request,
+        "workorders/reports.html",
+        {"sections": sections, "columns": COLUMNS, "day": rows["day"]},
+    )
+
+
+@login_required
+def reports_xlsx(request):
+    if not _office(request.user):
+        raise PermissionDeniedError()
+    day = _report_day(request) or timezone.localdate()
+    full = request.GET.get("phones") == "full" and r.has_role(
+        request.user, r.CS_MANAGER, r.CS_SUPERVISOR, r.GENERAL_MANAGER, r.VP_OPERATIONS
+    )
+    data = report_xlsx(user=request.user, day=day, full_phone=full)
+    resp = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    resp["Content-Disposition"] = f'attachment; filename="workorders-{day.isoformat()}.xlsx"'
+    return resp
+
+
+# Public pages (no login) -----------------------------------------------------------------------
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def public_request(request, org_code, store_code):
+    """The customer's own request, reached by the QR code on a store's poster or receipt."""
+    from shouhou.org.models import Organisation, Store
+
+    with scopes_disabled():
+        org = Organisation.objects.filter(code=org_code).first()
+        store = (
+            Store.all_objects.filter(organisation=org, code=store_code, is_active=True).first()
+            if org
+            else None
+        )
+        if store is None:
+            raise Http404()
+        form = PublicRequestForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            settings = config.settings_for(org)
+            key = f"wo-public:{org.pk}:{_client_ip(request)}"
+            count = cache.get_or_set(key, 0, 3600)
+            if count >= settings.public_requests_per_hour:
+                form.add_error(None, _("Too many requests from here; please call the hotline."))
+                return render(
+                    request,
+                    "workorders/public_request.html",
+                    {"form": form, "store": store},
+                    status=429,
+                )
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, 3600)
+            if form.cleaned_data.get("website"):
+                raise Http404()
+            try:
+                token = _public_submit(org, store, form.cleaned_data, _client_ip(request))
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                return redirect("workorders:progress", token=token)
+        return render(
+            request,
+            "workorders/public_request.html",
+            {"form": form, "store": store},
+            status=400 if request.method == "POST" else 200,
+        )
+
+
+def _public_submit(org, store, d, ip) -> str:
+    from shouhou.core.phones import normalise_phone
+
+    try:
+        mobile = normalise_phone(d["mobile"], mobile_only=True)
+    except ValueError as exc:
+        raise ValidationFailed(fields={"mobile": [str(exc)]}) from exc
+    req = PublicRequest.all_objects.create(
+        organisation=org,
+        store=store,
+        name=d["name"],
+        mobile=mobile,
+        district=d["district"],
+        address_detail=d["address_detail"],
+        kind=d["kind"],
+        description=d["description"],
+        ip=ip if ip != "unknown" else None,
+    )
+    try:
+        result = services.workorder_intake(
+            by=None,
+            organisation=org,
+            store=store,
+            source=Source.SELF_SERVICE,
+            kind=d["kind"],
+            description=d["description"],
+            customer_data={"mobile": mobile},
+        )
+    except ValidationFailed as exc:
+        if exc.code != "customer_unknown":
+            raise
+        return request_token(req)  # a new customer: the service desk registers them
+    PublicRequest.all_objects.filter(pk=req.pk).update(
+        status=PublicRequest.Status.ACCEPTED, order=result.order, handled_at=timezone.now()
+    )
+    return progress_token(result.order)
+
+
+def progress(request, token):
+    """What the customer sees through the signed link: no login, no other order."""
+    from django.conf import settings as dj
+
+    try:
+        data = signing.loads(token, salt=PROGRESS_SALT, max_age=dt.timedelta(days=3650))
+    except signing.BadSignature as exc:
+        raise Http404() from exc
+    with scopes_disabled():
+        order = req = None
+        if "o" in data:
+            order = WorkOrder.all_objects.filter(pk=data["o"], organisation_id=data["g"]).first()
+        elif "r" in data:
+            req = PublicRequest.all_objects.filter(pk=data["r"], organisation_id=data["g"]).first()
+            if req is not None and req.order_id:
+                order = req.order
+        if order is None and req is None:
+            raise Http404()
+        org = (order or req).organisation
+        days = config.settings_for(org).progress_link_days
+        try:
+            signing.loads(token, salt=PROGRESS_SALT, max_age=dt.timedelta(days=days))
+        except signing.SignatureExpired as exc:
+            raise Http404() from exc
+        report = ServiceReport.all_objects.filter(order=order).first() if order else None
+        error = None
+        if request.method == "POST" and order is not None:
+            try:
+                services.workorder_sign(
+                    by=None,
+                    order=order,
+                    signer_name=request.POST.get("signer_name", ""),
+                    via=ServiceReport.SignedVia.LINK,
+                )
+            except DomainError as exc:
+                error = str(exc.message)
+            else:
+                return redirect("workorders:progress", token=token)
+        history = order.status_changes.order_by("at") if order is not None else []
+        return render(
+            request,
+            "workorders/progress.html",
+            {
+                "order": order,
+                "req": req,
+                "report": report,
+                "history": history,
+                "error": error,
+                "site_name": dj.SHOUHOU_SITE_NAME,
+                "labels": states.STATUS_LABELS,
+                "kinds": dict(Kind.choices),
+            },
+            status=400 if error else 200,
+        )
