@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "shouhou.staff",
     "shouhou.workorders",
     "shouhou.callbacks",
+    "shouhou.promises",
+    "shouhou.complaints",
+    "shouhou.delivery",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,12 @@ MENU = [
     (_("Products"), "catalog:list", r.OFFICE_ROLES | {r.MERCHANT_ADMIN, r.WAREHOUSE_KEEPER}),
     (_("Brands and categories"), "catalog:references", r.OFFICE_ROLES | {r.WAREHOUSE_KEEPER}),
     (_("Work orders"), "workorders:list", r.OFFICE_ROLES | {r.MERCHANT_ADMIN}),
+    (_("Complaints and returns"), "complaints:list", r.OFFICE_ROLES),
+    (_("Approvals"), "complaints:approvals", r.OFFICE_ROLES),
+    (_("Deliveries"), "delivery:calendar", r.OFFICE_ROLES),
+    (_("Workshop"), "delivery:workshop", {r.WORKSHOP_SUPERVISOR, r.CS_SUPERVISOR, r.CS_MANAGER}),
     (_("My jobs"), "workorders:my_jobs", {r.TECHNICIAN, r.DELIVERY_CREW}),
+    (_("My runs"), "delivery:my_runs", {r.DELIVERY_CREW}),
     (_("My permit"), "staff:me", {r.TECHNICIAN, r.DELIVERY_CREW}),
     (
         _("Service staff"),

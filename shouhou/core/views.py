@@ -6,7 +6,15 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 # Apps that may offer dashboard cards through `selectors.dashboard_cards(user)`.
-DASHBOARD_APPS = ["customers", "sales", "staff", "workorders"]
+DASHBOARD_APPS = [
+    "customers",
+    "sales",
+    "staff",
+    "workorders",
+    "callbacks",
+    "complaints",
+    "delivery",
+]
 
 
 @login_required

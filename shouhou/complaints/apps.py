@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ComplaintsConfig(AppConfig):
+    name = "shouhou.complaints"
+    label = "complaints"
+    verbose_name = _("Service complaints")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeliveryConfig(AppConfig):
+    name = "shouhou.delivery"
+    label = "delivery"
+    verbose_name = _("Service delivery")
+    default_auto_field = "django.db.models.BigAutoField"
