@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "shouhou.core.middleware.OrganisationScopeMiddleware",
+    "shouhou.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "shouhou.urls"

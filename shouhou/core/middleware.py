@@ -80,3 +80,30 @@ def _no_organisation(request):
             {"error": {"code": "no_organisation", "message": message, "fields": {}}}, status=403
         )
     return render(request, "core/no_organisation.html", {"message": message}, status=403)
+
+
+class DomainErrorMiddleware:
+    """A domain error that escapes a page view becomes a page with its status and message.
+
+    Views handle the errors they expect (a form shown again with the message); anything else —
+    a forbidden role (403), an id from another organisation (404), a state conflict (409) —
+    lands here instead of becoming a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import JsonResponse
+        from django.shortcuts import render
+
+        from .errors import DomainError
+
+        if not isinstance(exception, DomainError):
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse({"error": exception.as_dict()}, status=exception.status)
+        return render(request, "core/error.html", {"error": exception}, status=exception.status)
