@@ -38,6 +38,12 @@ JOBS: list[Job] = [
     ),
     Job("staff.expire_permits", "shouhou.staff.jobs.expire_permits", dt.timedelta(hours=1)),
     Job("workorders.sweep", "shouhou.workorders.jobs.sweep", dt.timedelta(minutes=5)),
+    Job("delivery.daily", "shouhou.delivery.jobs.daily", dt.timedelta(hours=6)),
+    Job(
+        "complaints.send_monthly_statistics",
+        "shouhou.complaints.jobs.send_monthly_statistics",
+        dt.timedelta(hours=24),
+    ),
 ]
 
 

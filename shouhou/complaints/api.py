@@ -1,2 +1,290 @@
+"""/api/v1/cases/: complaints, exchanges and returns with their flow actions; the approval queue
+(/api/v1/cases/approvals/); monthly statistics (/api/v1/complaint-statistics/?month=YYYY-MM)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from shouhou.core.api import IdempotentCreateMixin
+from shouhou.core.errors import PermissionDeniedError, ValidationFailed
+
+from . import selectors, services
+from .models import Case, ComplaintCause, Kind, Responsibility, Signature, Status
+
+
+class SignatureOut(serializers.ModelSerializer):
+    signed_by_name = serializers.CharField(source="signed_by.__str__", read_only=True)
+
+    class Meta:
+        model = Signature
+        fields = ["step", "role", "verdict", "signed_by", "signed_by_name", "note", "created_at"]
+
+
+class CaseOut(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    current_role = serializers.CharField(read_only=True)
+    signatures = SignatureOut(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "kind_display",
+            "status",
+            "status_display",
+            "customer",
+            "customer_name",
+            "contract",
+            "product",
+            "store",
+            "decision",
+            "work_order",
+            "description",
+            "demand",
+            "cause",
+            "responsibility",
+            "findings",
+            "supplier",
+            "supplier_notified_at",
+            "supplier_claim_amount",
+            "installed",
+            "within_promises",
+            "resolution",
+            "compensation",
+            "rework_goods",
+            "amount",
+            "route_name",
+            "route_roles",
+            "current_step",
+            "current_role",
+            "refused_reason",
+            "submitted_at",
+            "approved_at",
+            "carried_out_at",
+            "closed_at",
+            "created_at",
+            "signatures",
+        ]
+
+
+class CaseIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    customer = serializers.IntegerField(required=False, allow_null=True)
+    contract = serializers.IntegerField(required=False, allow_null=True)
+    product = serializers.IntegerField(required=False, allow_null=True)
+    decision = serializers.IntegerField(required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    demand = serializers.CharField(required=False, allow_blank=True, default="")
+    cause = serializers.IntegerField(required=False, allow_null=True)
+
+
+class SubmitIn(serializers.Serializer):
+    resolution = serializers.CharField(required=False, allow_blank=True, default="")
+    # Strings: the service refuses more than two decimals instead of rounding them away.
+    compensation = serializers.CharField(required=False, allow_blank=True, default="")
+    rework_goods = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SignIn(serializers.Serializer):
+    approve = serializers.BooleanField(required=False, default=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class InspectIn(serializers.Serializer):
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ResponsibilityIn(serializers.Serializer):
+    responsibility = serializers.ChoiceField(choices=Responsibility.choices)
+    findings = serializers.CharField(required=False, allow_blank=True, default="")
+    supplier = serializers.IntegerField(required=False, allow_null=True)
+    cause = serializers.IntegerField(required=False, allow_null=True)
+
+
+def _valid(cls, data) -> dict:
+    s = cls(data=data)
+    s.is_valid(raise_exception=True)
+    return dict(s.validated_data)
+
+
+def _get(model, user, pk, field):
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk, organisation_id=user.organisation_id).first()
+    if obj is None:
+        raise ValidationFailed(fields={field: [_("Not found.")]})
+    return obj
+
+
+class CaseBase(viewsets.GenericViewSet):
+    serializer_class = CaseOut
+    queryset = Case.objects.none()
+
+    def _reader(self):
+        if not selectors.can_read(self.request.user):
+            raise PermissionDeniedError()
+
+    def _out(self, case, code=200):
+        case = selectors.case_get(user=self.request.user, pk=case.pk)
+        return Response(CaseOut(case).data, status=code)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str),
+            OpenApiParameter("status", str),
+            OpenApiParameter("q", str),
+        ]
+    )
+    def list(self, request):
+        """The complaint register (顾客投诉登记表) and the other cases, newest first."""
+        self._reader()
+        kind = request.query_params.get("kind") or None
+        st = request.query_params.get("status") or None
+        if kind and kind not in Kind.values:
+            raise ValidationFailed(fields={"kind": [_("Unknown kind of case.")]})
+        if st and st not in Status.values:
+            raise ValidationFailed(fields={"status": [_("Unknown status.")]})
+        qs = selectors.case_list(
+            user=request.user, kind=kind, status=st, q=request.query_params.get("q", "")
+        ).prefetch_related("signatures__signed_by")
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(CaseOut(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        self._reader()
+        return Response(CaseOut(selectors.case_get(user=request.user, pk=pk)).data)
+
+    @extend_schema(request=CaseIn, responses={201: CaseOut})
+    def create(self, request):
+        """Register a case. Exchanges and returns need a promise decision that grants them."""
+        from shouhou.catalog.models import Product
+        from shouhou.customers.models import Customer
+        from shouhou.promises.models import PromiseDecision
+        from shouhou.sales.models import Contract
+
+        d = _valid(CaseIn, request.data)
+        u = request.user
+        case = services.case_register(
+            by=u,
+            kind=d["kind"],
+            customer=_get(Customer, u, d.get("customer"), "customer"),
+            contract=_get(Contract, u, d.get("contract"), "contract"),
+            product=_get(Product, u, d.get("product"), "product"),
+            decision=_get(PromiseDecision, u, d.get("decision"), "decision"),
+            cause=_get(ComplaintCause, u, d.get("cause"), "cause"),
+            description=d["description"],
+            demand=d["demand"],
+        )
+        return self._out(case, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=CaseOut(many=True))
+    @action(detail=False, methods=["get"])
+    def approvals(self, request):
+        """Cases whose next signature the caller may give."""
+        self._reader()
+        return Response(CaseOut(selectors.approval_queue(user=request.user), many=True).data)
+
+    @extend_schema(request=InspectIn, responses=CaseOut)
+    @action(detail=True, methods=["post"])
+    def inspect(self, request, pk=None):
+        """Send someone on site: creates an inspection work order."""
+        d = _valid(InspectIn, request.data)
+        return self._out(services.case_start_inspection(by=request.user, case=pk, **d))
+
+    @extend_schema(request=ResponsibilityIn, responses=CaseOut)
+    @action(detail=True, methods=["post"])
+    def responsibility(self, request, pk=None):
+        from shouhou.catalog.models import Supplier
+
+        d = _valid(ResponsibilityIn, request.data)
+        u = request.user
+        case = services.case_set_responsibility(
+            by=u,
+            case=pk,
+            responsibility=d["responsibility"],
+            findings=d["findings"],
+            supplier=_get(Supplier, u, d.get("supplier"), "supplier"),
+            cause=_get(ComplaintCause, u, d.get("cause"), "cause"),
+        )
+        return self._out(case)
+
+    @extend_schema(request=SubmitIn, responses=CaseOut)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Propose the resolution and its cost; routed to the approvers the rules name."""
+        d = _valid(SubmitIn, request.data)
+        return self._out(services.case_submit(by=request.user, case=pk, **d))
+
+    @extend_schema(request=SignIn, responses=CaseOut)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        """Sign the next step (403 naming who must approve when it is not the caller)."""
+        d = _valid(SignIn, request.data)
+        return self._out(services.case_sign(by=request.user, case=pk, **d))
+
+    @extend_schema(request=None, responses=CaseOut)
+    @action(detail=True, methods=["post"], url_path="carry-out")
+    def carry_out(self, request, pk=None):
+        return self._out(services.case_carry_out(by=request.user, case=pk))
+
+    @extend_schema(request=None, responses=CaseOut)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._out(services.case_close(by=request.user, case=pk))
+
+    @extend_schema(request=ReasonIn, responses=CaseOut)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        """Refuse an unjustified demand, with the reason."""
+        d = _valid(ReasonIn, request.data)
+        return self._out(services.case_refuse(by=request.user, case=pk, reason=d["reason"]))
+
+
+@extend_schema(tags=["complaints"])
+class CaseViewSet(IdempotentCreateMixin, CaseBase):
+    pass
+
+
+@extend_schema(tags=["complaints"])
+class StatisticsViewSet(viewsets.ViewSet):
+    @extend_schema(
+        parameters=[OpenApiParameter("month", str, description="YYYY-MM")],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def list(self, request):
+        """The month's complaint statistics, causes by category and returns/exchanges."""
+        if not selectors.can_read(request.user):
+            raise PermissionDeniedError()
+        raw = request.query_params.get("month")
+        try:
+            month = (
+                dt.datetime.strptime(raw, "%Y-%m").date() if raw else dt.date.today().replace(day=1)
+            )
+        except ValueError:
+            raise ValidationFailed(fields={"month": [_("Use YYYY-MM.")]}) from None
+        stats = selectors.monthly_statistics(organisation=request.user.organisation, month=month)
+        stats["month"] = stats["month"].strftime("%Y-%m")
+        stats["cost"] = str(stats["cost"])
+        stats["claims"] = str(stats["claims"])
+        return Response(stats)
+
+
 def register(router):
     """Add this app's viewsets to the /api/v1/ router."""
+    router.register("cases", CaseViewSet, basename="case")
+    router.register("complaint-statistics", StatisticsViewSet, basename="complaint-statistics")

@@ -14,6 +14,7 @@ MENU = [
     (_("Products"), "catalog:list", r.OFFICE_ROLES | {r.MERCHANT_ADMIN, r.WAREHOUSE_KEEPER}),
     (_("Brands and categories"), "catalog:references", r.OFFICE_ROLES | {r.WAREHOUSE_KEEPER}),
     (_("Work orders"), "workorders:list", r.OFFICE_ROLES | {r.MERCHANT_ADMIN}),
+    (_("Promise counter"), "promises:counter", r.OFFICE_ROLES),
     (_("Complaints and returns"), "complaints:list", r.OFFICE_ROLES),
     (_("Approvals"), "complaints:approvals", r.OFFICE_ROLES),
     (_("Deliveries"), "delivery:calendar", r.OFFICE_ROLES),
@@ -36,6 +37,8 @@ MENU = [
         },
     ),
     (_("Reports"), "workorders:reports", r.OFFICE_ROLES),
+    (_("Complaint statistics"), "complaints:statistics", r.OFFICE_ROLES),
+    (_("Notifications"), "complaints:notifications", ALL),
     (_("Calendar"), "workdays:calendar", r.OFFICE_ROLES),
 ]
 

@@ -751,7 +751,8 @@ def conduct(request):
 def me(request):
     staff = services.staff_for_user(request.user)
     if staff is None:
-        raise Http404(_("No service staff record is linked to your account."))
+        # The menu offers this page to every technician; one not yet on file is told so.
+        return render(request, "staff/me_none.html")
     return render(
         request,
         "staff/me.html",

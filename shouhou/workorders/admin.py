@@ -7,6 +7,7 @@ from .models import (
     MissedService,
     PublicRequest,
     ReportPart,
+    ReportPhoto,
     ServiceReport,
     SlaPolicy,
     SlaTarget,
@@ -107,13 +108,44 @@ class MissedServiceAdmin(admin.ModelAdmin):
 class ReportPartInline(admin.TabularInline):
     model = ReportPart
     extra = 0
+    raw_id_fields = ["old_received_by"]
+
+
+class ReportPhotoInline(admin.TabularInline):
+    model = ReportPhoto
+    extra = 0
+    raw_id_fields = ["uploaded_by"]
+
+
+@admin.register(ReportPart)
+class ReportPartAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "quantity",
+        "report",
+        "return_old",
+        "old_returned_at",
+        "old_returned_quantity",
+        "old_condition",
+    ]
+    list_filter = ["return_old", "old_condition", "organisation"]
+    search_fields = ["name", "report__order__number"]
+    raw_id_fields = ["report", "old_received_by"]
+
+
+@admin.register(ReportPhoto)
+class ReportPhotoAdmin(admin.ModelAdmin):
+    list_display = ["report", "caption", "image", "uploaded_by", "created_at"]
+    list_filter = ["organisation"]
+    search_fields = ["caption", "report__order__number"]
+    raw_id_fields = ["report", "uploaded_by"]
 
 
 @admin.register(ServiceReport)
 class ServiceReportAdmin(admin.ModelAdmin):
     list_display = ["order", "fee", "signed_at", "signer_name", "signed_via"]
     raw_id_fields = ["order", "created_by"]
-    inlines = [ReportPartInline]
+    inlines = [ReportPartInline, ReportPhotoInline]
 
     def get_readonly_fields(self, request, obj=None):
         # A signed report is frozen, in the admin too.
@@ -136,6 +168,6 @@ class ContactAttemptAdmin(admin.ModelAdmin):
 
 @admin.register(PublicRequest)
 class PublicRequestAdmin(admin.ModelAdmin):
-    list_display = ["name", "mobile", "store", "kind", "status", "created_at"]
+    list_display = ["name", "mobile", "store", "kind", "status", "created_at", "handled_at"]
     list_filter = ["status", "organisation"]
     raw_id_fields = ["order", "handled_by", "store"]

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from shouhou.core.api import IdempotentCreateMixin
 from shouhou.core.errors import NotFoundError, ValidationFailed
+from shouhou.core.idempotency import run_idempotent
 
 from . import selectors, services, states
 from .checklist import STEP_CODES
-from .models import Kind, ServiceReport, SlaPolicy, Source, WorkOrder
+from .models import Kind, PublicRequest, ReportPart, ServiceReport, SlaPolicy, Source, WorkOrder
 
 
 # Output -----------------------------------------------------------------------------------------
@@ -24,14 +27,30 @@ class _Ref(serializers.Serializer):
 
 
 class PartOut(serializers.Serializer):
+    id = serializers.IntegerField()
     name = serializers.CharField()
     quantity = serializers.IntegerField()
     reason = serializers.CharField()
     return_old = serializers.BooleanField()
+    old_returned_at = serializers.DateTimeField(allow_null=True)
+    old_returned_quantity = serializers.IntegerField(allow_null=True)
+    old_condition = serializers.CharField()
+    old_return_note = serializers.CharField()
+
+
+class PhotoOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    caption = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_url(self, p) -> str:
+        return reverse("workorders:photo", args=[p.pk])
 
 
 class ReportOut(serializers.ModelSerializer):
     parts = PartOut(many=True, read_only=True)
+    photos = PhotoOut(many=True, read_only=True)
 
     class Meta:
         model = ServiceReport
@@ -46,6 +65,7 @@ class ReportOut(serializers.ModelSerializer):
             "signed_at",
             "signed_via",
             "parts",
+            "photos",
         ]
 
 
@@ -132,7 +152,14 @@ class WorkOrderOut(serializers.ModelSerializer):
         return states.actions_from(o.status)
 
     def get_report(self, o) -> dict | None:
-        report = ServiceReport.all_objects.filter(order=o).prefetch_related("parts").first()
+        if "report" in self.context:  # known by the caller (a new order has none)
+            report = self.context["report"]
+        else:
+            report = (
+                ServiceReport.all_objects.filter(order=o)
+                .prefetch_related("parts", "photos")
+                .first()
+            )
         return ReportOut(report).data if report else None
 
 
@@ -220,6 +247,72 @@ class SignIn(serializers.Serializer):
     signature = serializers.CharField()
 
 
+class PhotoIn(serializers.Serializer):
+    image = serializers.FileField()
+    caption = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+
+
+class OldPartOut(PartOut):
+    order = serializers.SerializerMethodField()
+    customer = serializers.SerializerMethodField()
+    technician = serializers.SerializerMethodField()
+    completed_at = serializers.SerializerMethodField()
+    old_received_by = serializers.SerializerMethodField()
+
+    def get_order(self, p) -> dict:
+        o = p.report.order
+        return {"id": o.pk, "number": o.number}
+
+    def get_customer(self, p) -> str:
+        return p.report.order.customer.name
+
+    def get_technician(self, p) -> str | None:
+        o = p.report.order
+        return o.technician.name if o.technician_id else None
+
+    def get_completed_at(self, p) -> str | None:
+        value = p.report.order.completed_at
+        return serializers.DateTimeField().to_representation(value) if value else None
+
+    def get_old_received_by(self, p) -> str | None:
+        u = p.old_received_by
+        return (u.get_full_name() or u.username) if u else None
+
+
+class ReceiveOldIn(serializers.Serializer):
+    quantity = serializers.IntegerField(required=False, min_value=1)
+    condition = serializers.ChoiceField(
+        choices=ReportPart.OldCondition.choices, required=False, allow_blank=True, default=""
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class PublicRequestOut(serializers.ModelSerializer):
+    store = serializers.CharField(source="store.name")
+
+    class Meta:
+        model = PublicRequest
+        fields = [
+            "id",
+            "created_at",
+            "store",
+            "name",
+            "mobile",
+            "district",
+            "address_detail",
+            "kind",
+            "description",
+            "status",
+            "order",
+            "handled_at",
+            "reject_reason",
+        ]
+
+
+class RejectIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, allow_blank=True)
+
+
 class PolicyIn(serializers.Serializer):
     policy = serializers.IntegerField()
     reason = serializers.CharField(allow_blank=True, max_length=200)
@@ -277,7 +370,8 @@ class _IntakeCreate:
             distance_km=v.get("distance_km"),
             received_at=v.get("received_at"),
         )
-        body = dict(WorkOrderOut(result.order).data)
+        context = {} if result.joined else {"report": None}
+        body = dict(WorkOrderOut(result.order, context=context).data)
         body["joined"] = result.joined
         return Response(
             body, status=status.HTTP_200_OK if result.joined else status.HTTP_201_CREATED
@@ -433,6 +527,30 @@ class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericVie
     def reissue(self, request, pk=None):
         return self._note_action(pk, services.workorder_reissue)
 
+    @extend_schema(request={"multipart/form-data": PhotoIn}, responses={201: PhotoOut})
+    @action(detail=True, methods=["post"], url_path="photos", parser_classes=[MultiPartParser])
+    def photos(self, request, pk=None):
+        """A photo of the work (JPEG, PNG or WebP); Idempotency-Key honoured."""
+        order = self._order(pk)
+        v = self._input(PhotoIn)
+
+        def act():
+            photo = services.service_report_add_photo(
+                by=request.user, order=order, image=v["image"], caption=v["caption"]
+            )
+            return status.HTTP_201_CREATED, dict(PhotoOut(photo).data)
+
+        code, body, replayed = run_idempotent(
+            user=request.user,
+            scope=f"api:{request.path}",
+            key=request.headers.get("Idempotency-Key"),
+            action=act,
+        )
+        response = Response(body, status=code)
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
     @extend_schema(request=PolicyIn, responses=WorkOrderOut)
     @action(detail=True, methods=["post"], url_path="change-policy")
     def change_policy(self, request, pk=None):
@@ -458,6 +576,75 @@ class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericVie
         return Response(report_rows(user=request.user, day=day))
 
 
+class OldPartViewSet(viewsets.GenericViewSet):
+    """Old parts (旧件) to be brought back: `?state=outstanding|received|all`,
+    `?technician=<id>`, `?q=`; the warehouse keeper POSTs `receive`."""
+
+    serializer_class = OldPartOut
+    queryset = ReportPart.all_objects.none()
+    filter_backends: list = []
+
+    def get_queryset(self):
+        p = self.request.query_params
+        state = p.get("state", "outstanding")
+        if state not in selectors.OLD_PART_STATES:
+            raise ValidationFailed(fields={"state": [_("Unknown state.")]})
+        try:
+            tech = int(p.get("technician") or 0) or None
+        except ValueError as exc:
+            raise ValidationFailed(fields={"technician": [_("Not found.")]}) from exc
+        return selectors.old_parts_list(
+            user=self.request.user, state=state, technician_id=tech, q=p.get("q")
+        )
+
+    @extend_schema(responses=OldPartOut(many=True))
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(OldPartOut(page, many=True).data)
+
+    @extend_schema(responses=OldPartOut)
+    def retrieve(self, request, pk=None):
+        return Response(OldPartOut(selectors.old_part_get(user=request.user, pk=pk)).data)
+
+    @extend_schema(request=ReceiveOldIn, responses=OldPartOut)
+    @action(detail=True, methods=["post"])
+    def receive(self, request, pk=None):
+        part = selectors.old_part_get(user=request.user, pk=pk)
+        s = ReceiveOldIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        services.report_part_receive_old(by=request.user, part=part, **s.validated_data)
+        return Response(OldPartOut(selectors.old_part_get(user=request.user, pk=pk)).data)
+
+
+class PublicRequestViewSet(viewsets.GenericViewSet):
+    """Requests customers sent through the public form, waiting for the service desk."""
+
+    serializer_class = PublicRequestOut
+    queryset = PublicRequest.all_objects.none()
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.public_requests_pending(user=self.request.user)
+
+    @extend_schema(responses=PublicRequestOut(many=True))
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(PublicRequestOut(page, many=True).data)
+
+    @extend_schema(request=RejectIn, responses=PublicRequestOut)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        req = selectors.public_request_get(user=request.user, pk=pk)
+        s = RejectIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        req = services.public_request_reject(
+            by=request.user, request=req, reason=s.validated_data["reason"]
+        )
+        return Response(PublicRequestOut(req).data)
+
+
 def register(router):
     """Add this app's viewsets to the /api/v1/ router."""
     router.register("workorders", WorkOrderViewSet, basename="workorder")
+    router.register("workorder-old-parts", OldPartViewSet, basename="workorder-old-part")
+    router.register("workorder-requests", PublicRequestViewSet, basename="workorder-request")

@@ -117,10 +117,20 @@ def category_chain(category) -> list[int]:
 
 
 def choose_policy(
-    *, organisation, customer=None, product=None, store=None, is_emergency=False, distance_km=None
+    *,
+    organisation,
+    customer=None,
+    product=None,
+    store=None,
+    is_emergency=False,
+    distance_km=None,
+    ensure=True,
 ) -> SlaPolicy | None:
-    """The most specific active policy for these facts (see `policies.choose`)."""
-    ensure_default_policies(organisation)
+    """The most specific active policy for these facts (see `policies.choose`).
+
+    `ensure=False`: the caller has already called `ensure_default_policies`."""
+    if ensure:
+        ensure_default_policies(organisation)
     rows = list(SlaPolicy.all_objects.filter(organisation=organisation, is_active=True))
     facts = policies.OrderFacts(
         customer_id=customer.pk if customer else None,

@@ -28,7 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 
 from .models import SWEEP_SCOPES, MissedService, WorkOrder, WorkOrderSettings
 
@@ -82,10 +83,13 @@ def _insert_select(model, exprs: dict, ids: list[int], *, now, joins: str = "") 
         sql.append("%s")
         params.append(f.get_db_prep_save(value, connection))
     order_table = connection.ops.quote_name(WorkOrder._meta.db_table)
+    # Names come from the models' metadata, quoted; every value is a parameter.
+    table = connection.ops.quote_name(model._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(ids))
     query = (
-        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(cols)}) "
+        f"INSERT INTO {table} ({', '.join(cols)}) "  # noqa: S608
         f"SELECT {', '.join(sql)} FROM {order_table} w {joins} "
-        f"WHERE w.id IN ({', '.join(['%s'] * len(ids))}) ON CONFLICT DO NOTHING"
+        f"WHERE w.id IN ({placeholders}) ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cur:
         cur.execute(query, [*params, *ids])
@@ -169,6 +173,19 @@ RULES = [
 ]
 
 
+def _after(due: str, value, pk: int) -> RawSQL:
+    """`(due, id) > (value, pk)`: a row comparison, so the (due, id) index is scanned from the
+    last row of the previous batch on, in order (PostgreSQL and SQLite both support it)."""
+    f = WorkOrder._meta.get_field(due)
+    table = connection.ops.quote_name(WorkOrder._meta.db_table)
+    qn = connection.ops.quote_name
+    return RawSQL(  # noqa: S611 - names from the model's metadata; values are parameters
+        f"({table}.{qn(f.column)}, {table}.{qn('id')}) > (%s, %s)",
+        (f.get_db_prep_value(value, connection), pk),
+        output_field=BooleanField(),
+    )
+
+
 def run_rule(rule: Rule, now: dt.datetime, batch_size: int = BATCH) -> int:
     """Apply one rule to every row that needs it; returns how many rows it changed."""
     done = 0
@@ -178,11 +195,7 @@ def run_rule(rule: Rule, now: dt.datetime, batch_size: int = BATCH) -> int:
         with transaction.atomic():
             qs = WorkOrder.all_objects.filter(where)
             if after is not None:
-                due, pk = after
-                qs = qs.filter(
-                    Q(**{f"{rule.due}__gt": due}) | Q(**{rule.due: due, "pk__gt": pk}),
-                    **{f"{rule.due}__gte": due},  # an index range for the keyset
-                )
+                qs = qs.filter(_after(rule.due, *after))
             rows = list(
                 qs.select_for_update(skip_locked=True, no_key=True)
                 .order_by(rule.due, "pk")

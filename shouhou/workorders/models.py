@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -607,6 +607,14 @@ class ServiceReport(OrgScopedModel):
 
 
 class ReportPart(OrgScopedModel):
+    """A part replaced on the job. The old part (旧件) is packed and brought back; the warehouse
+    keeper records its receipt (seed 002: parts are written off against the signed report and
+    the returned old part)."""
+
+    class OldCondition(models.TextChoices):
+        USABLE = "usable", _("Usable (可利用旧件)")
+        SCRAP = "scrap", _("Scrap (废件)")
+
     report = models.ForeignKey(
         ServiceReport, on_delete=models.CASCADE, related_name="parts", verbose_name=_("report")
     )
@@ -615,13 +623,41 @@ class ReportPart(OrgScopedModel):
     reason = models.CharField(_("reason"), max_length=200)
     return_old = models.BooleanField(_("old part to be returned"), default=True)
     old_returned_at = models.DateTimeField(_("old part returned at"), null=True, blank=True)
+    old_received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("old part received by"),
+    )
+    old_returned_quantity = models.PositiveIntegerField(
+        _("old parts received"), null=True, blank=True
+    )
+    old_condition = models.CharField(
+        _("condition of the old part"), max_length=10, choices=OldCondition.choices, blank=True
+    )
+    old_return_note = models.TextField(_("note on the returned part"), blank=True)
 
     class Meta:
         verbose_name = _("replaced part")
         verbose_name_plural = _("replaced parts")
         ordering = ["id"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="report_part_qty_gt_0")
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="report_part_qty_gt_0"),
+            models.CheckConstraint(
+                condition=Q(old_returned_quantity__isnull=True)
+                | Q(old_returned_quantity__lte=F("quantity")),
+                name="report_part_returned_le_qty",
+            ),
+        ]
+        indexes = [
+            # The warehouse's list of old parts still to come back.
+            models.Index(
+                fields=["organisation", "id"],
+                condition=Q(return_old=True, old_returned_at__isnull=True),
+                name="part_old_outstanding",
+            )
         ]
 
     def __str__(self):
@@ -634,6 +670,14 @@ class ReportPhoto(OrgScopedModel):
     )
     image = models.FileField(_("photo"), upload_to="workorders/photos/%Y/%m/")
     caption = models.CharField(_("caption"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
 
     class Meta:
         verbose_name = _("photo")
@@ -686,6 +730,7 @@ class PublicRequest(OrgScopedModel):
         verbose_name=_("handled by"),
     )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    reject_reason = models.TextField(_("why it was rejected"), blank=True)
 
     class Meta:
         verbose_name = _("customer's request")

@@ -19,7 +19,7 @@ from shouhou.core.errors import NotFoundError
 from shouhou.org import roles as r
 
 from . import config, states
-from .models import MissedService, PublicRequest, WorkOrder
+from .models import MissedService, PublicRequest, ReportPart, ReportPhoto, WorkOrder
 
 LIST_RELATED = ("customer", "technician", "store", "merchant", "policy", "product")
 
@@ -197,6 +197,87 @@ def daily_report(*, user, day: dt.date | None = None, now: dt.datetime | None = 
     }
 
 
+# Old parts (旧件) -------------------------------------------------------------------------------
+OLD_PART_STATES = ("outstanding", "received", "all")
+
+
+def _old_parts_visible(*, user) -> QuerySet:
+    """Replaced parts to be returned, on orders whose work is finished: the warehouse keeper
+    and the office see the organisation's, a merchant admin their merchant's, a technician
+    their own."""
+    if user is None or not user.is_authenticated:
+        return ReportPart.all_objects.none()
+    qs = ReportPart.all_objects.filter(return_old=True, report__order__completed_at__isnull=False)
+    if user.is_superuser and not user.organisation_id:
+        return qs
+    qs = qs.filter(organisation_id=user.organisation_id)
+    if user.is_superuser or r.has_role(user, r.WAREHOUSE_KEEPER, *r.OFFICE_ROLES):
+        return qs
+    return qs.filter(report__order__in=workorder_visible_qs(user=user))
+
+
+def old_parts_list(
+    *, user, state: str = "outstanding", technician_id: int | None = None, q: str | None = None
+) -> QuerySet:
+    qs = _old_parts_visible(user=user).select_related(
+        "report__order__customer", "report__order__technician", "old_received_by"
+    )
+    if state == "outstanding":
+        qs = qs.filter(old_returned_at__isnull=True)
+    elif state == "received":
+        qs = qs.filter(old_returned_at__isnull=False)
+    if technician_id:
+        qs = qs.filter(report__order__technician_id=technician_id)
+    if q:
+        q = q.strip()
+        qs = qs.filter(
+            Q(name__icontains=q)
+            | Q(report__order__number__icontains=q)
+            | Q(report__order__customer__name__icontains=q)
+        )
+    if state == "received":
+        return qs.order_by("-old_returned_at", "-id")
+    return qs.order_by("report__order__completed_at", "id")
+
+
+def old_part_get(*, user, pk) -> ReportPart:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise NotFoundError() from exc
+    part = _old_parts_visible(user=user).filter(pk=pk).select_related("report__order").first()
+    if part is None:
+        raise NotFoundError()
+    return part
+
+
+def report_photo_get(*, user, pk) -> ReportPhoto:
+    """A photo of an order the user may see (others: 404)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise NotFoundError() from exc
+    photo = (
+        ReportPhoto.all_objects.filter(pk=pk, report__order__in=workorder_visible_qs(user=user))
+        .select_related("report")
+        .first()
+    )
+    if photo is None:
+        raise NotFoundError()
+    return photo
+
+
+def public_request_get(*, user, pk) -> PublicRequest:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise NotFoundError() from exc
+    req = PublicRequest.all_objects.filter(pk=pk, organisation_id=user.organisation_id).first()
+    if req is None or not r.has_role(user, *r.OFFICE_ROLES):
+        raise NotFoundError()
+    return req
+
+
 def public_requests_pending(*, user) -> QuerySet:
     if not r.has_role(user, *r.OFFICE_ROLES):
         return PublicRequest.all_objects.none()
@@ -206,6 +287,16 @@ def public_requests_pending(*, user) -> QuerySet:
 
 
 def dashboard_cards(*, user) -> list[dict]:
+    if r.has_role(user, r.WAREHOUSE_KEEPER) and not r.has_role(user, *r.OFFICE_ROLES):
+        n = old_parts_list(user=user).count()
+        return [
+            {
+                "label": _("Old parts to receive"),
+                "value": n,
+                "url": reverse("workorders:old_parts"),
+                "alert": False,
+            }
+        ]
     if not (user.is_superuser or r.has_role(user, *r.OFFICE_ROLES, r.MERCHANT_ADMIN)):
         if r.has_role(user, r.TECHNICIAN, r.DELIVERY_CREW):
             jobs = my_jobs(user=user)

@@ -11,9 +11,12 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import io
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -39,6 +42,7 @@ from .models import (
     ContactAttempt,
     Kind,
     MissedService,
+    PublicRequest,
     ReportPart,
     ReportPhoto,
     ServiceReport,
@@ -140,14 +144,17 @@ def _history(order: WorkOrder) -> list[tuple[dt.datetime, str]]:
     return list(StatusChange.all_objects.filter(order=order).values_list("at", "to_status"))
 
 
-def compute_due_times(order: WorkOrder, *, dispatched_at=None, cal=None) -> dict:
-    """Due times of the order's targets from its policy and its state history."""
+def compute_due_times(order: WorkOrder, *, dispatched_at=None, cal=None, history=None) -> dict:
+    """Due times of the order's targets from its policy and its state history (read from the
+    database unless given as (time, status entered) pairs)."""
     cal = cal or calendar(order.organisation)
     specs = config.target_specs(order.policy)
     anchors = dl.Anchors(
         received_at=order.received_at, dispatched_at=dispatched_at or order.dispatched_at
     )
-    due = dl.due_times(cal, specs, anchors, dl.pauses_from_history(_history(order)))
+    if history is None:
+        history = _history(order)
+    due = dl.due_times(cal, specs, anchors, dl.pauses_from_history(history))
     return {
         "contact_due_at": due[dl.CONTACT],
         "onsite_due_at": due[dl.ONSITE],
@@ -231,7 +238,8 @@ class IntakeResult:
 
 
 def _find_or_create_customer(*, by, organisation, customer_data: dict, store, merchant, source):
-    """The customer with this phone, or a new one (validated by the customers app).
+    """(The customer with this phone, False), or (a new one, True), validated by the customers
+    app.
 
     Only the office and merchant admins register customers; the public form and a technician
     reporting a job of their own find known customers only (`customer_unknown` otherwise).
@@ -259,7 +267,7 @@ def _find_or_create_customer(*, by, organisation, customer_data: dict, store, me
             raise ValidationFailed(fields={"mobile": [str(exc)]}) from exc
         existing = Customer.all_objects.filter(organisation=organisation, mobile=norm).first()
     if existing is not None:
-        return existing
+        return existing, False
     if not can_register:
         raise ValidationFailed(
             _("This phone number is not a known customer; the service desk registers it."),
@@ -267,7 +275,7 @@ def _find_or_create_customer(*, by, organisation, customer_data: dict, store, me
             code="customer_unknown",
         )
     try:
-        return customer_create(
+        created = customer_create(
             by=by,
             name=data.get("name", ""),
             mobile=mobile,
@@ -284,7 +292,8 @@ def _find_or_create_customer(*, by, organisation, customer_data: dict, store, me
         existing_id = exc.extra.get("existing_id")
         if not existing_id:
             raise
-        return Customer.all_objects.get(pk=existing_id, organisation=organisation)
+        return Customer.all_objects.get(pk=existing_id, organisation=organisation), False
+    return created, True
 
 
 def _open_order_for(*, customer, product, contract, kind):
@@ -386,10 +395,13 @@ def workorder_intake(
     if received_at > now + dt.timedelta(minutes=5):
         raise ValidationFailed(fields={"received_at": [_("Cannot be in the future.")]})
 
-    settings = config.ensure_defaults(organisation)
+    # Configuration rows are written once per organisation, outside the intake's transaction.
+    config.ensure_default_policies(organisation)
+    settings = config.settings_for(organisation) if technician is not None else None
     with transaction.atomic():
+        new_customer = False
         if customer is None:
-            customer = _find_or_create_customer(
+            customer, new_customer = _find_or_create_customer(
                 by=by,
                 organisation=organisation,
                 customer_data=customer_data or {},
@@ -399,9 +411,13 @@ def workorder_intake(
             )
         if contract is not None and contract.customer_id != customer.pk:
             raise ValidationFailed(fields={"contract": [_("This contract is another customer's.")]})
-        # One intake at a time per customer, so two calls cannot both open an order.
-        type(customer).all_objects.select_for_update().filter(pk=customer.pk).first()
-        existing = _open_order_for(customer=customer, product=product, contract=contract, kind=kind)
+        existing = None
+        if not new_customer:  # a customer created in this transaction has no order yet
+            # One intake at a time per customer, so two calls cannot both open an order.
+            type(customer).all_objects.select_for_update().filter(pk=customer.pk).first()
+            existing = _open_order_for(
+                customer=customer, product=product, contract=contract, kind=kind
+            )
         if existing is not None:
             return IntakeResult(
                 _join(existing, by=by, source=source, description=description, now=now), True
@@ -414,9 +430,10 @@ def workorder_intake(
             store=store,
             is_emergency=is_emergency,
             distance_km=distance_km,
+            ensure=False,
         )
         address = customer.default_address if hasattr(customer, "addresses") else None
-        order = WorkOrder.all_objects.create(
+        order = WorkOrder(
             organisation=organisation,
             kind=kind,
             source=source,
@@ -439,8 +456,12 @@ def workorder_intake(
             reported_at=now,
             created_by=by if getattr(by, "is_authenticated", False) else None,
         )
+        # The history is the NEW state at `received_at` (written below): no pause yet.
+        for name, value in compute_due_times(order, history=[(received_at, states.NEW)]).items():
+            setattr(order, name, value)
+        order.save(force_insert=True)
         order.number = f"WO{timezone.localtime(received_at):%y%m%d}{order.pk:06d}"
-        order.save(update_fields=["number"])
+        WorkOrder.all_objects.filter(pk=order.pk).update(number=order.number)
         StatusChange.all_objects.create(
             organisation=organisation,
             order=order,
@@ -457,7 +478,6 @@ def workorder_intake(
             description=description,
             by=order.created_by,
         )
-        order = workorder_recompute_due(order)
         audit_record(actor=by, action="shouhou.workorder.created", obj=order, after=snapshot(order))
         if technician is not None:
             order = _dispatch(order, technician, by=by, now=received_at, settings=settings)
@@ -872,7 +892,8 @@ def _report_write(order, *, by, findings, work_done, parts, fee, fee_approval, s
     report.findings, report.work_done = findings or "", work_done
     report.fee, report.fee_approval, report.steps_done = fee, fee_approval, steps
     report.save()
-    report.parts.all().delete()
+    # Old parts the warehouse has already received stay on record; the rest is replaced.
+    report.parts.filter(old_returned_at__isnull=True).delete()
     ReportPart.all_objects.bulk_create(
         [
             ReportPart(
@@ -902,9 +923,61 @@ def service_report_update(*, by, order, **fields) -> ServiceReport:
         return _report_write(order, by=by, **fields)
 
 
-def service_report_add_photo(*, by, order, image, caption: str = "") -> ReportPhoto:
+PHOTO_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"),
+                 "WEBP": ("webp", "image/webp")}  # fmt: skip
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTOS_PER_REPORT = 20
+PHOTO_STATES = {states.ON_SITE, states.WAITING_PARTS, states.DONE}
+
+
+def _check_photo(image) -> ContentFile:
+    """The upload as a JPEG, PNG or WebP picture of at most MAX_PHOTO_BYTES, under a name of
+    our own (the customer's file name is never used as a path)."""
+    from PIL import Image, UnidentifiedImageError
+
+    if image is None or not getattr(image, "size", None):
+        raise ValidationFailed(fields={"image": [_("Choose a photo.")]})
+    if image.size > MAX_PHOTO_BYTES:
+        raise ValidationFailed(
+            fields={
+                "image": [
+                    _("The photo is larger than %(mb)s MB.") % {"mb": MAX_PHOTO_BYTES // 2**20}
+                ]
+            }
+        )
+    image.seek(0)
+    data = image.read(MAX_PHOTO_BYTES + 1)
+    not_a_picture = ValidationFailed(
+        fields={"image": [_("Only JPEG, PNG or WebP pictures can be uploaded.")]}
+    )
+    if len(data) > MAX_PHOTO_BYTES:
+        raise not_a_picture
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            fmt = im.format
+            im.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
+            ValueError) as exc:  # fmt: skip
+        raise not_a_picture from exc
+    if fmt not in PHOTO_FORMATS:
+        raise not_a_picture
+    return ContentFile(data, name=f"{uuid.uuid4().hex}.{PHOTO_FORMATS[fmt][0]}")
+
+
+def service_report_add_photo(*, by, order, image, caption: str = "", now=None) -> ReportPhoto:
+    """A photo of the work, taken on site or after it, before the customer signs."""
     _require_actor(by, order)
+    caption = (caption or "").strip()
+    if len(caption) > 100:
+        raise ValidationFailed(fields={"caption": [_("At most 100 characters.")]})
+    content = _check_photo(image)
     with transaction.atomic():
+        order = _lock(order)
+        if order.status not in PHOTO_STATES:
+            raise InvalidTransition(
+                _("Photos are added on site or after the work, before the customer signs."),
+                code="photo_not_now",
+            )
         report = ServiceReport.all_objects.filter(order=order).first()
         if report is None:
             report = ServiceReport.all_objects.create(
@@ -912,11 +985,137 @@ def service_report_add_photo(*, by, order, image, caption: str = "") -> ReportPh
             )
         if report.is_signed:
             raise Conflict(_("The report was signed and cannot be changed."), code="report_signed")
-        photo = ReportPhoto.all_objects.create(
-            organisation_id=order.organisation_id, report=report, image=image, caption=caption
+        if report.photos.count() >= MAX_PHOTOS_PER_REPORT:
+            raise ValidationFailed(
+                fields={
+                    "image": [_("At most %(n)s photos per report.") % {"n": MAX_PHOTOS_PER_REPORT}]
+                },
+                code="too_many_photos",
+            )
+        photo = ReportPhoto(
+            organisation_id=order.organisation_id,
+            report=report,
+            caption=caption,
+            uploaded_by=by if getattr(by, "is_authenticated", False) else None,
         )
-        audit_record(actor=by, action="shouhou.service_report.photo_added", obj=report)
+        photo.image.save(content.name, content, save=False)
+        try:
+            photo.save(force_insert=True)
+            audit_record(
+                actor=by,
+                action="shouhou.service_report.photo_added",
+                obj=report,
+                after={"photo": photo.image.name, "caption": caption},
+            )
+        except Exception:
+            photo.image.delete(save=False)
+            raise
         return photo
+
+
+# Old parts (旧件) ------------------------------------------------------------------------------
+OLD_PART_ROLES = {r.WAREHOUSE_KEEPER}
+ORDER_FINISHED = {states.DONE, states.CONFIRMED, states.CLOSED}
+
+
+def report_part_receive_old(
+    *,
+    by,
+    part: ReportPart,
+    quantity: int | None = None,
+    condition: str = "",
+    note: str = "",
+    now=None,
+) -> ReportPart:
+    """The warehouse keeper received the packed old part the technician brought back."""
+    now = _now(now)
+    _same_org(by, part)
+    r.require_role(by, *OLD_PART_ROLES)
+    note = (note or "").strip()
+    errors: dict = {}
+    try:
+        quantity = part.quantity if quantity in (None, "") else int(quantity)
+    except (TypeError, ValueError):
+        quantity = 0
+    if not 1 <= quantity <= part.quantity:
+        errors["quantity"] = [
+            _("Between 1 and %(n)s (the quantity replaced).") % {"n": part.quantity}
+        ]
+    elif quantity < part.quantity and not note:
+        errors["note"] = [_("Say why fewer old parts came back than were replaced.")]
+    if condition and condition not in ReportPart.OldCondition.values:
+        errors["condition"] = [_("Unknown condition.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    with transaction.atomic():
+        part = ReportPart.all_objects.select_related("report__order").get(pk=part.pk)
+        order = part.report.order
+        if not part.return_old:
+            raise InvalidTransition(
+                _("This part was not to be returned."), code="not_to_be_returned"
+            )
+        if order.status not in ORDER_FINISHED or order.completed_at is None:
+            raise InvalidTransition(
+                _("The work on this order is not finished yet."), code="not_finished"
+            )
+        n = ReportPart.all_objects.filter(pk=part.pk, old_returned_at__isnull=True).update(
+            old_returned_at=now,
+            old_received_by=by,
+            old_returned_quantity=quantity,
+            old_condition=condition,
+            old_return_note=note,
+        )
+        if n == 0:
+            raise Conflict(_("This old part was already received."), code="already_received")
+        part.refresh_from_db()
+        audit_record(
+            actor=by,
+            action="shouhou.report_part.old_received",
+            obj=order,
+            after={
+                "part": part.name,
+                "quantity": quantity,
+                "condition": condition,
+                "received_at": now,
+            },
+            note=note,
+        )
+        return part
+
+
+# Customers' own requests ------------------------------------------------------------------------
+def public_request_reject(*, by, request: PublicRequest, reason: str, now=None) -> PublicRequest:
+    """The service desk turns down a request sent through the public form, saying why (the
+    customer sees the reason through their link)."""
+    now = _now(now)
+    _same_org(by, request)
+    r.require_role(by, *DESK_ROLES)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(fields={"reason": [_("Say why the request is rejected.")]})
+    if len(reason) > 500:
+        raise ValidationFailed(fields={"reason": [_("At most 500 characters.")]})
+    with transaction.atomic():
+        n = PublicRequest.all_objects.filter(
+            pk=request.pk, status=PublicRequest.Status.PENDING
+        ).update(
+            status=PublicRequest.Status.REJECTED,
+            reject_reason=reason,
+            handled_by=by,
+            handled_at=now,
+        )
+        if n == 0:
+            raise Conflict(_("This request was already handled."), code="already_handled")
+        request.refresh_from_db()
+        audit_record(
+            actor=by,
+            action="shouhou.public_request.rejected",
+            obj=request,
+            before={"status": PublicRequest.Status.PENDING},
+            after={"status": PublicRequest.Status.REJECTED},
+            note=reason,
+        )
+        return request
 
 
 def _check_signature(data_url: str) -> str:
@@ -1097,7 +1296,9 @@ def service_fee_hand_in(*, by, order, now=None) -> ServiceReport:
         return report
 
 
-__all__ = [n for n in dir() if n.startswith(("workorder_", "service_"))] + [
+__all__ = [
+    n for n in dir() if n.startswith(("workorder_", "service_", "report_part_", "public_request_"))
+] + [
     "IntakeResult",
     "DomainError",
 ]

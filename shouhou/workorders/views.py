@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from shouhou.org import roles as r
 from . import config, selectors, services, states
 from .checklist import SPECIAL_CASES, STEPS
 from .forms import IntakeForm, PublicRequestForm
-from .models import Kind, PublicRequest, ServiceReport, Source, WorkOrder
+from .models import Kind, PublicRequest, ReportPart, ServiceReport, Source, WorkOrder
 from .reports import COLUMNS, SECTIONS, report_rows, report_xlsx
 
 PROGRESS_SALT = "shouhou.workorders.progress"
@@ -49,7 +49,7 @@ def _office(user):
 def order_list(request):
     if not (_office(request.user) or r.has_role(request.user, r.MERCHANT_ADMIN)):
         if r.has_role(request.user, r.TECHNICIAN, r.DELIVERY_CREW):
-            return redirect("workorders:my_jobs")
+            return my_jobs(request)  # a technician's work orders are their jobs
         raise PermissionDeniedError()
     p = request.GET
     qs = selectors.workorder_list(
@@ -76,16 +76,23 @@ def _technicians(order):
     return qs.order_by("name")
 
 
+def _can_add_photo(order, report) -> bool:
+    return order.status in services.PHOTO_STATES and not (report and report.is_signed)
+
+
 @login_required
 def order_detail(request, pk):
     order = selectors.workorder_get(user=request.user, pk=pk)
-    report = ServiceReport.all_objects.filter(order=order).prefetch_related("parts").first()
+    report = (
+        ServiceReport.all_objects.filter(order=order).prefetch_related("parts", "photos").first()
+    )
     return render(
         request,
         "workorders/detail.html",
         {
             "order": order,
             "report": report,
+            "can_add_photo": _can_add_photo(order, report),
             "actions": states.actions_from(order.status),
             "technicians": _technicians(order) if _office(request.user) else [],
             "policies": order.policy.__class__.all_objects.filter(
@@ -298,18 +305,150 @@ def my_jobs(request):
 @login_required
 def job(request, pk):
     order = selectors.workorder_get(user=request.user, pk=pk)
-    report = ServiceReport.all_objects.filter(order=order).prefetch_related("parts").first()
+    report = (
+        ServiceReport.all_objects.filter(order=order).prefetch_related("parts", "photos").first()
+    )
     return render(
         request,
         "workorders/job.html",
         {
             "order": order,
             "report": report,
+            "can_add_photo": _can_add_photo(order, report),
             "actions": states.actions_from(order.status),
             "steps": STEPS,
             "special_cases": SPECIAL_CASES,
         },
     )
+
+
+def _messages_for(request, exc: DomainError) -> None:
+    msgs = [str(exc.message)] + [m for ms in exc.fields.values() for m in ms]
+    messages.error(request, " ".join(dict.fromkeys(msgs)))
+
+
+def _next(request, default: str) -> str:
+    nxt = request.POST.get("next") or default
+    return nxt if nxt.startswith("/") and not nxt.startswith("//") else default
+
+
+@login_required
+@require_POST
+def photo_add(request, pk):
+    """A photo of the work from the technician's page (or the desk)."""
+    order = selectors.workorder_get(user=request.user, pk=pk)
+    nxt = _next(request, reverse("workorders:job", args=[order.pk]))
+    try:
+        services.service_report_add_photo(
+            by=request.user,
+            order=order,
+            image=request.FILES.get("image"),
+            caption=request.POST.get("caption", ""),
+        )
+    except DomainError as exc:
+        _messages_for(request, exc)
+    else:
+        messages.success(request, _("Photo added."))
+    return redirect(nxt)
+
+
+@login_required
+def photo(request, pk):
+    """The photo itself, only for those who may see the order (never a public media URL)."""
+    obj = selectors.report_photo_get(user=request.user, pk=pk)
+    ext = obj.image.name.rsplit(".", 1)[-1].lower()
+    types = dict(services.PHOTO_FORMATS.values())
+    try:
+        fh = obj.image.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404() from exc
+    resp = FileResponse(fh, content_type=types.get(ext, "application/octet-stream"))
+    resp["Cache-Control"] = "private, max-age=3600"
+    return resp
+
+
+# Old parts (旧件) -------------------------------------------------------------------------------
+@login_required
+def old_parts(request):
+    """Old parts to be brought back, per order; the warehouse keeper marks them received."""
+    user = request.user
+    if not (
+        user.is_superuser
+        or r.has_role(user, r.WAREHOUSE_KEEPER, r.MERCHANT_ADMIN, r.TECHNICIAN, r.DELIVERY_CREW)
+        or _office(user)
+    ):
+        raise PermissionDeniedError()
+    state = request.GET.get("state", "outstanding")
+    if state not in selectors.OLD_PART_STATES:
+        state = "outstanding"
+    try:
+        tech_id = int(request.GET.get("technician") or 0) or None
+    except ValueError:
+        tech_id = None
+    qs = selectors.old_parts_list(
+        user=user, state=state, technician_id=tech_id, q=request.GET.get("q")
+    )
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for part in page:
+        part.days_out = (today - timezone.localtime(part.report.order.completed_at).date()).days
+    from shouhou.staff.models import ServiceStaff
+
+    return render(
+        request,
+        "workorders/old_parts.html",
+        {
+            "page": page,
+            "state": state,
+            "technician_id": tech_id,
+            "technicians": ServiceStaff.all_objects.filter(
+                organisation_id=user.organisation_id
+            ).order_by("name")
+            if (user.is_superuser or _office(user) or r.has_role(user, r.WAREHOUSE_KEEPER))
+            else [],
+            "can_receive": r.has_role(user, *services.OLD_PART_ROLES),
+            "conditions": ReportPart.OldCondition.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def old_part_receive(request, pk):
+    part = selectors.old_part_get(user=request.user, pk=pk)
+    try:
+        services.report_part_receive_old(
+            by=request.user,
+            part=part,
+            quantity=request.POST.get("quantity") or None,
+            condition=request.POST.get("condition", ""),
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as exc:
+        _messages_for(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Old part received: %(part)s (%(order)s).")
+            % {"part": part.name, "order": part.report.order.number},
+        )
+    return redirect(_next(request, reverse("workorders:old_parts")))
+
+
+# Customers' own requests ------------------------------------------------------------------------
+@login_required
+@require_POST
+def public_request_reject(request, pk):
+    req = selectors.public_request_get(user=request.user, pk=pk)
+    try:
+        services.public_request_reject(
+            by=request.user, request=req, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        _messages_for(request, exc)
+    else:
+        messages.success(request, _("The request was rejected."))
+    return redirect(_next(request, reverse("workorders:list")))
 
 
 # Reports ----------------------------------------------------------------------------------------

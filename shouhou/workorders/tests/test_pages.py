@@ -164,3 +164,13 @@ def test_the_customer_confirms_through_the_signed_link_once(client, desk, tech, 
     assert report.signed_via == "link" and report.signer_name == "张伟"
     client.post(url, {"signer_name": "别人"})
     assert ServiceReport.all_objects.get(order=order).signer_name == "张伟"
+
+
+def test_a_technician_opening_the_order_list_sees_their_jobs(client, desk, tech, org):
+    order = s.workorder_intake(
+        by=desk, source="hotline", kind="repair", customer=make_customer(org)
+    ).order
+    s.workorder_dispatch(by=desk, order=order, technician=tech)
+    client.force_login(tech.user)
+    r = client.get("/workorders/")
+    assert r.status_code == 200 and order.number in r.content.decode()

@@ -70,9 +70,8 @@ def test_a_sweep_killed_mid_run_loses_only_its_batch_and_the_next_run_finishes(s
                 raise SystemExit("killed")  # after the insert, before the flags are set
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(dies_before_the_second_flag_update):
-        with pytest.raises(SystemExit):
-            jobs.sweep(now, batch_size=2)
+    with connection.execute_wrapper(dies_before_the_second_flag_update), pytest.raises(SystemExit):
+        jobs.sweep(now, batch_size=2)
     # the first batch committed, the second rolled back completely
     assert MissedService.all_objects.count() == 2
     assert WorkOrder.all_objects.filter(reply_missed=True).count() == 2
@@ -125,8 +124,9 @@ def test_the_sweep_writes_the_same_records_as_the_rules_say(scene, org):
         assert o.callback_created
 
 
-def test_small_batches_with_equal_due_times_handle_every_row_once(org, desk, tech):
-    late = _orders(org, desk, tech, 7, at(2026, 2, 13, 16))  # all due at the same moment
+def test_small_batches_over_equal_and_different_due_times_handle_every_row_once(org, desk, tech):
+    late = _orders(org, desk, tech, 4, at(2026, 2, 13, 16))  # four due at the same moment
+    late += _orders(org, desk, tech, 3, at(2026, 2, 12, 10))  # three due earlier
     result = jobs.sweep(at(2026, 2, 25, 9), batch_size=3)
     assert result["missed_no_reply"] == 7 and result["contact_overdue"] == 7
     assert sorted(MissedService.all_objects.values_list("order_id", flat=True)) == sorted(

@@ -11,7 +11,19 @@ from django_scopes import scopes_disabled
 from shouhou.org.demo import DEMO_PASSWORD
 
 # Order matters: each app's seed may use what the earlier ones put on `ctx`.
-DEMO_APPS = ["org", "workdays", "catalog", "customers", "sales", "staff", "workorders", "callbacks"]
+DEMO_APPS = [
+    "org",
+    "workdays",
+    "catalog",
+    "customers",
+    "sales",
+    "staff",
+    "workorders",
+    "callbacks",
+    "promises",
+    "complaints",
+    "delivery",
+]
 
 
 class Command(BaseCommand):

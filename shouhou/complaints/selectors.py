@@ -1,0 +1,236 @@
+"""Reads of the complaints app: cases, the approval queue, notifications, monthly statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from shouhou.core.errors import NotFoundError
+from shouhou.org import roles as r
+
+from . import routing
+from . import states as s
+from .models import Case, ComplaintCause, Kind, Notification, Responsibility
+
+READER_ROLES = frozenset(r.OFFICE_ROLES)
+
+
+def can_read(user) -> bool:
+    return r.has_role(user, *READER_ROLES)
+
+
+def case_list(*, user, kind: str | None = None, status: str | None = None, q: str = "") -> QuerySet:
+    if not can_read(user):
+        return Case.objects.none()
+    qs = Case.objects.filter(organisation_id=user.organisation_id).select_related(
+        "customer", "product", "contract", "cause", "store"
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q)
+            | Q(customer__name__icontains=q)
+            | Q(customer__mobile__contains=q)
+            | Q(description__icontains=q)
+        )
+    return qs
+
+
+def case_get(*, user, pk) -> Case:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFoundError() from None
+    row = case_list(user=user).filter(pk=pk).first()
+    if row is None:
+        raise NotFoundError()
+    return row
+
+
+def approval_queue(*, user) -> list[Case]:
+    """Cases whose next signature the user may give (and has not signed yet)."""
+    roles = r.user_roles(user)
+    rows = (
+        case_list(user=user, status=s.AWAITING_APPROVAL)
+        .exclude(signatures__signed_by=user)
+        .order_by("submitted_at", "id")
+    )
+    return [
+        c
+        for c in rows
+        if routing.may_sign(
+            roles, c.current_role, later_roles=c.later_roles, superuser=user.is_superuser
+        )
+    ]
+
+
+def notification_list(*, user) -> QuerySet:
+    return Notification.objects.filter(recipient=user)
+
+
+def dashboard_cards(*, user) -> list[dict]:
+    if not can_read(user):
+        return []
+    cards = []
+    queue = approval_queue(user=user)
+    if queue:
+        cards.append(
+            {
+                "label": _("Cases awaiting your approval"),
+                "value": len(queue),
+                "url": reverse("complaints:approvals"),
+                "alert": True,
+            }
+        )
+    open_count = case_list(user=user).filter(status__in=s.OPEN_STATES).count()
+    cards.append(
+        {
+            "label": _("Open complaints and returns"),
+            "value": open_count,
+            "url": reverse("complaints:list"),
+            "alert": False,
+        }
+    )
+    return cards
+
+
+# --- monthly statistics -------------------------------------------------------------------
+
+
+def _counts(qs, field: str) -> list[tuple]:
+    return list(qs.order_by().values(field).annotate(n=Count("id")).values_list(field, "n"))
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    from django.utils import timezone
+
+    first = month.replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(first, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(nxt, dt.time.min, tzinfo=tz),
+    )
+
+
+def monthly_statistics(*, organisation, month: dt.date) -> dict:
+    """顾客投诉统计表, 顾客投诉因素分类统计表 and returns/exchanges with their reasons."""
+    start, end = month_bounds(month)
+    cases = Case.all_objects.filter(
+        organisation=organisation, created_at__gte=start, created_at__lt=end
+    )
+    kinds = dict(Kind.choices)
+    by_kind = dict.fromkeys(kinds, 0)
+    by_kind.update(dict(_counts(cases, "kind")))
+    status_counts = Counter()
+    for k, st, n in (
+        cases.order_by()
+        .values_list("kind", "status")
+        .annotate(n=Count("id"))
+        .values_list("kind", "status", "n")
+    ):
+        status_counts[(k, st)] += n
+    summary = [
+        {
+            "kind": k,
+            "label": str(kinds[k]),
+            "total": by_kind.get(k, 0),
+            "done": status_counts[(k, s.DONE)],
+            "refused": status_counts[(k, s.REFUSED)],
+            "open": sum(status_counts[(k, st)] for st in s.OPEN_STATES),
+        }
+        for k in kinds
+    ]
+    complaints = cases.filter(kind=s.COMPLAINT)
+    causes = []
+    rows = dict(_counts(complaints, "cause"))
+    total_complaints = sum(rows.values())
+    for cause in ComplaintCause.all_objects.filter(organisation=organisation).order_by("order"):
+        n = rows.get(cause.pk, 0)
+        causes.append(
+            {
+                "cause": cause.name,
+                "count": n,
+                "share": round(100 * n / total_complaints, 1) if total_complaints else 0,
+            }
+        )
+    if rows.get(None):
+        n = rows[None]
+        causes.append(
+            {
+                "cause": _("Not classified"),
+                "count": n,
+                "share": round(100 * n / total_complaints, 1) if total_complaints else 0,
+            }
+        )
+    resp = dict(Responsibility.choices)
+    responsibility = [
+        {"responsibility": str(resp.get(code, code)), "count": n}
+        for code, n in _counts(complaints, "responsibility")
+    ]
+    goods = cases.filter(kind__in=[s.EXCHANGE, s.RETURN, s.INSTALLED_EXCHANGE])
+    from shouhou.promises.models import Cause
+
+    cause_labels = dict(Cause.choices)
+    reasons = Counter()
+    for kind, facts in goods.values_list("kind", "decision__facts"):
+        reasons[(kind, (facts or {}).get("cause", ""))] += 1
+    returns = [
+        {
+            "kind": str(kinds[k]),
+            "reason": str(cause_labels.get(reason, reason or _("Not recorded"))),
+            "count": n,
+        }
+        for (k, reason), n in sorted(reasons.items())
+    ]
+    cost = cases.aggregate(amount=Sum("amount"), claims=Sum("supplier_claim_amount"))
+    return {
+        "month": month.replace(day=1),
+        "summary": summary,
+        "causes": causes,
+        "responsibility": responsibility,
+        "returns": returns,
+        "total": sum(by_kind.values()),
+        "complaints": total_complaints,
+        "cost": cost["amount"] or 0,
+        "claims": cost["claims"] or 0,
+    }
+
+
+def statistics_workbook(stats: dict) -> bytes:
+    """The month's three tables as an Excel workbook."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Complaint statistics")[:31]
+    ws.append([_("Month"), stats["month"].strftime("%Y-%m")])
+    ws.append([_("Kind"), _("Total"), _("Done"), _("Refused"), _("Open")])
+    for row in stats["summary"]:
+        ws.append([row["label"], row["total"], row["done"], row["refused"], row["open"]])
+    ws.append([_("Total cost"), float(stats["cost"])])
+    ws.append([_("Claimed back from suppliers"), float(stats["claims"])])
+    ws2 = wb.create_sheet(_("Complaint causes")[:31])
+    ws2.append([_("Cause category"), _("Complaints"), _("Share (%)")])
+    for row in stats["causes"]:
+        ws2.append([row["cause"], row["count"], row["share"]])
+    ws2.append([])
+    ws2.append([_("Responsibility"), _("Complaints")])
+    for row in stats["responsibility"]:
+        ws2.append([row["responsibility"], row["count"]])
+    ws3 = wb.create_sheet(_("Returns and exchanges")[:31])
+    ws3.append([_("Kind"), _("Reason"), _("Count")])
+    for row in stats["returns"]:
+        ws3.append([row["kind"], row["reason"], row["count"]])
+    buf = BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,200 @@
+"""Writes of the promises app: default rules per organisation, and decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shouhou.core.audit import audit_record
+from shouhou.core.errors import NotFoundError, ValidationFailed
+from shouhou.org import roles as r
+
+from . import rules as R
+from .defaults import DEFAULT_RULES
+from .models import PackagingPromise, PromiseDecision, PromiseRule
+
+DECIDER_ROLES = r.OFFICE_ROLES
+
+
+def promise_rules_ensure_defaults(organisation) -> None:
+    """Write seed 004's rules for an organisation that has none yet (idempotent)."""
+    if PromiseRule.all_objects.filter(organisation=organisation).exists():
+        return
+    try:
+        with transaction.atomic():
+            for d in DEFAULT_RULES:
+                periods = d.get("periods", {})
+                fields = {
+                    "order": d["order"],
+                    "kind": d.get("kind", R.ENTITLEMENT),
+                    "title": str(d["title"]),
+                    "text": str(d["text"]),
+                    "installed_by": d.get("installed_by", R.ANY),
+                    "opened": d.get("opened", R.ANY),
+                    "causes": list(d.get("causes", [])),
+                    "anchor": d.get("anchor", R.FROM_SALE),
+                    "requires_receipt": d.get("requires_receipt", True),
+                    "requires_packaging": d.get("requires_packaging", True),
+                    **{f: d.get("flags", {}).get(f, R.ANY) for f in R.FLAGS},
+                }
+                for outcome, prefix in (
+                    (R.RETURN, "return"),
+                    (R.EXCHANGE, "exchange"),
+                    (R.REPAIR, "repair"),
+                ):
+                    amount, unit = periods.get(outcome, (None, ""))
+                    fields[f"{prefix}_amount"] = amount
+                    fields[f"{prefix}_unit"] = unit
+                PromiseRule.all_objects.get_or_create(
+                    organisation=organisation, code=d["code"], defaults=fields
+                )
+    except IntegrityError:
+        pass  # another request wrote them first
+
+
+def active_rules(organisation) -> list[R.Rule]:
+    promise_rules_ensure_defaults(organisation)
+    return [
+        row.as_rule()
+        for row in PromiseRule.all_objects.filter(organisation=organisation, is_active=True)
+    ]
+
+
+def _installed_by(value: str) -> str:
+    if value not in (R.NOT_INSTALLED, R.BY_US, R.BY_OTHERS):
+        raise ValidationFailed(fields={"installed_by": [_("Unknown choice.")]})
+    return value
+
+
+def promise_decide(
+    *,
+    by,
+    product=None,
+    contract=None,
+    contract_line=None,
+    customer=None,
+    sold_on: dt.date | None = None,
+    installed_on: dt.date | None = None,
+    installed_by: str = R.NOT_INSTALLED,
+    opened: bool = True,
+    cause: str = R.QUALITY,
+    wanted: str = "",
+    has_receipt: bool = True,
+    has_packaging: bool = True,
+    on: dt.date | None = None,
+) -> PromiseDecision:
+    """Decide a return / exchange / repair request and store the decision with the rule version.
+
+    The sale date is the contract's delivery date when delivered, else its signing date, unless
+    given. A request outside every rule is refused (nothing is written)."""
+    r.require_role(by, *DECIDER_ROLES)
+    organisation = by.organisation
+    errors: dict[str, list] = {}
+    if contract_line is not None:
+        if contract_line.organisation_id != organisation.pk:
+            raise NotFoundError()
+        contract = contract or contract_line.contract
+        product = product or contract_line.product
+        if contract_line.contract_id != contract.pk:
+            errors["contract_line"] = [_("This line is on another contract.")]
+    if contract is not None:
+        if contract.organisation_id != organisation.pk:
+            raise NotFoundError()
+        customer = customer or contract.customer
+        sold_on = sold_on or contract.delivered_on or contract.signed_on
+    if product is None:
+        errors["product"] = [_("Choose the product.")]
+    elif product.organisation_id != organisation.pk:
+        raise NotFoundError()
+    if sold_on is None:
+        errors["sold_on"] = [_("Give the date of the sale.")]
+    if cause not in R.CAUSES:
+        errors["cause"] = [_("Unknown cause.")]
+    if wanted and wanted not in R.GRANTS:
+        errors["wanted"] = [_("Unknown choice.")]
+    if installed_by not in (R.NOT_INSTALLED, R.BY_US, R.BY_OTHERS):
+        errors["installed_by"] = [_("Unknown choice.")]
+    on = on or timezone.localdate()
+    if sold_on is not None and sold_on > on:
+        errors["sold_on"] = [_("The sale cannot be after the request.")]
+    if installed_on is not None and sold_on is not None and installed_on < sold_on:
+        errors["installed_on"] = [_("The installation cannot be before the sale.")]
+    if installed_on is not None and installed_on > on:
+        errors["installed_on"] = [_("The installation cannot be after the request.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    if installed_by == R.NOT_INSTALLED:
+        installed_on = None
+    model = getattr(contract_line, "model", None)
+    warranty = model.effective_warranty_months if model is not None else product.warranty_months
+    packaging = PackagingPromise.all_objects.filter(product=product).first()
+    category_ids = []
+    cat = product.category
+    while cat is not None and cat.pk not in category_ids:
+        category_ids.append(cat.pk)
+        cat = cat.parent
+    req = R.Request(
+        sold_on=sold_on,
+        on=on,
+        cause=cause,
+        wanted=wanted,
+        installed_on=installed_on,
+        installed_by=installed_by,
+        opened=bool(opened),
+        has_receipt=bool(has_receipt),
+        has_packaging=bool(has_packaging),
+        needs_installation=product.needs_installation,
+        electronic=product.is_electronic,
+        single_use=product.is_single_use,
+        adhesive=product.is_adhesive,
+        window_film=product.is_window_film,
+        bulb_or_speaker=product.is_bulb_or_speaker,
+        category_ids=tuple(category_ids),
+        warranty_months=warranty,
+        packaging_periods=packaging.periods() if packaging else {},
+    )
+    try:
+        decision = R.decide(req, active_rules(organisation))
+    except R.NoRuleMatches:
+        raise ValidationFailed(
+            _(
+                "No service-promise rule covers this request (product, installation and cause); "
+                "it cannot be decided at the counter. Register it as a complaint instead."
+            ),
+            code="outside_rules",
+        ) from None
+    facts = {
+        "sold_on": sold_on.isoformat(),
+        "on": on.isoformat(),
+        "installed_on": installed_on.isoformat() if installed_on else None,
+        "installed_by": installed_by,
+        "opened": bool(opened),
+        "cause": cause,
+        "has_receipt": bool(has_receipt),
+        "has_packaging": bool(has_packaging),
+        "warranty_months": warranty,
+        "until": {k: (v.isoformat() if v else None) for k, v in decision.until.items()},
+    }
+    with transaction.atomic():
+        row = PromiseDecision.all_objects.create(
+            organisation=organisation,
+            customer=customer,
+            contract=contract,
+            contract_line=contract_line,
+            product=product,
+            facts=facts,
+            wanted=wanted,
+            outcome=decision.outcome,
+            allowed=list(decision.allowed),
+            rule_id=decision.rule.pk,
+            rule_code=decision.rule.code,
+            rule_version=decision.rule.version,
+            explanation=str(decision.explanation),
+            missing_documents=list(decision.missing_documents),
+            decided_by=by,
+        )
+        audit_record(actor=by, action="shouhou.promise_decision.created", obj=row)
+    return row
