@@ -7,7 +7,19 @@ from rest_framework.routers import DefaultRouter
 
 from shouhou.core import api_views
 
-API_APPS = ["org", "customers", "catalog", "sales", "workdays", "staff", "workorders", "callbacks", "promises", "complaints", "delivery"]
+API_APPS = [
+    "org",
+    "customers",
+    "catalog",
+    "sales",
+    "workdays",
+    "staff",
+    "workorders",
+    "callbacks",
+    "promises",
+    "complaints",
+    "delivery",
+]
 
 router = DefaultRouter()
 extra_urls = []

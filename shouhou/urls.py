@@ -8,7 +8,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from shouhou.core import views as core_views
 
 # Apps with pages; each has urls.py with an app_name equal to its label.
-PAGE_APPS = ["customers", "catalog", "sales", "workdays", "staff", "workorders", "callbacks", "promises", "complaints", "delivery"]
+PAGE_APPS = [
+    "customers",
+    "catalog",
+    "sales",
+    "workdays",
+    "staff",
+    "workorders",
+    "callbacks",
+    "promises",
+    "complaints",
+    "delivery",
+]
 
 urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),

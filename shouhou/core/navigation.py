@@ -19,6 +19,7 @@ MENU = [
     (_("Approvals"), "complaints:approvals", r.OFFICE_ROLES),
     (_("Deliveries"), "delivery:calendar", r.OFFICE_ROLES),
     (_("Workshop"), "delivery:workshop", {r.WORKSHOP_SUPERVISOR, r.CS_SUPERVISOR, r.CS_MANAGER}),
+    (_("Old parts"), "workorders:old_parts", r.OFFICE_ROLES | {r.WAREHOUSE_KEEPER}),
     (_("My jobs"), "workorders:my_jobs", {r.TECHNICIAN, r.DELIVERY_CREW}),
     (_("My runs"), "delivery:my_runs", {r.DELIVERY_CREW}),
     (_("My permit"), "staff:me", {r.TECHNICIAN, r.DELIVERY_CREW}),

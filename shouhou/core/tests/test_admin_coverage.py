@@ -14,7 +14,7 @@ NOT_IN_ADMIN = {"core.idempotencykey"}
 def _domain_models():
     for model in apps.get_models():
         label = model._meta.label_lower
-        if not label.split(".")[0] in {
+        if label.split(".")[0] not in {
             c.label for c in apps.get_app_configs() if c.name.startswith("shouhou.")
         }:
             continue
