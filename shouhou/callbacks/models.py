@@ -10,7 +10,8 @@ from shouhou.core.models import OrgScopedModel
 class CallbackTask(OrgScopedModel):
     class Kind(models.TextChoices):
         AFTER_APPOINTMENT = "after_appointment", _("After the appointment")
-        # after_service, after_delivery, greeting: added by the callbacks issue.
+        AFTER_DELIVERY = "after_delivery", _("After the delivery")
+        # after_service and greetings come with the callbacks issue.
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")

@@ -749,21 +749,12 @@ def delivery_complete(
     return d
 
 
-def callback_kind() -> str:
-    """ "after_delivery" once the callbacks app has it; until then the closest existing kind."""
-    from shouhou.callbacks.models import CallbackTask
-
-    values = CallbackTask.Kind.values
-    for kind in ("after_delivery", "after_appointment"):
-        if kind in values:
-            return kind
-    return values[0]
-
-
 def _create_callbacks(by, d: Delivery, delivered_on: dt.date) -> list:
     from shouhou.callbacks.services import callback_task_create
 
-    kind = callback_kind()
+    from shouhou.callbacks.models import CallbackTask
+
+    kind = CallbackTask.Kind.AFTER_DELIVERY
     return [
         callback_task_create(
             organisation=d.organisation,

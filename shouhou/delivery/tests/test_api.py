@@ -146,7 +146,9 @@ def test_a_balance_larger_than_what_is_due_is_refused(
     )
     assert done.status_code == 200, done.content
     assert done.json()["status"] == "delivered"
-    assert CallbackTask.objects.filter(source_key__startswith=f"delivery:{d.pk}:").count() == 4
+    tasks = CallbackTask.objects.filter(source_key__startswith=f"delivery:{d.pk}:")
+    assert tasks.count() == 4
+    assert set(tasks.values_list("kind", flat=True)) == {CallbackTask.Kind.AFTER_DELIVERY}
     assert ContractPayment.objects.filter(receipt_no="R1").count() == 0  # posted on the report
 
 
