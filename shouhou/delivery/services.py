@@ -750,9 +750,8 @@ def delivery_complete(
 
 
 def _create_callbacks(by, d: Delivery, delivered_on: dt.date) -> list:
-    from shouhou.callbacks.services import callback_task_create
-
     from shouhou.callbacks.models import CallbackTask
+    from shouhou.callbacks.services import callback_task_create
 
     kind = CallbackTask.Kind.AFTER_DELIVERY
     return [
