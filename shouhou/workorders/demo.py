@@ -48,6 +48,8 @@ def seed(ctx):
         config.ensure_defaults(org)
         org_customers = [c for c in customers if c.organisation_id == org.pk]
         org_staff = [s for s in staff if s.organisation_id == org.pk]
+        techs = sorted(org_staff, key=lambda s: (s.user_id is None, s.pk))
+        dispatched = 0
         org_products = [p for p in products if p.organisation_id == org.pk]
         if not org_customers:
             continue
@@ -57,7 +59,9 @@ def seed(ctx):
             if WorkOrder.all_objects.filter(organisation=org, number=number).exists():
                 continue
             customer = org_customers[i % len(org_customers)]
-            tech = org_staff[i % len(org_staff)] if org_staff and status != states.NEW else None
+            # Staff with a login come first, so tech1… (printed by `make demo`) have jobs.
+            tech = techs[dispatched % len(techs)] if techs and status != states.NEW else None
+            dispatched += tech is not None
             received = now - dt.timedelta(days=days, hours=2)
             address = customer.default_address
             order = WorkOrder.all_objects.create(
