@@ -6,6 +6,7 @@ Used by API creates (the `Idempotency-Key` header) and by HTML forms (a hidden
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
@@ -31,7 +32,7 @@ def run_idempotent(
         raise ValidationFailed(fields={"Idempotency-Key": [_("At most 200 characters.")]})
     existing = IdempotencyKey.objects.filter(user=user, scope=scope, key=key).first()
     if existing is not None:
-        return _replay(existing)
+        return _replay(_wait_until_answered(existing))
     try:
         with transaction.atomic():
             row = IdempotencyKey.objects.create(user=user, scope=scope, key=key)
@@ -44,7 +45,17 @@ def run_idempotent(
         existing = IdempotencyKey.objects.filter(user=user, scope=scope, key=key).first()
         if existing is None:
             raise
-        return _replay(existing)
+        return _replay(_wait_until_answered(existing))
+
+
+def _wait_until_answered(row: IdempotencyKey, *, seconds: float = 5.0) -> IdempotencyKey:
+    """A double click can arrive while the first request is still writing: give it a moment to
+    finish so the second gets the first one's answer rather than an error."""
+    deadline = time.monotonic() + seconds
+    while row.status_code is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+        row = IdempotencyKey.objects.filter(pk=row.pk).first() or row
+    return row
 
 
 def _replay(row: IdempotencyKey) -> tuple[int, dict, bool]:

@@ -73,3 +73,18 @@ def test_the_timeline_shows_who_changed_what(clerk, store):
     assert (
         "王客服" in html and "shouhou.store.updated" in html and "1 → 2" in html and "换号" in html
     )
+
+
+@pytest.mark.django_db
+def test_a_replay_that_finds_the_first_request_still_running_waits_then_says_so(clerk, monkeypatch):
+    import shouhou.core.idempotency as idem
+
+    IdempotencyKey.objects.create(user=clerk, scope="x", key="busy")  # no answer yet
+    clock = iter(range(0, 1000))
+    monkeypatch.setattr(idem.time, "sleep", lambda s: None)
+    monkeypatch.setattr(idem.time, "monotonic", lambda: next(clock))
+    from shouhou.core.errors import Conflict
+
+    with pytest.raises(Conflict) as err:
+        run_idempotent(user=clerk, scope="x", key="busy", action=lambda: (201, {}))
+    assert err.value.code == "request_in_progress"
