@@ -1,14 +1,27 @@
-"""Writes for callback tasks. The callbacks issue adds the rest (records, schedules, lists)."""
+"""Callback writes: settings, tasks, attempts, records and the outcomes that act."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from shouhou.core.audit import audit_record
 
-from .models import CallbackTask
+from .models import CallbackSettings, CallbackTask
+
+
+def settings_for(organisation) -> CallbackSettings:
+    """The organisation's callback settings, created with the defaults on first use."""
+    org_id = getattr(organisation, "pk", organisation)
+    obj = CallbackSettings.objects.filter(organisation_id=org_id).first()
+    if obj is None:
+        try:
+            with transaction.atomic():
+                obj = CallbackSettings.objects.create(organisation_id=org_id)
+        except IntegrityError:
+            obj = CallbackSettings.objects.get(organisation_id=org_id)
+    return obj
 
 
 def callback_task_create(
@@ -16,12 +29,18 @@ def callback_task_create(
     organisation,
     customer,
     work_order=None,
+    delivery=None,
     kind: str,
     due_on: dt.date,
+    available_on: dt.date | None = None,
+    occasion: str = "",
     source_key: str,
     by=None,
 ) -> CallbackTask:
-    """Create the task once per (organisation, source_key); a second call returns the first."""
+    """Create the task once per (organisation, source_key); a second call returns the first.
+
+    `available_on` is the first day the call may be made ("within 3 days" starts tomorrow);
+    empty means the due day itself."""
     with transaction.atomic():
         task, created = CallbackTask.all_objects.get_or_create(
             organisation=organisation,
@@ -29,8 +48,11 @@ def callback_task_create(
             defaults={
                 "customer": customer,
                 "work_order": work_order,
+                "delivery": delivery,
                 "kind": kind,
                 "due_on": due_on,
+                "available_on": available_on if available_on and available_on < due_on else None,
+                "occasion": occasion,
             },
         )
         if created:

@@ -758,8 +758,16 @@ def _create_callbacks(by, d: Delivery, delivered_on: dt.date) -> list:
         callback_task_create(
             organisation=d.organisation,
             customer=d.customer,
+            delivery=d,
             kind=kind,
             due_on=callback_due(delivered_on, offset, d.organisation_id),
+            # "Within n working days": the call may be made from the next working day on.
+            available_on=(
+                add_working_days(delivered_on, 1, d.organisation_id)
+                if offset.endswith("d")
+                else None
+            ),
+            occasion=offset,
             source_key=f"delivery:{d.pk}:{offset}",
             by=by,
         )
