@@ -19,6 +19,7 @@ API_APPS = [
     "promises",
     "complaints",
     "delivery",
+    "performance",
 ]
 
 router = DefaultRouter()

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "shouhou.promises",
     "shouhou.complaints",
     "shouhou.delivery",
+    "shouhou.performance",
 ]
 
 MIDDLEWARE = [

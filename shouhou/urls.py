@@ -19,6 +19,7 @@ PAGE_APPS = [
     "promises",
     "complaints",
     "delivery",
+    "performance",
 ]
 
 urlpatterns = [

@@ -17,6 +17,8 @@ MENU = [
     (_("Promise counter"), "promises:counter", r.OFFICE_ROLES),
     (_("Complaints and returns"), "complaints:list", r.OFFICE_ROLES),
     (_("Approvals"), "complaints:approvals", r.OFFICE_ROLES),
+    (_("Callbacks"), "callbacks:my_list", r.OFFICE_ROLES),
+    (_("Callback coverage"), "callbacks:coverage", r.OFFICE_ROLES),
     (_("Deliveries"), "delivery:calendar", r.OFFICE_ROLES),
     (_("Workshop"), "delivery:workshop", {r.WORKSHOP_SUPERVISOR, r.CS_SUPERVISOR, r.CS_MANAGER}),
     (_("Old parts"), "workorders:old_parts", r.OFFICE_ROLES | {r.WAREHOUSE_KEEPER}),
@@ -39,6 +41,12 @@ MENU = [
     ),
     (_("Reports"), "workorders:reports", r.OFFICE_ROLES),
     (_("Complaint statistics"), "complaints:statistics", r.OFFICE_ROLES),
+    (
+        _("Technician scores"),
+        "performance:ranking",
+        r.OFFICE_ROLES | {r.FINANCE, r.MERCHANT_ADMIN},
+    ),
+    (_("My scores"), "performance:me", {r.TECHNICIAN, r.DELIVERY_CREW}),
     (_("Notifications"), "complaints:notifications", ALL),
     (_("Calendar"), "workdays:calendar", r.OFFICE_ROLES),
 ]

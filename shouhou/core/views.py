@@ -14,6 +14,7 @@ DASHBOARD_APPS = [
     "callbacks",
     "complaints",
     "delivery",
+    "performance",
 ]
 
 

@@ -105,6 +105,7 @@ _OFFICE_READ = [
     ("sales", "view"),
     ("workorders", "view"),
     ("callbacks", "view"),
+    ("performance", "view"),
     ("workdays", "view"),
 ]
 _INTAKE = [("customers", "add change"), ("workorders", "add change"), ("callbacks", "change")]
@@ -113,7 +114,12 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     CS_SUPERVISOR: _OFFICE_READ + _INTAKE,
     CS_MANAGER: _OFFICE_READ
     + _INTAKE
-    + [("org.organisationsettings", "change"), ("workdays", "add change delete")],
+    + [
+        ("org.organisationsettings", "change"),
+        ("workdays", "add change delete"),
+        ("callbacks", "add change"),
+        ("performance", "add change"),
+    ],
     STORE_MANAGER: _OFFICE_READ + [("org.store", "change")],
     VP_OPERATIONS: _OFFICE_READ,
     GENERAL_MANAGER: _OFFICE_READ,

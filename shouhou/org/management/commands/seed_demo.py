@@ -23,6 +23,7 @@ DEMO_APPS = [
     "promises",
     "complaints",
     "delivery",
+    "performance",
 ]
 
 
