@@ -21,3 +21,30 @@ class IdempotentFormMixin(forms.Form):
     """A hidden key rendered with the form: a double-clicked submit is acted on once."""
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+def submit_idempotent(request, form: forms.Form, *, scope: str, action):
+    """Run a page form's `action` once per hidden idempotency key (a double-clicked submit).
+
+    `action()` returns `(status, body)` as for `run_idempotent`. Returns the body, or None after
+    attaching the domain error to the form (re-render it). An object of another organisation
+    (NotFoundError) is a 404 page, as a forged id in the URL would be.
+    """
+    from django.http import Http404
+
+    from .errors import NotFoundError
+    from .idempotency import run_idempotent
+
+    try:
+        _status, body, _replayed = run_idempotent(
+            user=request.user,
+            scope=scope,
+            key=form.cleaned_data.get("idempotency_key"),
+            action=action,
+        )
+    except NotFoundError as exc:
+        raise Http404(str(exc.message)) from exc
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return None
+    return body

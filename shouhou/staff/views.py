@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shouhou.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from shouhou.core.forms import add_domain_error
-from shouhou.core.idempotency import run_idempotent
+from shouhou.core.forms import add_domain_error, submit_idempotent
 from shouhou.org import roles as r
 
 from . import exports, flows, selectors, services
@@ -53,12 +52,6 @@ def _require(user, *roles):
         raise PermissionDeniedError()
 
 
-def _domain_page(request, exc: DomainError, status=None):
-    if isinstance(exc, NotFoundError):
-        raise Http404(str(exc.message))
-    return render(request, "staff/error.html", {"error": exc}, status=status or exc.status)
-
-
 def _staff(request, pk) -> ServiceStaff:
     try:
         return selectors.staff_get(user=request.user, pk=pk)
@@ -74,7 +67,7 @@ def staff_list(request):
     if not r.has_role(request.user, *READERS):
         if services.staff_for_user(request.user):
             return redirect("staff:me")
-        return _domain_page(request, PermissionDeniedError())
+        raise PermissionDeniedError()
     g = request.GET
     qs = selectors.staff_list(
         user=request.user,
@@ -109,7 +102,7 @@ def staff_list(request):
 def staff_create(request):
     user = request.user
     if not r.has_role(user, r.SERVICE_DESK, r.MERCHANT_ADMIN):
-        return _domain_page(request, PermissionDeniedError())
+        raise PermissionDeniedError()
     form = StaffForm(request.POST or None, user=user, initial={"idempotency_key": _key()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -129,13 +122,8 @@ def staff_create(request):
             )
             return 201, {"id": staff.pk}
 
-        try:
-            _status, body, _replayed = run_idempotent(
-                user=user, scope="page:staff:create", key=d.get("idempotency_key"), action=action
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        body = submit_idempotent(request, form, scope="page:staff:create", action=action)
+        if body is not None:
             messages.success(request, _("Registered; the onboarding application is open."))
             return redirect("staff:detail", pk=body["id"])
     status = 400 if form.is_bound else 200
@@ -464,17 +452,12 @@ def ledger_pay(request, pk):
                 )
                 return 201, {"id": p.pk}
 
-            run_idempotent(
-                user=request.user,
-                scope=f"page:staff:pay:{d['target']}",
-                key=d.get("idempotency_key"),
-                action=action,
-            )
         except NotFoundError as exc:
             raise Http404(str(exc.message)) from exc
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        body = submit_idempotent(
+            request, form, scope=f"page:staff:pay:{d['target']}", action=action
+        )
+        if body is not None:
             messages.success(request, _("Payment recorded."))
             return redirect("staff:ledger", pk=staff.pk)
     ctx = _ledger_context(request, staff, failed_form=form, **ctx_extra)
@@ -502,18 +485,10 @@ def ledger_charge(request, pk):
             )
             return 201, {"id": c.pk}
 
-        try:
-            run_idempotent(
-                user=request.user,
-                scope=f"page:staff:charge:{staff.pk}",
-                key=d.get("idempotency_key"),
-                action=action,
-            )
-        except NotFoundError as exc:
-            raise Http404(str(exc.message)) from exc
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        body = submit_idempotent(
+            request, form, scope=f"page:staff:charge:{staff.pk}", action=action
+        )
+        if body is not None:
             messages.success(request, _("Fee charged."))
             return redirect("staff:ledger", pk=staff.pk)
     return render(
@@ -549,7 +524,7 @@ def ledger_refund(request, pk):
 @login_required
 def fines(request):
     if not r.has_role(request.user, *READERS):
-        return _domain_page(request, PermissionDeniedError())
+        raise PermissionDeniedError()
     overdue = request.GET.get("overdue") == "1"
     status = request.GET.get("status", "")
     qs = selectors.fines_list(user=request.user, status=status, overdue=overdue)
@@ -582,7 +557,7 @@ def fine_create(request):
     if not r.has_role(
         user, r.SERVICE_DESK, r.FINANCE, r.CS_SUPERVISOR, r.CS_MANAGER, r.STORE_MANAGER, r.SECURITY
     ):
-        return _domain_page(request, PermissionDeniedError())
+        raise PermissionDeniedError()
     staff_qs = selectors.staff_list(user=user).exclude(status=ServiceStaff.Status.LEFT)
     initial = {"idempotency_key": _key()}
     if request.GET.get("staff"):
@@ -604,15 +579,8 @@ def fine_create(request):
             )
             return 201, {"id": f.pk, "staff": f.staff_id}
 
-        try:
-            _s, body, _r = run_idempotent(
-                user=user, scope="page:staff:fine", key=d.get("idempotency_key"), action=action
-            )
-        except NotFoundError as exc:
-            raise Http404(str(exc.message)) from exc
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        body = submit_idempotent(request, form, scope="page:staff:fine", action=action)
+        if body is not None:
             messages.success(request, _("Fine recorded; it is due to finance within the deadline."))
             return redirect("staff:detail", pk=body["staff"])
     return render(
@@ -626,7 +594,7 @@ def fine_create(request):
 @login_required
 def onboarding(request):
     if not r.has_role(request.user, *READERS):
-        return _domain_page(request, PermissionDeniedError())
+        raise PermissionDeniedError()
     rows = selectors.onboarding_pipeline(user=request.user)
     counts = {}
     for row in rows:
@@ -641,7 +609,7 @@ def onboarding(request):
 @login_required
 def training(request):
     if not r.has_role(request.user, *READERS):
-        return _domain_page(request, PermissionDeniedError())
+        raise PermissionDeniedError()
     qs = selectors.training_sessions_list(user=request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -658,7 +626,7 @@ def training(request):
 def training_create(request):
     user = request.user
     if not r.has_role(user, r.TRAINING_OFFICER, r.MERCHANT_ADMIN):
-        return _domain_page(request, PermissionDeniedError())
+        raise PermissionDeniedError()
     form = SessionForm(request.POST or None, initial={"idempotency_key": _key()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -678,15 +646,8 @@ def training_create(request):
             )
             return 201, {"id": s.pk}
 
-        try:
-            _s, body, _r = run_idempotent(
-                user=user, scope="page:staff:training", key=d.get("idempotency_key"), action=action
-            )
-        except NotFoundError as exc:
-            raise Http404(str(exc.message)) from exc
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        body = submit_idempotent(request, form, scope="page:staff:training", action=action)
+        if body is not None:
             messages.success(request, _("Training session created."))
             return redirect("staff:training_detail", pk=body["id"])
     return render(
@@ -698,7 +659,7 @@ def training_create(request):
 def training_detail(request, pk):
     user = request.user
     if not r.has_role(user, *READERS):
-        return _domain_page(request, PermissionDeniedError())
+        raise PermissionDeniedError()
     try:
         session = selectors.training_session_get(user=user, pk=pk)
     except NotFoundError as exc:
@@ -773,7 +734,7 @@ def me(request):
 @login_required
 def reports(request):
     if not r.has_role(request.user, *READERS):
-        return _domain_page(request, PermissionDeniedError())
+        raise PermissionDeniedError()
     tables = [(name, *fn(user=request.user)) for name, fn in exports.REPORTS.items()]
     return render(request, "staff/reports.html", {"tables": tables})
 
@@ -781,7 +742,7 @@ def reports(request):
 @login_required
 def report_xlsx(request, name):
     if not r.has_role(request.user, *READERS):
-        return _domain_page(request, PermissionDeniedError())
+        raise PermissionDeniedError()
     fn = exports.REPORTS.get(name)
     if fn is None:
         raise Http404

@@ -19,8 +19,7 @@ from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
 from shouhou.core.errors import DomainError, PermissionDeniedError, ValidationFailed
-from shouhou.core.forms import add_domain_error
-from shouhou.core.idempotency import run_idempotent
+from shouhou.core.forms import add_domain_error, submit_idempotent
 from shouhou.org import roles as r
 
 from . import config, selectors, services, states
@@ -166,16 +165,8 @@ def intake(request):
                 )
             return 200, {"id": result.order.pk, "joined": result.joined}
 
-        try:
-            _status, body, _replayed = run_idempotent(
-                user=user,
-                scope="page:workorders:intake",
-                key=d.get("idempotency_key"),
-                action=action,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        body = submit_idempotent(request, form, scope="page:workorders:intake", action=action)
+        if body is not None:
             if body["joined"]:
                 messages.info(request, _("The customer already has this problem open: joined."))
             else:
