@@ -88,7 +88,9 @@ class CallbackSettings(TimeStampedModel):
         return str(self.organisation)
 
     def holiday_names(self) -> list[str]:
-        return [n.strip() for n in self.greeting_holidays.replace("，", ",").split(",") if n.strip()]
+        return [
+            n.strip() for n in self.greeting_holidays.replace("，", ",").split(",") if n.strip()
+        ]
 
 
 class CallbackTask(OrgScopedModel):
@@ -383,6 +385,9 @@ class CallbackRecord(OrgScopedModel):
         indexes = [
             models.Index(fields=["organisation", "called_at"]),
             models.Index(fields=["organisation", "technician", "called_at"]),
+            # Coverage: "a record on this order / delivery by the deadline".
+            models.Index(fields=["work_order", "called_at"]),
+            models.Index(fields=["delivery", "called_at"]),
         ]
 
     def __str__(self):

@@ -164,11 +164,13 @@ def case_register(
     demand: str = "",
     cause=None,
     store=None,
+    work_order=None,
 ) -> Case:
     """Register a complaint (顾客投诉登记) or start an exchange / return flow.
 
     Exchanges and returns need a promise decision that grants them (missing receipt or
-    packaging, or a period over: refused, with the rule's words, and nothing is written)."""
+    packaging, or a period over: refused, with the rule's words, and nothing is written).
+    `work_order`: the customer's order the complaint is about (e.g. found by a callback)."""
     r.require_role(by, *DESK_ROLES)
     org = by.organisation
     errors: dict[str, list] = {}
@@ -191,6 +193,11 @@ def case_register(
         errors["description"] = [_("Say what the customer reports.")]
     if cause is not None and cause.organisation_id != org.pk:
         errors["cause"] = [_("Not found.")]
+    if work_order is not None and (
+        work_order.organisation_id != org.pk
+        or (customer is not None and work_order.customer_id != customer.pk)
+    ):
+        errors["work_order"] = [_("Not found.")]
     within = False
     installed = bool(product and product.needs_installation)
     if kind in NEEDS_OUTCOME:
@@ -231,6 +238,7 @@ def case_register(
             installed=installed,
             within_promises=within,
             registered_by=by,
+            work_order=work_order,
         )
         prefix = {s.COMPLAINT: "TS", s.EXCHANGE: "HH", s.RETURN: "TH", s.INSTALLED_EXCHANGE: "AH"}
         case.number = f"{prefix[kind]}{timezone.localdate():%y%m%d}{case.pk:05d}"

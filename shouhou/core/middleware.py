@@ -39,6 +39,7 @@ _ORGLESS_PATHS = (
     "/api/v1/auth/",
     "/api/v1/me/",
     "/workorders/r/",
+    "/callbacks/feedback/",
     "/workorders/p/",
 )
 

@@ -18,6 +18,7 @@ MENU = [
     (_("Complaints and returns"), "complaints:list", r.OFFICE_ROLES),
     (_("Approvals"), "complaints:approvals", r.OFFICE_ROLES),
     (_("Callbacks"), "callbacks:my_list", r.OFFICE_ROLES),
+    (_("Callback records"), "callbacks:records", r.OFFICE_ROLES),
     (_("Callback coverage"), "callbacks:coverage", r.OFFICE_ROLES),
     (_("Deliveries"), "delivery:calendar", r.OFFICE_ROLES),
     (_("Workshop"), "delivery:workshop", {r.WORKSHOP_SUPERVISOR, r.CS_SUPERVISOR, r.CS_MANAGER}),

@@ -384,6 +384,9 @@ def delivery_cancel(*, by, delivery, reason: str) -> Delivery:
     DeliveryTask.all_objects.filter(delivery=d, status=DeliveryTask.Status.OPEN).update(
         status=DeliveryTask.Status.DONE, done_at=timezone.now()
     )
+    from shouhou.callbacks.services import callback_tasks_cancel_for_delivery
+
+    callback_tasks_cancel_for_delivery(delivery=d, by=by, note=reason)
     audit_record(
         actor=by,
         action="shouhou.delivery.cancelled",

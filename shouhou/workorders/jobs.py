@@ -31,6 +31,8 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
+from shouhou.core.bulk import insert_select_columns
+
 from .models import SWEEP_SCOPES, MissedService, WorkOrder, WorkOrderSettings
 
 BATCH = 5000
@@ -60,28 +62,7 @@ def _insert_select(model, exprs: dict, ids: list[int], *, now, joins: str = "") 
     `exprs` maps a column to (SQL over the order `w`, params); other columns get their default
     (created_at/updated_at: `now`).
     """
-    cols, sql, params = [], [], []
-    for f in model._meta.concrete_fields:
-        if f.primary_key:
-            continue
-        cols.append(connection.ops.quote_name(f.column))
-        if f.column in exprs:
-            expr, p = exprs[f.column]
-            sql.append(expr)
-            params.extend(p)
-            continue
-        if f.name in ("created_at", "updated_at"):
-            value = now
-        elif f.has_default():
-            value = f.get_default()
-        elif f.null:
-            value = None
-        elif f.empty_strings_allowed:
-            value = ""
-        else:  # pragma: no cover - a new required column must be added to `exprs`
-            raise ValueError(f"no value for {model.__name__}.{f.name}")
-        sql.append("%s")
-        params.append(f.get_db_prep_save(value, connection))
+    cols, sql, params = insert_select_columns(model, exprs, now=now)
     order_table = connection.ops.quote_name(WorkOrder._meta.db_table)
     # Names come from the models' metadata, quoted; every value is a parameter.
     table = connection.ops.quote_name(model._meta.db_table)

@@ -841,13 +841,18 @@ def workorder_complete(
             fee_approval=fee_approval,
             steps_done=steps_done,
         )
-        return _transition(
+        order = _transition(
             order,
             "complete",
             by=by,
             now=now,
             updates={"completed_at": now, "needs_revisit": False, **_reply_fields(order, now)},
         )
+        # The call after the service (within N working days), unless the order asks for none.
+        from shouhou.callbacks.services import callback_task_for_service
+
+        callback_task_for_service(order=order, completed_at=now, by=by)
+        return order
 
 
 def _report_write(order, *, by, findings, work_done, parts, fee, fee_approval, steps_done):
@@ -1204,7 +1209,12 @@ def workorder_cancel(*, by, order, reason: str, now=None) -> WorkOrder:
     with transaction.atomic():
         order = _lock(order)
         states.check("cancel", order.status)
-        _skip_appointment_callbacks(order, by=by, note=_("The order was cancelled."))
+        from shouhou.callbacks.services import callback_tasks_cancel_for_order
+
+        # Every open callback of the order goes (after the appointment, after the service...).
+        callback_tasks_cancel_for_order(
+            work_order=order, by=by, note=f"{_('The order was cancelled.')} {reason}"
+        )
         return _transition(order, "cancel", by=by, now=now, updates={"closed_at": now}, note=reason)
 
 
@@ -1248,6 +1258,64 @@ def workorder_reissue(*, by, order, note: str = "", now=None) -> WorkOrder:
                 "completed_at": None,
             },
         )
+
+
+def workorder_second_visit(*, by, order, description: str = "", now=None) -> IntakeResult:
+    """A callback found the problem is not solved (seed 001: 经电话回访获知需再次上门).
+
+    An order still open is marked as needing another visit (the callback is logged as a call
+    on it); a finished one (done, confirmed, closed) gets a new repair order from the callback
+    for the same customer, product and contract, marked as needing another visit, so the daily
+    report lists it. If the customer already has an open order for that product, the intake
+    joins it (`joined` True) and that order is marked instead. A cancelled order is refused.
+    Returns the order that carries the second visit."""
+    now = _now(now)
+    _require_desk(by, order, DESK_ROLES)
+    description = (description or "").strip() or str(_("Needs another visit"))
+    with transaction.atomic():
+        order = _lock(order)
+        if order.status == states.CANCELLED:
+            raise InvalidTransition(_("The order was cancelled."), code="order_cancelled")
+        if order.status in states.UNRESOLVED_STATES:
+            target, joined = order, True
+            Call.all_objects.create(
+                organisation_id=order.organisation_id,
+                order=order,
+                source=Source.CALLBACK,
+                at=now,
+                description=description,
+                joined=True,
+                by=by,
+            )
+        else:
+            result = workorder_intake(
+                by=by,
+                organisation=order.organisation,
+                source=Source.CALLBACK,
+                kind=Kind.REPAIR,
+                description=f"{order.number}: {description}",
+                customer=order.customer,
+                store=order.store,
+                merchant=order.merchant,
+                dealer=order.dealer,
+                product=order.product,
+                product_model=order.product_model,
+                contract=order.contract,
+                now=now,
+            )
+            target, joined = _lock(result.order), result.joined
+        before = snapshot(target)
+        WorkOrder.all_objects.filter(pk=target.pk).update(needs_revisit=True, updated_at=now)
+        target.refresh_from_db()
+        audit_record(
+            actor=by,
+            action="shouhou.workorder.second_visit",
+            obj=target,
+            before=before,
+            after=snapshot(target),
+            note=description if target.pk == order.pk else f"{order.number}: {description}",
+        )
+        return IntakeResult(target, joined)
 
 
 def workorder_change_policy(*, by, order, policy, reason: str, now=None) -> WorkOrder:
