@@ -11,7 +11,12 @@ import sys
 import time
 from importlib import import_module
 
-BENCHMARKS = ["customers_contracts", "workorders_sweep"]
+BENCHMARKS = [
+    "customers_contracts",
+    "workorders_sweep",
+    "callbacks_coverage",
+    "performance_month",
+]
 
 
 def main(argv):
