@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shouhou.core.models import OrgScopedModel, TimeStampedModel
@@ -96,13 +97,13 @@ class CallbackSettings(TimeStampedModel):
 class CallbackTask(OrgScopedModel):
     class Kind(models.TextChoices):
         AFTER_APPOINTMENT = "after_appointment", _("After the appointment")
-        AFTER_SERVICE = "after_service", _("After the service")
+        AFTER_SERVICE = "after_service", pgettext_lazy("callback kind", "After the service")
         AFTER_DELIVERY = "after_delivery", _("After the delivery")
         HOLIDAY_GREETING = "holiday_greeting", _("Holiday greeting")
         BIRTHDAY_GREETING = "birthday_greeting", _("Birthday greeting")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("callback status", "Open")
         DONE = "done", _("Done")
         UNREACHABLE = "unreachable", _("Unreachable")
         CANCELLED = "cancelled", _("Cancelled")
@@ -242,7 +243,9 @@ class Question(OrgScopedModel):
         help_text=_("Task kinds this question is asked on; empty: every kind except greetings."),
     )
     required = models.BooleanField(_("required"), default=False)
-    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    order = models.PositiveSmallIntegerField(
+        pgettext_lazy("position in a list", "order"), default=100
+    )
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 

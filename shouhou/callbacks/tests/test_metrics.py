@@ -243,11 +243,11 @@ def test_coverage_is_split_per_store_and_filtered_by_store(org):
     cov = metrics.coverage(org, *SEP, now=AFTER)
 
     by = {row["store"]: row for row in cov["by_store"]}
-    assert list(by) == ["一店", "二店", "(no store)"]
+    assert list(by) == ["一店", "二店", "（无门店）"]
     assert by["一店"]["services"]["pct"] == Decimal("33.3")
     assert by["二店"]["services"]["pct"] == Decimal("100.0")
     assert by["二店"]["deliveries"]["in_time"] == 1
-    assert by["(no store)"]["services"]["missing"] == 1
+    assert by["（无门店）"]["services"]["missing"] == 1
     assert by["一店"]["deliveries"]["total"] == 0
     assert cov["services"]["total"] == 5
 
@@ -340,7 +340,7 @@ def test_overdue_tasks_are_counted_by_kind_and_agent_oldest_first(org, make_user
         ("after_delivery", 1),
     ]
     agents = {row["agent"]: row["count"] for row in od["by_agent"]}
-    assert agents == {"周呼叫": 2, "(not assigned)": 1}
+    assert agents == {"周呼叫": 2, "（未分配）": 1}
     assert od["oldest"][0]["id"] == oldest.pk
     # 09-28 -> 10-12: 09-29, 09-30, 10-08, 10-09, 10-10 (make-up), 10-12 = 6 working days
     assert od["oldest"][0]["working_days_overdue"] == 6
@@ -423,7 +423,7 @@ def test_satisfaction_by_technician_and_by_product_model(org):
     by_tech = metrics.satisfaction(org, *SEP, by="technician")
     assert [(row["label"], row["scored"]) for row in by_tech["rows"]] == [
         ("李师傅", 4),
-        ("(no technician)", 1),
+        ("（无师傅）", 1),
     ]
     assert by_tech["rows"][0]["id"] == tech.pk
     assert by_tech["rows"][0]["average"] == Decimal("3.50")
@@ -431,7 +431,7 @@ def test_satisfaction_by_technician_and_by_product_model(org):
     by_product = metrics.satisfaction(org, *SEP, by="product")
     assert by_product["rows"][0]["label"] == "热水器 HW-13L"
     assert by_product["rows"][0]["id"] == pm.pk
-    assert by_product["rows"][-1]["label"] == "(no product model)"
+    assert by_product["rows"][-1]["label"] == "（无产品型号）"
     assert by_product["overall"]["average"] == Decimal("3.80")  # 19 / 5
 
 

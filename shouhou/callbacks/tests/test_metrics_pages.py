@@ -164,7 +164,7 @@ def test_the_api_gives_coverage_overdue_and_satisfaction(api, travel, data, mana
     body = api.get("/api/v1/callbacks/satisfaction/", by="store", **SEP).json()
     assert body["rows"][0]["average"] == "3.50" and body["rows"][0]["satisfied_pct"] == "50.0"
     body = api.get("/api/v1/callbacks/satisfaction/", by="technician", **SEP).json()
-    assert body["rows"][0]["label"] == "(no technician)"
+    assert body["rows"][0]["label"] == "（无师傅）"
 
 
 def test_bad_api_parameters_are_a_400_naming_each_field(api, travel, manager, other_org):
