@@ -68,6 +68,7 @@ class CaseAdmin(admin.ModelAdmin):
         "store",
         "decision",
         "work_order",
+        "inspection_order",
         "supplier",
         "registered_by",
         "cause",

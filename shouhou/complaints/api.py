@@ -50,6 +50,7 @@ class CaseOut(serializers.ModelSerializer):
             "store",
             "decision",
             "work_order",
+            "inspection_order",
             "description",
             "demand",
             "cause",

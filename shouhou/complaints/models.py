@@ -169,6 +169,17 @@ class Case(OrgScopedModel):
         blank=True,
         related_name="+",
         verbose_name=_("work order"),
+        help_text=_(
+            "The order the complaint is about (it counts against that order's technician)."
+        ),
+    )
+    inspection_order = models.ForeignKey(
+        "workorders.WorkOrder",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inspection order"),
     )
     description = models.TextField(_("what the customer says"))
     demand = models.CharField(_("customer's demand"), max_length=200, blank=True)

@@ -403,7 +403,11 @@ def case_start_inspection(*, by, case, description: str = "") -> Case:
             contract=case.contract,
         )
         case = _move(
-            case, s.INSPECTING, by=by, action="shouhou.case.inspecting", work_order=result.order
+            case,
+            s.INSPECTING,
+            by=by,
+            action="shouhou.case.inspecting",
+            inspection_order=result.order,
         )
     return case
 

@@ -151,7 +151,11 @@ def test_an_installed_exchange_is_inspected_on_site_through_a_work_order(
         services.case_submit(by=clerk, case=case, resolution="换机")
     case = services.case_start_inspection(by=clerk, case=case)
     order = WorkOrder.objects.get()
-    assert case.status == "inspecting" and case.work_order == order and order.kind == "inspection"
+    assert (
+        case.status == "inspecting"
+        and case.inspection_order == order
+        and order.kind == "inspection"
+    )
     case = services.case_submit(by=clerk, case=case, resolution="换机返工")
     assert case.route_roles == ["cs_supervisor"]
     with pytest.raises(PermissionDeniedError):
