@@ -12,11 +12,13 @@
   asked and answered (回访记录表), with satisfaction 1–5 and the outcomes that act.
 """
 
+import re
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shouhou.core.models import OrgScopedModel, TimeStampedModel
@@ -189,6 +191,18 @@ class CallbackTask(OrgScopedModel):
     @property
     def call_from(self):
         return self.available_on or self.due_on
+
+    @property
+    def occasion_label(self) -> str:
+        """The occasion in words: "3d" -> within 3 working days, "1m" -> 1 month after; a
+        holiday's name as it is; nothing for a birthday (the kind says it)."""
+        m = re.fullmatch(r"(\d{1,3})([dm])", self.occasion or "")
+        if m is None:
+            return "" if self.occasion == "birthday" else self.occasion
+        n = int(m.group(1))
+        if m.group(2) == "d":
+            return ngettext("within %(n)d working day", "within %(n)d working days", n) % {"n": n}
+        return ngettext("%(n)d month after", "%(n)d months after", n) % {"n": n}
 
 
 class CallbackAttempt(OrgScopedModel):
