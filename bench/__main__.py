@@ -15,6 +15,7 @@ BENCHMARKS = [
     "customers_contracts",
     "workorders_sweep",
     "callbacks_coverage",
+    "callbacks_daily",
     "performance_month",
 ]
 
