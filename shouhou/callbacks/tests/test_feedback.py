@@ -18,7 +18,7 @@ from shouhou.core.errors import (
     ValidationFailed,
 )
 
-from .records_factories import at, done, make_customer, make_technician, task_on
+from .records_factories import at, done, make_customer, task_on
 
 pytestmark = pytest.mark.django_db
 K = CallbackTask.Kind
@@ -30,21 +30,6 @@ def frozen():
     cache.clear()
     with time_machine.travel(NOW, tick=False) as t:
         yield t
-
-
-@pytest.fixture
-def agent(make_user):
-    return make_user("call_centre", display_name="赵回访")
-
-
-@pytest.fixture
-def desk(make_user, store):
-    return make_user("service_desk", store=store)
-
-
-@pytest.fixture
-def tech(org):
-    return make_technician(org, name="王师傅")
 
 
 @pytest.fixture
