@@ -154,11 +154,11 @@ class RescheduleIn(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
-class NoteIn(serializers.Serializer):
+class CallbackNoteIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class ReasonIn(serializers.Serializer):
+class CallbackReasonIn(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -241,7 +241,9 @@ class CallbackTaskViewSet(viewsets.GenericViewSet):
         )
         return self._out(t)
 
-    @extend_schema(request=BulkAssignIn, responses={200: dict})
+    @extend_schema(
+        request=BulkAssignIn, responses={200: dict}, operation_id="v1_callback_tasks_assign_many"
+    )
     @action(detail=False, methods=["post"], url_path="assign")
     def assign_many(self, request):
         """A supervisor reassigns many open tasks at once."""
@@ -287,29 +289,29 @@ class CallbackTaskViewSet(viewsets.GenericViewSet):
         )
         return self._out(t)
 
-    @extend_schema(request=NoteIn, responses=CallbackTaskDetailOut)
+    @extend_schema(request=CallbackNoteIn, responses=CallbackTaskDetailOut)
     @action(detail=True, methods=["post"], url_path="close-unreachable")
     def close_unreachable(self, request, pk=None):
         """Allowed after the configured number of unanswered attempts (409 before)."""
-        data = _valid(NoteIn, request.data)
+        data = _valid(CallbackNoteIn, request.data)
         t = services.callback_task_close_unreachable(
             by=request.user, task=self._get(pk), note=data.get("note", "")
         )
         return self._out(t)
 
-    @extend_schema(request=ReasonIn, responses=CallbackTaskDetailOut)
+    @extend_schema(request=CallbackReasonIn, responses=CallbackTaskDetailOut)
     @action(detail=True, methods=["post"])
     def skip(self, request, pk=None):
-        data = _valid(ReasonIn, request.data)
+        data = _valid(CallbackReasonIn, request.data)
         t = services.callback_task_skip(
             by=request.user, task=self._get(pk), reason=data.get("reason", "")
         )
         return self._out(t)
 
-    @extend_schema(request=ReasonIn, responses=CallbackTaskDetailOut)
+    @extend_schema(request=CallbackReasonIn, responses=CallbackTaskDetailOut)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        data = _valid(ReasonIn, request.data)
+        data = _valid(CallbackReasonIn, request.data)
         t = services.callback_task_cancel(
             by=request.user, task=self._get(pk), reason=data.get("reason", "")
         )

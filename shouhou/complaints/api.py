@@ -97,12 +97,12 @@ class SubmitIn(serializers.Serializer):
     rework_goods = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SignIn(serializers.Serializer):
+class CaseSignIn(serializers.Serializer):
     approve = serializers.BooleanField(required=False, default=True)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReasonIn(serializers.Serializer):
+class CaseReasonIn(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -231,11 +231,11 @@ class CaseBase(viewsets.GenericViewSet):
         d = _valid(SubmitIn, request.data)
         return self._out(services.case_submit(by=request.user, case=pk, **d))
 
-    @extend_schema(request=SignIn, responses=CaseOut)
+    @extend_schema(request=CaseSignIn, responses=CaseOut)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         """Sign the next step (403 naming who must approve when it is not the caller)."""
-        d = _valid(SignIn, request.data)
+        d = _valid(CaseSignIn, request.data)
         return self._out(services.case_sign(by=request.user, case=pk, **d))
 
     @extend_schema(request=None, responses=CaseOut)
@@ -248,11 +248,11 @@ class CaseBase(viewsets.GenericViewSet):
     def close(self, request, pk=None):
         return self._out(services.case_close(by=request.user, case=pk))
 
-    @extend_schema(request=ReasonIn, responses=CaseOut)
+    @extend_schema(request=CaseReasonIn, responses=CaseOut)
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
         """Refuse an unjustified demand, with the reason."""
-        d = _valid(ReasonIn, request.data)
+        d = _valid(CaseReasonIn, request.data)
         return self._out(services.case_refuse(by=request.user, case=pk, reason=d["reason"]))
 
 
