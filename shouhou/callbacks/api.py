@@ -166,6 +166,7 @@ class SettingsIn(serializers.Serializer):
     after_service_enabled = serializers.BooleanField(required=False)
     after_service_working_days = serializers.IntegerField(required=False)
     coverage_working_days = serializers.IntegerField(required=False)
+    coverage_target_pct = serializers.IntegerField(required=False)
     greeting_holidays = serializers.CharField(required=False, allow_blank=True)
     greeting_lead_days = serializers.IntegerField(required=False)
     birthday_greetings = serializers.BooleanField(required=False)

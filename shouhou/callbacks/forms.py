@@ -59,6 +59,7 @@ class SettingsForm(forms.ModelForm):
             "after_service_enabled",
             "after_service_working_days",
             "coverage_working_days",
+            "coverage_target_pct",
             "greeting_holidays",
             "greeting_lead_days",
             "birthday_greetings",

@@ -68,9 +68,6 @@ from shouhou.workorders import states
 
 from .models import CallbackRecord, CallbackTask
 
-# The seed's target ("100%会员客户回访"). Used unless the organisation's CallbackSettings gets a
-# `coverage_target_pct` field (then that row's value is used: see `target_pct`).
-DEFAULT_TARGET_PCT = Decimal("100")
 MAX_PERIOD_DAYS = 366
 LIST_LIMIT = 50  # rows of the page's lists
 XLSX_LIST_LIMIT = 5000  # rows of the workbook's lists
@@ -169,8 +166,7 @@ def resolve_grouping(raw) -> str:
 
 
 def target_pct(settings) -> Decimal:
-    value = getattr(settings, "coverage_target_pct", None)
-    return Decimal(value) if value is not None else DEFAULT_TARGET_PCT
+    return Decimal(settings.coverage_target_pct)
 
 
 def _settings(organisation):

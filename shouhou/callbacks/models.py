@@ -47,6 +47,12 @@ class CallbackSettings(TimeStampedModel):
             "within this many working days (target 100%)."
         ),
     )
+    coverage_target_pct = models.PositiveSmallIntegerField(
+        _("coverage target (%)"),
+        default=100,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Seed 004: every member is called back (100 per cent)."),
+    )
     greeting_holidays = models.CharField(
         _("holiday greetings"),
         max_length=200,

@@ -77,6 +77,7 @@ SETTINGS_FIELDS = [
     "after_service_enabled",
     "after_service_working_days",
     "coverage_working_days",
+    "coverage_target_pct",
     "greeting_holidays",
     "greeting_lead_days",
     "birthday_greetings",
@@ -89,6 +90,7 @@ _LIMITS = {
     # field: (lowest, highest)
     "after_service_working_days": (0, 30),
     "coverage_working_days": (1, 30),
+    "coverage_target_pct": (0, 100),
     "greeting_lead_days": (0, 30),
     "max_attempts": (1, 20),
     "feedback_link_days": (1, 90),

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from django.utils import timezone
 
 from shouhou.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
+from shouhou.core.money import quantize
 from shouhou.org import roles as r
 
 from . import figures, scoring, services
@@ -361,8 +362,7 @@ def _attach_details(orders, org_id: int) -> None:
 def _pct(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
-    value = Decimal(part) * 100 / Decimal(whole)
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return quantize(Decimal(part) * 100 / Decimal(whole))
 
 
 def _department_row(c: dict, cfg) -> dict:

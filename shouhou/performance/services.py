@@ -21,6 +21,7 @@ from shouhou.core.errors import (
     PermissionDeniedError,
     ValidationFailed,
 )
+from shouhou.core.money import quantize
 from shouhou.org import roles as r
 
 from . import figures, scoring
@@ -124,7 +125,7 @@ def scheme_for(organisation) -> scoring.Scheme:
 
 
 def _s(value) -> str:
-    return str(Decimal(value).quantize(Decimal("0.01")))
+    return str(quantize(value))
 
 
 def settings_as_dict(organisation) -> dict:

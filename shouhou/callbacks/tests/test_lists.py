@@ -292,6 +292,7 @@ def test_the_manager_edits_the_settings_and_sees_the_schedules(client, org, make
         "after_service_enabled": "on",
         "after_service_working_days": "3",
         "coverage_working_days": "3",
+        "coverage_target_pct": "100",
         "greeting_holidays": "春节,中秋节",
         "greeting_lead_days": "5",
         "birthday_greetings": "on",

@@ -184,6 +184,15 @@ def test_a_window_that_has_not_closed_is_pending_and_not_counted_against_the_tar
     assert [row["id"] for row in cov["services_not_in_time"]] == [late.pk]
 
 
+def test_the_target_is_the_organisations_setting(org):
+    three_services(org)
+    settings_for(org)
+    CallbackSettings.objects.filter(organisation=org).update(coverage_target_pct=30)
+    cov = metrics.coverage(org, *SEP, now=AFTER)
+    assert cov["target_pct"] == Decimal("30")
+    assert cov["services"]["pct"] == Decimal("33.3") and cov["services"]["below_target"] is False
+
+
 def test_a_longer_window_from_the_settings_turns_the_fourth_day_callback_in_time(org):
     three_services(org)
     CallbackSettings.objects.filter(organisation=org).delete()
