@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
-from django_scopes import scopes_disabled
 
 from .models import AuditEvent
 
@@ -57,7 +56,7 @@ def audit_record(
     organisation_id = getattr(obj, "organisation_id", None)
     if organisation_id is None and obj._meta.model_name == "organisation":
         organisation_id = obj.pk
-    return AuditEvent.all_objects.create(
+    return AuditEvent.objects.create(
         organisation_id=organisation_id,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
@@ -76,5 +75,4 @@ def audit_events_for(obj: models.Model, *, related: list[models.Model] | None = 
     q = models.Q()
     for t in targets:
         q |= models.Q(content_type=ContentType.objects.get_for_model(t), object_id=str(t.pk))
-    with scopes_disabled():
-        return list(AuditEvent.all_objects.filter(q).select_related("actor").order_by("-at", "-id"))
+    return list(AuditEvent.objects.filter(q).select_related("actor").order_by("-at", "-id"))

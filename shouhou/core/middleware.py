@@ -15,6 +15,15 @@ def scope_for_user(user):
     return scope(organisation=[])
 
 
+def organisation_scope(organisation):
+    """The scope of one organisation (an instance or an id), for code that knows the
+    organisation without a logged-in user: the public links (the signed token names it) and
+    jobs that work one organisation at a time. No organisation (None) reads nothing, never
+    everything: django-scopes treats a None value as "no filter"."""
+    org_id = getattr(organisation, "pk", organisation)
+    return scope(organisation=org_id if org_id is not None else [])
+
+
 def _token_user(request):
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if not header.startswith("Token "):
