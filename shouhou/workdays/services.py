@@ -41,7 +41,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_scopes import scopes_disabled
+from django_scopes import scope
 
 from shouhou.core.audit import audit_record
 from shouhou.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
@@ -97,6 +97,12 @@ def _org_id(organisation) -> int:
     return pk
 
 
+def _in_scope_of(organisation):
+    """The calendar functions name their organisation: they run in its scope (whatever scope
+    the caller has open: a request of that organisation, a job, the creation of a new one)."""
+    return scope(organisation=_org_id(organisation))
+
+
 def _current_version(org_id: int) -> tuple:
     """A fingerprint of everything the calendar is built from, in one query.
 
@@ -108,25 +114,26 @@ def _current_version(org_id: int) -> tuple:
 
     def stats(model, what):
         return Subquery(
-            model.all_objects.filter(organisation_id=OuterRef("pk"))
+            model.objects.filter(organisation_id=OuterRef("pk"))
             .order_by()
             .values("organisation_id")
             .annotate(v=what)
             .values("v")
         )
 
-    row = (
-        Organisation.objects.filter(pk=org_id)
-        .annotate(
-            calendars=stats(WorkCalendar, Count("pk")),
-            calendars_at=stats(WorkCalendar, Max("updated_at")),
-            days=stats(WorkCalendarDay, Count("pk")),
-            days_at=stats(WorkCalendarDay, Max("updated_at")),
-            settings_at=F("settings__updated_at"),
+    with _in_scope_of(org_id):
+        row = (
+            Organisation.objects.filter(pk=org_id)
+            .annotate(
+                calendars=stats(WorkCalendar, Count("pk")),
+                calendars_at=stats(WorkCalendar, Max("updated_at")),
+                days=stats(WorkCalendarDay, Count("pk")),
+                days_at=stats(WorkCalendarDay, Max("updated_at")),
+                settings_at=F("settings__updated_at"),
+            )
+            .values_list("calendars", "calendars_at", "days", "days_at", "settings_at")
+            .first()
         )
-        .values_list("calendars", "calendars_at", "days", "days_at", "settings_at")
-        .first()
-    )
     return tuple(row) if row else ()
 
 
@@ -153,7 +160,7 @@ def office_hours_for(organisation) -> OfficeHours:
 
 
 def _load(org_id: int) -> Calendar:
-    with scopes_disabled():
+    with _in_scope_of(org_id):
         years = frozenset(
             WorkCalendar.objects.filter(organisation_id=org_id).values_list("year", flat=True)
         )
@@ -280,7 +287,7 @@ def _import_package_years(*, organisation, years, by, record: bool) -> dict:
     wanted = [y for y in wanted if y in known]
     if not wanted:
         return counts
-    with transaction.atomic(), scopes_disabled():
+    with transaction.atomic(), _in_scope_of(organisation):
         existing = {
             c.year: c
             for c in WorkCalendar.objects.select_for_update().filter(
@@ -449,7 +456,7 @@ def calendar_enter_year(
             )
     if errors:
         raise ValidationFailed(fields=errors)
-    with transaction.atomic(), scopes_disabled():
+    with transaction.atomic(), _in_scope_of(organisation):
         cal = (
             WorkCalendar.objects.select_for_update()
             .filter(organisation=organisation, year=year)
@@ -537,7 +544,7 @@ def calendar_day_set(
         )
     if not is_working and not name:
         raise ValidationFailed(fields={"name": [_("A holiday needs a name (for example 春节).")]})
-    with transaction.atomic(), scopes_disabled():
+    with transaction.atomic(), _in_scope_of(organisation):
         cal = _calendar_of_year(organisation, date.year)
         day = WorkCalendarDay.objects.filter(organisation=organisation, date=date).first()
         before = {"calendar": _days_snapshot(cal)}
@@ -569,7 +576,7 @@ def calendar_day_remove(*, by, organisation, date: dt.date) -> None:
     """
     organisation = _organisation(organisation)
     _check_editor(by, organisation)
-    with transaction.atomic(), scopes_disabled():
+    with transaction.atomic(), _in_scope_of(organisation):
         day = (
             WorkCalendarDay.objects.select_related("calendar")
             .filter(organisation=organisation, date=date)
