@@ -156,9 +156,7 @@ class WorkOrderOut(serializers.ModelSerializer):
             report = self.context["report"]
         else:
             report = (
-                ServiceReport.all_objects.filter(order=o)
-                .prefetch_related("parts", "photos")
-                .first()
+                ServiceReport.objects.filter(order=o).prefetch_related("parts", "photos").first()
             )
         return ReportOut(report).data if report else None
 
@@ -322,7 +320,7 @@ class PolicyIn(serializers.Serializer):
 def _obj(model, pk, organisation_id, field):
     if pk is None:
         return None
-    obj = model.all_objects.filter(pk=pk, organisation_id=organisation_id).first()
+    obj = model.objects.filter(pk=pk, organisation_id=organisation_id).first()
     if obj is None:
         raise ValidationFailed(fields={field: [_("Not found.")]})
     return obj
@@ -382,7 +380,7 @@ class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericVie
     """Work orders. Reads are limited to what the user may see (others: 404)."""
 
     serializer_class = WorkOrderOut
-    queryset = WorkOrder.all_objects.none()
+    queryset = WorkOrder.objects.none()
     filter_backends: list = []
 
     def get_queryset(self):
@@ -581,7 +579,7 @@ class OldPartViewSet(viewsets.GenericViewSet):
     `?technician=<id>`, `?q=`; the warehouse keeper POSTs `receive`."""
 
     serializer_class = OldPartOut
-    queryset = ReportPart.all_objects.none()
+    queryset = ReportPart.objects.none()
     filter_backends: list = []
 
     def get_queryset(self):
@@ -620,7 +618,7 @@ class PublicRequestViewSet(viewsets.GenericViewSet):
     """Requests customers sent through the public form, waiting for the service desk."""
 
     serializer_class = PublicRequestOut
-    queryset = PublicRequest.all_objects.none()
+    queryset = PublicRequest.objects.none()
     filter_backends: list = []
 
     def get_queryset(self):

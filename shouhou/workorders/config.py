@@ -75,11 +75,11 @@ def settings_for(organisation) -> WorkOrderSettings:
 
 def ensure_default_policies(organisation) -> None:
     """Write the default SLA policies for an organisation that has none yet."""
-    if SlaPolicy.all_objects.filter(organisation=organisation).exists():
+    if SlaPolicy.objects.filter(organisation=organisation).exists():
         return
     with transaction.atomic():
         for code, name, description, criteria, loan, targets in DEFAULT_POLICIES:
-            policy, created = SlaPolicy.all_objects.get_or_create(
+            policy, created = SlaPolicy.objects.get_or_create(
                 organisation=organisation,
                 code=code,
                 defaults={
@@ -91,7 +91,7 @@ def ensure_default_policies(organisation) -> None:
             )
             if created:
                 for target, amount, unit, anchor in targets:
-                    SlaTarget.all_objects.create(
+                    SlaTarget.objects.create(
                         organisation=organisation,
                         policy=policy,
                         target=target,
@@ -131,7 +131,7 @@ def choose_policy(
     `ensure=False`: the caller has already called `ensure_default_policies`."""
     if ensure:
         ensure_default_policies(organisation)
-    rows = list(SlaPolicy.all_objects.filter(organisation=organisation, is_active=True))
+    rows = list(SlaPolicy.objects.filter(organisation=organisation, is_active=True))
     facts = policies.OrderFacts(
         customer_id=customer.pk if customer else None,
         category_ids=category_chain(product.category if product else None),
@@ -158,7 +158,7 @@ def choose_policy(
 def target_specs(policy: SlaPolicy | None) -> list[dl.TargetSpec]:
     if policy is None:
         return []
-    return [t.spec() for t in SlaTarget.all_objects.filter(policy=policy)]
+    return [t.spec() for t in SlaTarget.objects.filter(policy=policy)]
 
 
 def permit_kind(settings: WorkOrderSettings, order_kind: str) -> str | None:

@@ -33,7 +33,7 @@ class IntakeForm(IdempotentFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         from shouhou.catalog.models import Product
 
-        self.fields["product"].queryset = Product.all_objects.filter(
+        self.fields["product"].queryset = Product.objects.filter(
             organisation=organisation, is_active=True
         )
 

@@ -32,8 +32,8 @@ def _staff(user):
 
 def workorder_visible_qs(*, user) -> QuerySet:
     if user is None or not user.is_authenticated:
-        return WorkOrder.all_objects.none()
-    qs = WorkOrder.all_objects.all()
+        return WorkOrder.objects.none()
+    qs = WorkOrder.objects.all()
     if not (user.is_superuser and not user.organisation_id):
         qs = qs.filter(organisation_id=user.organisation_id)
     if user.is_superuser or r.has_role(user, *r.OFFICE_ROLES):
@@ -107,10 +107,10 @@ def my_jobs(*, user, include_done_today: bool = False) -> list[WorkOrder]:
     staff = _staff(user)
     if staff is None:
         return []
-    qs = WorkOrder.all_objects.filter(technician=staff, status__in=states.ASSIGNED_STATES)
+    qs = WorkOrder.objects.filter(technician=staff, status__in=states.ASSIGNED_STATES)
     if include_done_today:
         start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-        qs = qs | WorkOrder.all_objects.filter(
+        qs = qs | WorkOrder.objects.filter(
             technician=staff, status=states.DONE, completed_at__gte=start
         )
     return list(
@@ -148,9 +148,7 @@ def report_missed(*, user, day: dt.date) -> QuerySet:
     start, end = _day_bounds(day)
     visible = workorder_visible_qs(user=user)
     return (
-        MissedService.all_objects.filter(
-            order__in=visible, detected_at__gte=start, detected_at__lt=end
-        )
+        MissedService.objects.filter(order__in=visible, detected_at__gte=start, detected_at__lt=end)
         .select_related("order", "order__customer", "technician")
         .order_by("detected_at", "id")
     )
@@ -206,8 +204,8 @@ def _old_parts_visible(*, user) -> QuerySet:
     and the office see the organisation's, a merchant admin their merchant's, a technician
     their own."""
     if user is None or not user.is_authenticated:
-        return ReportPart.all_objects.none()
-    qs = ReportPart.all_objects.filter(return_old=True, report__order__completed_at__isnull=False)
+        return ReportPart.objects.none()
+    qs = ReportPart.objects.filter(return_old=True, report__order__completed_at__isnull=False)
     if user.is_superuser and not user.organisation_id:
         return qs
     qs = qs.filter(organisation_id=user.organisation_id)
@@ -258,7 +256,7 @@ def report_photo_get(*, user, pk) -> ReportPhoto:
     except (TypeError, ValueError) as exc:
         raise NotFoundError() from exc
     photo = (
-        ReportPhoto.all_objects.filter(pk=pk, report__order__in=workorder_visible_qs(user=user))
+        ReportPhoto.objects.filter(pk=pk, report__order__in=workorder_visible_qs(user=user))
         .select_related("report")
         .first()
     )
@@ -272,7 +270,7 @@ def public_request_get(*, user, pk) -> PublicRequest:
         pk = int(pk)
     except (TypeError, ValueError) as exc:
         raise NotFoundError() from exc
-    req = PublicRequest.all_objects.filter(pk=pk, organisation_id=user.organisation_id).first()
+    req = PublicRequest.objects.filter(pk=pk, organisation_id=user.organisation_id).first()
     if req is None or not r.has_role(user, *r.OFFICE_ROLES):
         raise NotFoundError()
     return req
@@ -280,8 +278,8 @@ def public_request_get(*, user, pk) -> PublicRequest:
 
 def public_requests_pending(*, user) -> QuerySet:
     if not r.has_role(user, *r.OFFICE_ROLES):
-        return PublicRequest.all_objects.none()
-    return PublicRequest.all_objects.filter(
+        return PublicRequest.objects.none()
+    return PublicRequest.objects.filter(
         organisation_id=user.organisation_id, status=PublicRequest.Status.PENDING
     ).select_related("store")
 
@@ -331,7 +329,7 @@ def dashboard_cards(*, user) -> list[dict]:
 def customer_history_items(customer) -> list[dict]:
     """Entries for the customer's history page (customers app)."""
     out = []
-    for o in WorkOrder.all_objects.filter(customer=customer).order_by("-received_at")[:50]:
+    for o in WorkOrder.objects.filter(customer=customer).order_by("-received_at")[:50]:
         out.append(
             {
                 "at": o.received_at,

@@ -136,12 +136,12 @@ def _require_actor(by, order) -> None:
 
 def _lock(order: WorkOrder) -> WorkOrder:
     """Reload the order inside the transaction, locked (a no-op lock on SQLite)."""
-    return WorkOrder.all_objects.select_for_update().get(pk=order.pk)
+    return WorkOrder.objects.select_for_update().get(pk=order.pk)
 
 
 # Deadlines ------------------------------------------------------------------------------------
 def _history(order: WorkOrder) -> list[tuple[dt.datetime, str]]:
-    return list(StatusChange.all_objects.filter(order=order).values_list("at", "to_status"))
+    return list(StatusChange.objects.filter(order=order).values_list("at", "to_status"))
 
 
 def compute_due_times(order: WorkOrder, *, dispatched_at=None, cal=None, history=None) -> dict:
@@ -166,7 +166,7 @@ def compute_due_times(order: WorkOrder, *, dispatched_at=None, cal=None, history
 def workorder_recompute_due(order: WorkOrder) -> WorkOrder:
     """Recompute and store the due times (after a pause ends or the policy changes)."""
     fields = compute_due_times(order)
-    WorkOrder.all_objects.filter(pk=order.pk).update(**fields)
+    WorkOrder.objects.filter(pk=order.pk).update(**fields)
     for k, v in fields.items():
         setattr(order, k, v)
     return order
@@ -187,7 +187,7 @@ def _transition(
     target = states.target_of(action, status)
     before = snapshot(order)
     updates = dict(updates or {})
-    n = WorkOrder.all_objects.filter(pk=order.pk, status=status).update(
+    n = WorkOrder.objects.filter(pk=order.pk, status=status).update(
         status=target, updated_at=now, **updates
     )
     if n == 0:
@@ -196,7 +196,7 @@ def _transition(
             code="concurrent_update",
         )
     if target != status:
-        StatusChange.all_objects.create(
+        StatusChange.objects.create(
             organisation_id=order.organisation_id,
             order_id=order.pk,
             from_status=status,
@@ -265,7 +265,7 @@ def _find_or_create_customer(*, by, organisation, customer_data: dict, store, me
             norm = normalise_phone(mobile)
         except ValueError as exc:
             raise ValidationFailed(fields={"mobile": [str(exc)]}) from exc
-        existing = Customer.all_objects.filter(organisation=organisation, mobile=norm).first()
+        existing = Customer.objects.filter(organisation=organisation, mobile=norm).first()
     if existing is not None:
         return existing, False
     if not can_register:
@@ -292,12 +292,12 @@ def _find_or_create_customer(*, by, organisation, customer_data: dict, store, me
         existing_id = exc.extra.get("existing_id")
         if not existing_id:
             raise
-        return Customer.all_objects.get(pk=existing_id, organisation=organisation), False
+        return Customer.objects.get(pk=existing_id, organisation=organisation), False
     return created, True
 
 
 def _open_order_for(*, customer, product, contract, kind):
-    qs = WorkOrder.all_objects.filter(
+    qs = WorkOrder.objects.filter(
         organisation_id=customer.organisation_id,
         customer=customer,
         status__in=states.UNRESOLVED_STATES,
@@ -414,7 +414,7 @@ def workorder_intake(
         existing = None
         if not new_customer:  # a customer created in this transaction has no order yet
             # One intake at a time per customer, so two calls cannot both open an order.
-            type(customer).all_objects.select_for_update().filter(pk=customer.pk).first()
+            type(customer).objects.select_for_update().filter(pk=customer.pk).first()
             existing = _open_order_for(
                 customer=customer, product=product, contract=contract, kind=kind
             )
@@ -461,8 +461,8 @@ def workorder_intake(
             setattr(order, name, value)
         order.save(force_insert=True)
         order.number = f"WO{timezone.localtime(received_at):%y%m%d}{order.pk:06d}"
-        WorkOrder.all_objects.filter(pk=order.pk).update(number=order.number)
-        StatusChange.all_objects.create(
+        WorkOrder.objects.filter(pk=order.pk).update(number=order.number)
+        StatusChange.objects.create(
             organisation=organisation,
             order=order,
             from_status="",
@@ -470,7 +470,7 @@ def workorder_intake(
             at=received_at,
             by=order.created_by,
         )
-        Call.all_objects.create(
+        Call.objects.create(
             organisation=organisation,
             order=order,
             source=source,
@@ -487,7 +487,7 @@ def workorder_intake(
 
 def _join(order: WorkOrder, *, by, source, description, now) -> WorkOrder:
     order = _lock(order)
-    Call.all_objects.create(
+    Call.objects.create(
         organisation_id=order.organisation_id,
         order=order,
         source=source,
@@ -515,7 +515,7 @@ def _self_report_rules(order, *, settings, by, now) -> WorkOrder:
     if days_late <= 0:
         return order
     no_bonus = (reported - received).days > settings.self_report_no_bonus_after_days
-    MissedService.all_objects.get_or_create(
+    MissedService.objects.get_or_create(
         order=order,
         reason=MissedService.Reason.LATE_SELF_REPORT,
         cycle=order.dispatch_seq,
@@ -530,7 +530,7 @@ def _self_report_rules(order, *, settings, by, now) -> WorkOrder:
     updates = {"missed_service": True}
     if no_bonus:
         updates.update(no_bonus=True, no_callback=True)
-    WorkOrder.all_objects.filter(pk=order.pk).update(**updates)
+    WorkOrder.objects.filter(pk=order.pk).update(**updates)
     order.refresh_from_db()
     audit_record(
         actor=by,
@@ -621,7 +621,7 @@ def workorder_contact(*, by, order, note: str = "", now=None) -> WorkOrder:
     with transaction.atomic():
         order = _lock(order)
         states.check("contact", order.status)
-        ContactAttempt.all_objects.create(
+        ContactAttempt.objects.create(
             organisation_id=order.organisation_id,
             order=order,
             at=now,
@@ -653,7 +653,7 @@ def workorder_unreachable(*, by, order, note: str = "", now=None) -> WorkOrder:
     with transaction.atomic():
         order = _lock(order)
         states.check("unreachable", order.status)
-        ContactAttempt.all_objects.create(
+        ContactAttempt.objects.create(
             organisation_id=order.organisation_id,
             order=order,
             at=now,
@@ -889,7 +889,7 @@ def _report_write(order, *, by, findings, work_done, parts, fee, fee_approval, s
         clean_parts.append((name, qty, reason, bool(p.get("return_old", True))))
     if errors:
         raise ValidationFailed(fields=errors)
-    report, _created = ServiceReport.all_objects.get_or_create(
+    report, _created = ServiceReport.objects.get_or_create(
         order=order, defaults={"organisation_id": order.organisation_id, "created_by": by}
     )
     if report.is_signed:
@@ -899,7 +899,7 @@ def _report_write(order, *, by, findings, work_done, parts, fee, fee_approval, s
     report.save()
     # Old parts the warehouse has already received stay on record; the rest is replaced.
     report.parts.filter(old_returned_at__isnull=True).delete()
-    ReportPart.all_objects.bulk_create(
+    ReportPart.objects.bulk_create(
         [
             ReportPart(
                 organisation_id=order.organisation_id,
@@ -983,9 +983,9 @@ def service_report_add_photo(*, by, order, image, caption: str = "", now=None) -
                 _("Photos are added on site or after the work, before the customer signs."),
                 code="photo_not_now",
             )
-        report = ServiceReport.all_objects.filter(order=order).first()
+        report = ServiceReport.objects.filter(order=order).first()
         if report is None:
-            report = ServiceReport.all_objects.create(
+            report = ServiceReport.objects.create(
                 organisation_id=order.organisation_id, order=order, created_by=by
             )
         if report.is_signed:
@@ -1053,7 +1053,7 @@ def report_part_receive_old(
     if errors:
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
-        part = ReportPart.all_objects.select_related("report__order").get(pk=part.pk)
+        part = ReportPart.objects.select_related("report__order").get(pk=part.pk)
         order = part.report.order
         if not part.return_old:
             raise InvalidTransition(
@@ -1063,7 +1063,7 @@ def report_part_receive_old(
             raise InvalidTransition(
                 _("The work on this order is not finished yet."), code="not_finished"
             )
-        n = ReportPart.all_objects.filter(pk=part.pk, old_returned_at__isnull=True).update(
+        n = ReportPart.objects.filter(pk=part.pk, old_returned_at__isnull=True).update(
             old_returned_at=now,
             old_received_by=by,
             old_returned_quantity=quantity,
@@ -1101,9 +1101,7 @@ def public_request_reject(*, by, request: PublicRequest, reason: str, now=None) 
     if len(reason) > 500:
         raise ValidationFailed(fields={"reason": [_("At most 500 characters.")]})
     with transaction.atomic():
-        n = PublicRequest.all_objects.filter(
-            pk=request.pk, status=PublicRequest.Status.PENDING
-        ).update(
+        n = PublicRequest.objects.filter(pk=request.pk, status=PublicRequest.Status.PENDING).update(
             status=PublicRequest.Status.REJECTED,
             reject_reason=reason,
             handled_by=by,
@@ -1165,7 +1163,7 @@ def workorder_sign(
         raise ValidationFailed(fields={"signer_name": [_("Who signs?")]})
     with transaction.atomic():
         order = _lock(order)
-        report = ServiceReport.all_objects.filter(order=order).first()
+        report = ServiceReport.objects.filter(order=order).first()
         if report is not None and report.is_signed:
             raise Conflict(
                 _("The customer has already signed; a signature cannot be changed."),
@@ -1174,7 +1172,7 @@ def workorder_sign(
         states.check("sign", order.status)
         if report is None:
             raise InvalidTransition(_("There is no service report to sign."), code="no_report")
-        n = ServiceReport.all_objects.filter(pk=report.pk, signed_at__isnull=True).update(
+        n = ServiceReport.objects.filter(pk=report.pk, signed_at__isnull=True).update(
             signature=signature, signer_name=signer_name, signed_at=now, signed_via=via
         )
         if n == 0:
@@ -1229,7 +1227,7 @@ def workorder_reissue(*, by, order, note: str = "", now=None) -> WorkOrder:
         states.check("reissue", order.status)
         if order.technician_id is None:
             raise InvalidTransition(_("This order was never dispatched."), code="not_dispatched")
-        MissedService.all_objects.get_or_create(
+        MissedService.objects.get_or_create(
             order=order,
             reason=MissedService.Reason.NO_SHOW,
             cycle=order.dispatch_seq,
@@ -1278,7 +1276,7 @@ def workorder_second_visit(*, by, order, description: str = "", now=None) -> Int
             raise InvalidTransition(_("The order was cancelled."), code="order_cancelled")
         if order.status in states.UNRESOLVED_STATES:
             target, joined = order, True
-            Call.all_objects.create(
+            Call.objects.create(
                 organisation_id=order.organisation_id,
                 order=order,
                 source=Source.CALLBACK,
@@ -1305,7 +1303,7 @@ def workorder_second_visit(*, by, order, description: str = "", now=None) -> Int
             )
             target, joined = _lock(result.order), result.joined
         before = snapshot(target)
-        WorkOrder.all_objects.filter(pk=target.pk).update(needs_revisit=True, updated_at=now)
+        WorkOrder.objects.filter(pk=target.pk).update(needs_revisit=True, updated_at=now)
         target.refresh_from_db()
         audit_record(
             actor=by,
@@ -1331,7 +1329,7 @@ def workorder_change_policy(*, by, order, policy, reason: str, now=None) -> Work
         if order.category == states.RESOLVED:
             raise InvalidTransition(_("The order is finished."))
         before = snapshot(order)
-        WorkOrder.all_objects.filter(pk=order.pk).update(policy=policy, policy_reason=reason)
+        WorkOrder.objects.filter(pk=order.pk).update(policy=policy, policy_reason=reason)
         order.refresh_from_db()
         workorder_recompute_due(order)
         audit_record(
@@ -1351,10 +1349,10 @@ def service_fee_hand_in(*, by, order, now=None) -> ServiceReport:
     _same_org(by, order)
     r.require_role(by, r.FINANCE)
     with transaction.atomic():
-        report = ServiceReport.all_objects.filter(order=order).first()
+        report = ServiceReport.objects.filter(order=order).first()
         if report is None or report.fee <= 0:
             raise InvalidTransition(_("No fee was charged on this order."), code="no_fee")
-        n = ServiceReport.all_objects.filter(pk=report.pk, fee_handed_in_at__isnull=True).update(
+        n = ServiceReport.objects.filter(pk=report.pk, fee_handed_in_at__isnull=True).update(
             fee_handed_in_at=now
         )
         if n == 0:

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_scopes import scopes_disabled
 
 from shouhou.core.errors import DomainError, PermissionDeniedError, ValidationFailed
 from shouhou.core.forms import add_domain_error, submit_idempotent
+from shouhou.core.middleware import organisation_scope
 from shouhou.org import roles as r
 
 from . import config, selectors, services, states
@@ -69,7 +69,7 @@ def order_list(request):
 def _technicians(order):
     from shouhou.staff.models import ServiceStaff
 
-    qs = ServiceStaff.all_objects.filter(
+    qs = ServiceStaff.objects.filter(
         organisation_id=order.organisation_id, status=ServiceStaff.Status.ACTIVE
     )
     return qs.order_by("name")
@@ -82,9 +82,7 @@ def _can_add_photo(order, report) -> bool:
 @login_required
 def order_detail(request, pk):
     order = selectors.workorder_get(user=request.user, pk=pk)
-    report = (
-        ServiceReport.all_objects.filter(order=order).prefetch_related("parts", "photos").first()
-    )
+    report = ServiceReport.objects.filter(order=order).prefetch_related("parts", "photos").first()
     return render(
         request,
         "workorders/detail.html",
@@ -94,7 +92,7 @@ def order_detail(request, pk):
             "can_add_photo": _can_add_photo(order, report),
             "actions": states.actions_from(order.status),
             "technicians": _technicians(order) if _office(request.user) else [],
-            "policies": order.policy.__class__.all_objects.filter(
+            "policies": order.policy.__class__.objects.filter(
                 organisation_id=order.organisation_id, is_active=True
             )
             if order.policy_id
@@ -155,7 +153,7 @@ def intake(request):
             )
             req_id = request.POST.get("from_request")
             if req_id:
-                PublicRequest.all_objects.filter(
+                PublicRequest.objects.filter(
                     pk=req_id, organisation_id=user.organisation_id, status="pending"
                 ).update(
                     status=PublicRequest.Status.ACCEPTED,
@@ -205,7 +203,7 @@ def order_action(request, pk, name):
         if name in ("dispatch", "reassign"):
             from shouhou.staff.models import ServiceStaff
 
-            tech = ServiceStaff.all_objects.filter(
+            tech = ServiceStaff.objects.filter(
                 pk=post.get("technician") or 0, organisation_id=order.organisation_id
             ).first()
             if tech is None:
@@ -266,7 +264,7 @@ def order_action(request, pk, name):
         elif name == "reissue":
             services.workorder_reissue(by=user, order=order, note=note)
         elif name == "change_policy":
-            policy = order.policy.__class__.all_objects.filter(
+            policy = order.policy.__class__.objects.filter(
                 pk=post.get("policy") or 0, organisation_id=order.organisation_id
             ).first()
             if policy is None:
@@ -296,9 +294,7 @@ def my_jobs(request):
 @login_required
 def job(request, pk):
     order = selectors.workorder_get(user=request.user, pk=pk)
-    report = (
-        ServiceReport.all_objects.filter(order=order).prefetch_related("parts", "photos").first()
-    )
+    report = ServiceReport.objects.filter(order=order).prefetch_related("parts", "photos").first()
     return render(
         request,
         "workorders/job.html",
@@ -392,7 +388,7 @@ def old_parts(request):
             "page": page,
             "state": state,
             "technician_id": tech_id,
-            "technicians": ServiceStaff.all_objects.filter(
+            "technicians": ServiceStaff.objects.filter(
                 organisation_id=user.organisation_id
             ).order_by("name")
             if (user.is_superuser or _office(user) or r.has_role(user, r.WAREHOUSE_KEEPER))
@@ -492,13 +488,10 @@ def public_request(request, org_code, store_code):
     """The customer's own request, reached by the QR code on a store's poster or receipt."""
     from shouhou.org.models import Organisation, Store
 
-    with scopes_disabled():
-        org = Organisation.objects.filter(code=org_code).first()
-        store = (
-            Store.all_objects.filter(organisation=org, code=store_code, is_active=True).first()
-            if org
-            else None
-        )
+    org = Organisation.objects.filter(code=org_code).first()
+    # The poster's organisation is the scope of everything this page reads and writes.
+    with organisation_scope(org):
+        store = Store.objects.filter(code=store_code, is_active=True).first() if org else None
         if store is None:
             raise Http404()
         form = PublicRequestForm(request.POST or None)
@@ -541,7 +534,7 @@ def _public_submit(org, store, d, ip) -> str:
         mobile = normalise_phone(d["mobile"], mobile_only=True)
     except ValueError as exc:
         raise ValidationFailed(fields={"mobile": [str(exc)]}) from exc
-    req = PublicRequest.all_objects.create(
+    req = PublicRequest.objects.create(
         organisation=org,
         store=store,
         name=d["name"],
@@ -566,7 +559,7 @@ def _public_submit(org, store, d, ip) -> str:
         if exc.code != "customer_unknown":
             raise
         return request_token(req)  # a new customer: the service desk registers them
-    PublicRequest.all_objects.filter(pk=req.pk).update(
+    PublicRequest.objects.filter(pk=req.pk).update(
         status=PublicRequest.Status.ACCEPTED, order=result.order, handled_at=timezone.now()
     )
     return progress_token(result.order)
@@ -580,12 +573,13 @@ def progress(request, token):
         data = signing.loads(token, salt=PROGRESS_SALT, max_age=dt.timedelta(days=3650))
     except signing.BadSignature as exc:
         raise Http404() from exc
-    with scopes_disabled():
+    # The signed token names the organisation: its scope guards every read and the signature.
+    with organisation_scope(data.get("g") if isinstance(data, dict) else None):
         order = req = None
         if "o" in data:
-            order = WorkOrder.all_objects.filter(pk=data["o"], organisation_id=data["g"]).first()
+            order = WorkOrder.objects.filter(pk=data["o"]).first()
         elif "r" in data:
-            req = PublicRequest.all_objects.filter(pk=data["r"], organisation_id=data["g"]).first()
+            req = PublicRequest.objects.filter(pk=data["r"]).first()
             if req is not None and req.order_id:
                 order = req.order
         if order is None and req is None:
@@ -596,7 +590,7 @@ def progress(request, token):
             signing.loads(token, salt=PROGRESS_SALT, max_age=dt.timedelta(days=days))
         except signing.SignatureExpired as exc:
             raise Http404() from exc
-        report = ServiceReport.all_objects.filter(order=order).first() if order else None
+        report = ServiceReport.objects.filter(order=order).first() if order else None
         error = None
         if request.method == "POST" and order is not None:
             try:
