@@ -278,7 +278,7 @@ class QuestionViewSet(viewsets.GenericViewSet):
             rows = records.questions_for(org_id, params["kind"])
         else:
             records.ensure_questionnaire(org_id)
-            rows = Question.all_objects.filter(organisation_id=org_id, is_active=True)
+            rows = Question.objects.filter(organisation_id=org_id, is_active=True)
         page = self.paginate_queryset(list(rows))
         return self.get_paginated_response(QuestionOut(page, many=True).data)
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from shouhou.catalog import inputs
 from shouhou.core.audit import audit_record, snapshot
 from shouhou.core.errors import DomainError, InvalidTransition, NotFoundError, ValidationFailed
+from shouhou.core.middleware import organisation_scope
 from shouhou.org import roles as r
 
 from . import records
@@ -123,7 +124,7 @@ def feedback_link(*, by, task, now=None, base_url: str = "") -> dict:
     org_id = records._org_id(by)
     pk = task.pk if isinstance(task, CallbackTask) else inputs.as_id(task)
     t = (
-        CallbackTask.all_objects.select_related(
+        CallbackTask.objects.select_related(
             "customer__store", "work_order__store", "delivery__contract__store", "organisation"
         )
         .filter(organisation_id=org_id, pk=pk)
@@ -144,6 +145,16 @@ def feedback_link(*, by, task, now=None, base_url: str = "") -> dict:
     }
 
 
+def feedback_scope(token: str):
+    """The scope of the organisation a feedback token names (nothing for a forged token): the
+    public page reads and writes inside it, like a logged-in request of that organisation."""
+    try:
+        org_id = int(signing.loads(str(token or ""), salt=SALT)["g"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        org_id = None
+    return organisation_scope(org_id)
+
+
 def feedback_task_for(token: str, now: dt.datetime | None = None) -> CallbackTask:
     """The task a token points to: forged 404, expired 410 (the task may be closed already)."""
     now = now or timezone.now()
@@ -153,7 +164,7 @@ def feedback_task_for(token: str, now: dt.datetime | None = None) -> CallbackTas
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise _invalid() from exc
     task = (
-        CallbackTask.all_objects.select_related(
+        CallbackTask.objects.select_related(
             "customer__store", "work_order__store", "delivery__contract__store", "organisation"
         )
         .filter(pk=task_id, organisation_id=org_id)

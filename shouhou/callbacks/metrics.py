@@ -150,7 +150,7 @@ def resolve_store(organisation, raw):
         pk = int(raw)
     except (TypeError, ValueError):
         pk = None
-    store = Store.all_objects.filter(organisation=organisation, pk=pk).first() if pk else None
+    store = Store.objects.filter(organisation=organisation, pk=pk).first() if pk else None
     if store is None:
         raise ValidationFailed(fields={"store": [_("Choose one of your organisation's stores.")]})
     return store
@@ -272,7 +272,7 @@ def _first_callback(organisation, link: str, completed: str) -> Subquery:
 def _services(organisation, start, end, store, cal, date_from, date_to, n, now):
     from shouhou.workorders.models import WorkOrder
 
-    qs = WorkOrder.all_objects.filter(
+    qs = WorkOrder.objects.filter(
         organisation=organisation,
         completed_at__gte=start,
         completed_at__lt=end,
@@ -288,7 +288,7 @@ def _services(organisation, start, end, store, cal, date_from, date_to, n, now):
 def _deliveries(organisation, start, end, store, cal, date_from, date_to, n, now):
     from shouhou.delivery.models import Delivery
 
-    qs = Delivery.all_objects.filter(
+    qs = Delivery.objects.filter(
         organisation=organisation,
         status__in=DELIVERED_STATUSES,
         delivered_at__gte=start,
@@ -404,7 +404,7 @@ def _coverage(organisation, date_from, date_to, store, now, list_limit) -> dict:
     deliveries, deliveries_by_store = _tally(_grouped(deliveries_qs, "contract__store_id"), target)
     store_ids = set(services_by_store) | set(deliveries_by_store)
     names = dict(
-        Store.all_objects.filter(organisation=organisation, pk__in=store_ids - {None}).values_list(
+        Store.objects.filter(organisation=organisation, pk__in=store_ids - {None}).values_list(
             "pk", "name"
         )
     )
@@ -502,7 +502,7 @@ def _store_q(store) -> Q:
 
 def overdue(organisation, today: dt.date, store=None, *, list_limit: int = LIST_LIMIT) -> dict:
     """Open callback tasks due before `today`: the count, by kind, by agent, the oldest first."""
-    qs = CallbackTask.all_objects.filter(
+    qs = CallbackTask.objects.filter(
         organisation=organisation, status=CallbackTask.Status.OPEN, due_on__lt=today
     )
     if store is not None:
@@ -594,7 +594,7 @@ def satisfaction(
     threshold = settings.satisfied_from
     cal = calendar_for(organisation)
     start, end = _bounds(cal, date_from, date_to)
-    qs = CallbackRecord.all_objects.filter(
+    qs = CallbackRecord.objects.filter(
         organisation=organisation,
         called_at__gte=start,
         called_at__lt=end,

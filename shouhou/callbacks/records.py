@@ -132,7 +132,7 @@ def ensure_questionnaire(organisation) -> None:
     the organisation edits them afterwards (page `callbacks:questions`, or the admin).
     """
     org_id = getattr(organisation, "pk", organisation)
-    if Question.all_objects.filter(organisation_id=org_id).exists():
+    if Question.objects.filter(organisation_id=org_id).exists():
         return
     with translation.override(dj_settings.LANGUAGE_CODE):
         rows = [
@@ -149,7 +149,7 @@ def ensure_questionnaire(organisation) -> None:
         ]
     try:
         with transaction.atomic():
-            Question.all_objects.bulk_create(rows, ignore_conflicts=True)
+            Question.objects.bulk_create(rows, ignore_conflicts=True)
     except IntegrityError:  # pragma: no cover - another request wrote them first
         pass
 
@@ -168,7 +168,7 @@ def questions_for(organisation, kind: str | None) -> list[Question]:
     org_id = getattr(organisation, "pk", organisation)
     return [
         q
-        for q in Question.all_objects.filter(organisation_id=org_id, is_active=True)
+        for q in Question.objects.filter(organisation_id=org_id, is_active=True)
         if asks_on(q, kind)
     ]
 
@@ -196,7 +196,7 @@ def question_save(
     existing = None
     if question is not None:
         pk = question.pk if isinstance(question, Question) else inputs.as_id(question)
-        existing = Question.all_objects.filter(organisation_id=org_id, pk=pk).first()
+        existing = Question.objects.filter(organisation_id=org_id, pk=pk).first()
         if existing is None:
             raise NotFoundError()
     code = inputs.text(code, "code", errors, max_length=40, required=existing is None)
@@ -208,7 +208,7 @@ def question_save(
         except Exception:  # noqa: BLE001 - Django's ValidationError; reported on the field
             inputs.add(errors, "code", _("Use letters, digits, hyphens and underscores only."))
         else:
-            if Question.all_objects.filter(organisation_id=org_id, code=code).exists():
+            if Question.objects.filter(organisation_id=org_id, code=code).exists():
                 inputs.add(errors, "code", _("Another question already has this code."))
     text = inputs.text(text, "text", errors, max_length=200, required=True)
     if answer_type not in A.values:
@@ -232,10 +232,10 @@ def question_save(
     }
     with transaction.atomic():
         if existing is None:
-            q = Question.all_objects.create(organisation_id=org_id, code=code, **values)
+            q = Question.objects.create(organisation_id=org_id, code=code, **values)
             audit_record(actor=by, action="shouhou.callback_question.created", obj=q)
             return q
-        q = Question.all_objects.select_for_update().get(pk=existing.pk)
+        q = Question.objects.select_for_update().get(pk=existing.pk)
         before = snapshot(q)
         for name, value in values.items():
             setattr(q, name, value)
@@ -302,7 +302,7 @@ def _answer_field(code: str) -> str:
 def _lock_task(org_id: int, task) -> CallbackTask:
     pk = task.pk if isinstance(task, CallbackTask) else inputs.as_id(task)
     row = (
-        CallbackTask.all_objects.select_for_update(of=("self",))
+        CallbackTask.objects.select_for_update(of=("self",))
         .select_related("customer", "work_order", "delivery__contract")
         .filter(organisation_id=org_id, pk=pk)
         .first()
@@ -318,7 +318,7 @@ def check_recordable(task: CallbackTask | None, work_order, delivery, *, self_fe
     """Refuse a callback that must not be written: already recorded (409), on a cancelled order
     or delivery (409), on a task that is no longer open (409)."""
     existing = (
-        CallbackRecord.all_objects.filter(task_id=task.pk).values_list("channel", flat=True).first()
+        CallbackRecord.objects.filter(task_id=task.pk).values_list("channel", flat=True).first()
         if task is not None
         else None
     )
@@ -394,7 +394,7 @@ def _record_write(
     input and the permission. Inside the caller's transaction."""
     try:
         with transaction.atomic():
-            record = CallbackRecord.all_objects.create(
+            record = CallbackRecord.objects.create(
                 organisation_id=organisation_id,
                 task=task,
                 customer=customer,
@@ -417,7 +417,7 @@ def _record_write(
         raise DuplicateError(
             _("This callback is already recorded."), code="already_recorded"
         ) from exc
-    CallbackAnswer.all_objects.bulk_create(
+    CallbackAnswer.objects.bulk_create(
         [
             CallbackAnswer(
                 organisation_id=organisation_id,
@@ -445,15 +445,15 @@ def _resolve_adhoc(org_id: int, *, customer, work_order, delivery, errors: dict)
     customer, work_order, delivery = (getattr(x, "pk", x) for x in (customer, work_order, delivery))
     work_order = inputs.ref(
         WorkOrder, work_order, "work_order", errors, organisation_id=org_id,
-        queryset=WorkOrder.all_objects.all(),
+        queryset=WorkOrder.objects.all(),
     )  # fmt: skip
     delivery = inputs.ref(
         Delivery, delivery, "delivery", errors, organisation_id=org_id,
-        queryset=Delivery.all_objects.all(),
+        queryset=Delivery.objects.all(),
     )  # fmt: skip
     customer = inputs.ref(
         Customer, customer, "customer", errors, organisation_id=org_id,
-        queryset=Customer.all_objects.all(),
+        queryset=Customer.objects.all(),
     )  # fmt: skip
     for obj in (work_order, delivery):
         if obj is None:
@@ -825,7 +825,7 @@ def record_list(
     """The organisation's callback records, newest first (office roles)."""
     if not can_read(user):
         raise PermissionDeniedError()
-    qs = CallbackRecord.all_objects.filter(organisation_id=user.organisation_id)
+    qs = CallbackRecord.objects.filter(organisation_id=user.organisation_id)
     tz = timezone.get_current_timezone()
     if date_from:
         qs = qs.filter(called_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=tz))
@@ -880,7 +880,7 @@ def task_for_record(*, user, pk) -> CallbackTask:
         raise PermissionDeniedError()
     pk = inputs.as_id(pk)
     task = (
-        CallbackTask.all_objects.filter(organisation_id=user.organisation_id, pk=pk)
+        CallbackTask.objects.filter(organisation_id=user.organisation_id, pk=pk)
         .select_related(
             "customer",
             "work_order__technician",

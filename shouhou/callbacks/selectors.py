@@ -42,8 +42,8 @@ def _require_reader(user) -> None:
 
 def task_visible_qs(*, user):
     if not can_read(user):
-        return CallbackTask.all_objects.none()
-    return CallbackTask.all_objects.filter(organisation_id=user.organisation_id).select_related(
+        return CallbackTask.objects.none()
+    return CallbackTask.objects.filter(organisation_id=user.organisation_id).select_related(
         "customer", "work_order", "delivery", "assigned_to"
     )
 
@@ -148,7 +148,7 @@ def task_record(task: CallbackTask):
     """The callback record written for the task, if any."""
     from .models import CallbackRecord
 
-    return CallbackRecord.all_objects.filter(task=task).first()
+    return CallbackRecord.objects.filter(task=task).first()
 
 
 def team_overview(*, user, today: dt.date | None = None) -> list[dict]:
@@ -162,7 +162,7 @@ def team_overview(*, user, today: dt.date | None = None) -> list[dict]:
     open_today = Q(status=T.OPEN) & callable_on(today)
     counts = {
         row["assigned_to"]: row
-        for row in CallbackTask.all_objects.filter(organisation_id=user.organisation_id)
+        for row in CallbackTask.objects.filter(organisation_id=user.organisation_id)
         .filter(open_today | Q(status=T.DONE, closed_at__gte=start, closed_at__lt=end))
         .values("assigned_to")
         .annotate(
@@ -196,7 +196,7 @@ def dashboard_cards(*, user) -> list[dict]:
     if not can_read(user):
         return []
     today = timezone.localdate()
-    mine = CallbackTask.all_objects.filter(
+    mine = CallbackTask.objects.filter(
         organisation_id=user.organisation_id, status=T.OPEN, assigned_to_id=user.pk
     )
     cards = []
@@ -212,7 +212,7 @@ def dashboard_cards(*, user) -> list[dict]:
             }
         )
     if services.is_supervisor(user):
-        overdue = CallbackTask.all_objects.filter(
+        overdue = CallbackTask.objects.filter(
             organisation_id=user.organisation_id, status=T.OPEN, due_on__lt=today
         ).count()
         cards.append(

@@ -181,7 +181,7 @@ def callback_task_create(
     `available_on` is the first day the call may be made ("within 3 days" starts tomorrow);
     empty means the due day itself."""
     with transaction.atomic():
-        task, created = CallbackTask.all_objects.get_or_create(
+        task, created = CallbackTask.objects.get_or_create(
             organisation=organisation,
             source_key=source_key,
             defaults={
@@ -205,7 +205,7 @@ def callback_tasks_create_many(rows: list[dict]) -> int:
     Returns how many rows were offered (the database skips duplicates).
     """
     objs = [CallbackTask(**row) for row in rows]
-    CallbackTask.all_objects.bulk_create(objs, ignore_conflicts=True, batch_size=1000)
+    CallbackTask.objects.bulk_create(objs, ignore_conflicts=True, batch_size=1000)
     return len(objs)
 
 
@@ -247,7 +247,7 @@ def _close_open(qs, *, status: str, action: str, note: str, by) -> int:
     rows = list(qs.filter(status=T.OPEN).select_for_update())
     if not rows:
         return 0
-    n = CallbackTask.all_objects.filter(pk__in=[t.pk for t in rows], status=T.OPEN).update(
+    n = CallbackTask.objects.filter(pk__in=[t.pk for t in rows], status=T.OPEN).update(
         status=status, closed_at=now, closed_by=actor, note=note[:MAX_NOTE], updated_at=now
     )
     for t in rows:
@@ -265,7 +265,7 @@ def _close_open(qs, *, status: str, action: str, note: str, by) -> int:
 def callback_tasks_skip_for_order(*, work_order, kind: str, note: str = "", by=None) -> int:
     """Open tasks of one kind for an order become skipped (e.g. customer was not at home)."""
     return _close_open(
-        CallbackTask.all_objects.filter(work_order=work_order, kind=kind),
+        CallbackTask.objects.filter(work_order=work_order, kind=kind),
         status=T.SKIPPED,
         action="shouhou.callback_task.skipped",
         note=str(note),
@@ -276,7 +276,7 @@ def callback_tasks_skip_for_order(*, work_order, kind: str, note: str = "", by=N
 def callback_tasks_cancel_for_order(*, work_order, note: str = "", by=None) -> int:
     """The order was cancelled: every open task of it is cancelled (audited, with the note)."""
     return _close_open(
-        CallbackTask.all_objects.filter(work_order=work_order),
+        CallbackTask.objects.filter(work_order=work_order),
         status=T.CANCELLED,
         action="shouhou.callback_task.cancelled",
         note=str(note),
@@ -287,7 +287,7 @@ def callback_tasks_cancel_for_order(*, work_order, note: str = "", by=None) -> i
 def callback_tasks_cancel_for_delivery(*, delivery, note: str = "", by=None) -> int:
     """The delivery was cancelled: every open task of it is cancelled."""
     return _close_open(
-        CallbackTask.all_objects.filter(delivery=delivery),
+        CallbackTask.objects.filter(delivery=delivery),
         status=T.CANCELLED,
         action="shouhou.callback_task.cancelled",
         note=str(note),
@@ -319,7 +319,7 @@ def _lock(by, task) -> CallbackTask:
     org_id = _org_id(by)
     pk = _task_id(task)
     row = (
-        CallbackTask.all_objects.select_for_update().filter(organisation_id=org_id, pk=pk).first()
+        CallbackTask.objects.select_for_update().filter(organisation_id=org_id, pk=pk).first()
         if pk
         else None
     )
@@ -364,7 +364,7 @@ def _require_open(task: CallbackTask) -> None:
 def _move(task: CallbackTask, **values) -> CallbackTask:
     """Guarded update from open; 0 rows: closed meanwhile."""
     values["updated_at"] = timezone.now()
-    if not CallbackTask.all_objects.filter(pk=task.pk, status=T.OPEN).update(**values):
+    if not CallbackTask.objects.filter(pk=task.pk, status=T.OPEN).update(**values):
         raise InvalidTransition(_("The task changed meanwhile; please reload."), code="task_closed")
     task.refresh_from_db()
     return task
@@ -457,17 +457,17 @@ def callback_tasks_assign(*, by, tasks, agent) -> int:
         raise ValidationFailed(fields=errors)
     target_id = target.pk if target else None
     rows = list(
-        CallbackTask.all_objects.select_for_update()
+        CallbackTask.objects.select_for_update()
         .filter(organisation_id=org_id, pk__in=ids, status=T.OPEN)
         .exclude(assigned_to_id=target_id)
         .values_list("pk", "assigned_to_id")
     )
     if not rows:
         return 0
-    n = CallbackTask.all_objects.filter(pk__in=[pk for pk, _a in rows], status=T.OPEN).update(
+    n = CallbackTask.objects.filter(pk__in=[pk for pk, _a in rows], status=T.OPEN).update(
         assigned_to_id=target_id, updated_at=timezone.now()
     )
-    by_pk = CallbackTask.all_objects.in_bulk([pk for pk, _a in rows])
+    by_pk = CallbackTask.objects.in_bulk([pk for pk, _a in rows])
     for pk, previous in rows:
         audit_record(
             actor=by,
@@ -644,7 +644,7 @@ def callback_task_mark_done(task, record=None, by=None) -> CallbackTask:
     """
     with transaction.atomic():
         pk = _task_id(task)
-        t = CallbackTask.all_objects.select_for_update().filter(pk=pk).first() if pk else None
+        t = CallbackTask.objects.select_for_update().filter(pk=pk).first() if pk else None
         org_id = getattr(record, "organisation_id", None) or getattr(by, "organisation_id", None)
         if t is None or (org_id and t.organisation_id != org_id):
             raise NotFoundError()

@@ -1,8 +1,8 @@
 """The customer's own feedback through the signed link (public, no login, phone-sized), its
 thank-you page, and the agent's page with the SMS text to copy.
 
-The public pages read across organisations on purpose (the signed token names the task and its
-organisation), like the work-order progress link; submissions are rate-limited per address like
+The public pages run in the scope of the organisation the signed token names (the token names the
+task and its organisation), like the work-order progress link; submissions are rate-limited per address like
 the public request form.
 """
 
@@ -13,7 +13,6 @@ from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django_scopes import scopes_disabled
 
 from shouhou.core.errors import DomainError
 from shouhou.core.forms import add_domain_error
@@ -53,7 +52,7 @@ def _error_page(request, exc: DomainError, *, status: int | None = None):
 
 def feedback(request, token):
     """Five stars (1–5) and a comment; submitting closes the callback task."""
-    with scopes_disabled():
+    with fb.feedback_scope(token):
         try:
             task = fb.feedback_task_for(token)
         except DomainError as exc:
@@ -85,7 +84,7 @@ def feedback(request, token):
             else:
                 status = 400
         else:
-            done = CallbackRecord.all_objects.filter(task_id=task.pk).first()
+            done = CallbackRecord.objects.filter(task_id=task.pk).first()
             if done is not None or task.status != CallbackTask.Status.OPEN:
                 try:
                     records.check_recordable(

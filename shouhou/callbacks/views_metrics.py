@@ -45,7 +45,7 @@ class CoverageFilterForm(forms.Form):
         self.fields["store"] = forms.ModelChoiceField(
             label=_("Store"),
             required=False,
-            queryset=Store.all_objects.filter(organisation=organisation).order_by("name"),
+            queryset=Store.objects.filter(organisation=organisation).order_by("name"),
             empty_label=_("All stores"),
             error_messages={"invalid_choice": _("Choose one of your organisation's stores.")},
         )

@@ -44,11 +44,9 @@ def _context_of(customer, work_order, delivery) -> dict:
     """What the agent needs in front of them: the order or delivery, earlier callbacks."""
     from shouhou.workorders.models import ServiceReport
 
-    report = (
-        ServiceReport.all_objects.filter(order_id=work_order.pk).first() if work_order else None
-    )
+    report = ServiceReport.objects.filter(order_id=work_order.pk).first() if work_order else None
     earlier = (
-        CallbackRecord.all_objects.filter(customer_id=customer.pk)
+        CallbackRecord.objects.filter(customer_id=customer.pk)
         .select_related("caller", "work_order")
         .order_by("-called_at")[:5]
     )
@@ -140,9 +138,7 @@ def _record_page(request, *, task: CallbackTask | None, customer, work_order, de
         records.check_recordable(task, work_order, delivery)
     except DomainError as exc:
         blocked = exc  # the page says why instead of the form (a POST got the error above)
-    existing = (
-        CallbackRecord.all_objects.filter(task_id=task.pk).first() if task is not None else None
-    )
+    existing = CallbackRecord.objects.filter(task_id=task.pk).first() if task is not None else None
     return render(
         request,
         "callbacks/record_form.html",
@@ -179,7 +175,7 @@ def record_for_order(request, pk):
 
     _require_recorder(request.user)
     order = (
-        WorkOrder.all_objects.filter(organisation_id=request.user.organisation_id, pk=pk)
+        WorkOrder.objects.filter(organisation_id=request.user.organisation_id, pk=pk)
         .select_related("customer", "technician", "product", "product_model")
         .first()
     )
@@ -214,12 +210,12 @@ def _technicians(user):
     from shouhou.staff.models import ServiceStaff
 
     ids = (
-        CallbackRecord.all_objects.filter(organisation_id=user.organisation_id)
+        CallbackRecord.objects.filter(organisation_id=user.organisation_id)
         .exclude(technician=None)
         .values("technician_id")
         .distinct()
     )
-    return ServiceStaff.all_objects.filter(pk__in=ids).order_by("name")
+    return ServiceStaff.objects.filter(pk__in=ids).order_by("name")
 
 
 def _filtered(request):
@@ -368,7 +364,7 @@ def question_list(request):
     else:
         form = QuestionForm(initial={"order": 100, "is_active": True})
     kinds = dict(CallbackTask.Kind.choices)
-    questions = list(Question.all_objects.filter(organisation_id=org_id))
+    questions = list(Question.objects.filter(organisation_id=org_id))
     for q in questions:
         q.kind_labels = [kinds.get(k, k) for k in (q.kinds or [])]
     return render(
@@ -382,7 +378,7 @@ def question_list(request):
 @login_required
 def question_edit(request, pk):
     _require_question_manager(request.user)
-    q = Question.all_objects.filter(organisation_id=request.user.organisation_id, pk=pk).first()
+    q = Question.objects.filter(organisation_id=request.user.organisation_id, pk=pk).first()
     if q is None:
         raise NotFoundError()
     status = 200
