@@ -68,7 +68,7 @@ class WorkCheck:
 def _current_permit(staff) -> WorkPermit | None:
     # Filtered by the staff member's own organisation, so it also works outside a request scope.
     return (
-        WorkPermit.all_objects.filter(organisation_id=staff.organisation_id, staff_id=staff.pk)
+        WorkPermit.objects.filter(organisation_id=staff.organisation_id, staff_id=staff.pk)
         .order_by("-issued_on", "-id")
         .first()
     )
@@ -133,7 +133,7 @@ def staff_for_user(user) -> ServiceStaff | None:
     """The service staff record of a logged-in person (technician, delivery crew...), or None."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    qs = ServiceStaff.all_objects.filter(user_id=user.pk)
+    qs = ServiceStaff.objects.filter(user_id=user.pk)
     if user.organisation_id:
         qs = qs.filter(organisation_id=user.organisation_id)
     return qs.first()
@@ -273,7 +273,7 @@ def staff_create(
         raise ValidationFailed(fields=errors)
     if employer != ServiceStaff.Employer.MERCHANT:
         merchant = None
-    if ServiceStaff.all_objects.filter(organisation_id=org_id, id_number=id_number).exists():
+    if ServiceStaff.objects.filter(organisation_id=org_id, id_number=id_number).exists():
         raise DuplicateError(
             _("A staff member with this ID number is already registered."),
             fields={"id_number": [_("Already registered.")]},
@@ -381,7 +381,7 @@ def document_add(*, by, staff: ServiceStaff, kind: str, file=None, note: str = "
 
 def document_counts(staff: ServiceStaff) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for kind in StaffDocument.all_objects.filter(staff_id=staff.pk).values_list("kind", flat=True):
+    for kind in StaffDocument.objects.filter(staff_id=staff.pk).values_list("kind", flat=True):
         counts[kind] = counts.get(kind, 0) + 1
     return counts
 
@@ -404,19 +404,19 @@ def step_problems(application: OnboardingApplication) -> list[str]:
                 % {"document": _doc_label(kind), "count": n}
             )
     if step.code == flows.TRAINING:
-        attended = Attendance.all_objects.filter(
+        attended = Attendance.objects.filter(
             staff_id=staff.pk, present=True, session__kind=TrainingSession.Kind.PRE_JOB
         ).exists()
         if not attended:
             problems.append(_("No attendance at a pre-job training session is recorded."))
     if step.code == flows.ASSESSMENT:
-        passed = Assessment.all_objects.filter(
+        passed = Assessment.objects.filter(
             staff_id=staff.pk, kind=Assessment.Kind.PRE_JOB, passed=True
         ).exists()
         if not passed:
             problems.append(_("No passed pre-job assessment is recorded."))
     if step.code == flows.FEES:
-        unpaid = FeeCharge.all_objects.filter(application_id=application.pk, paid_at__isnull=True)
+        unpaid = FeeCharge.objects.filter(application_id=application.pk, paid_at__isnull=True)
         for charge in unpaid:
             problems.append(
                 _("Unpaid: %(charge)s ¥%(amount)s.") % {"charge": charge, "amount": charge.amount}
@@ -440,7 +440,7 @@ def _raise_onboarding_charges(*, by, application: OnboardingApplication, now) ->
             continue
         if (
             kind == FeeCharge.Kind.MANAGEMENT
-            and FeeCharge.all_objects.filter(staff_id=staff.pk, kind=kind, period=period).exists()
+            and FeeCharge.objects.filter(staff_id=staff.pk, kind=kind, period=period).exists()
         ):
             continue
         charge = FeeCharge.objects.create(
@@ -537,7 +537,7 @@ def permit_issue(*, by, application: OnboardingApplication, note: str = "") -> W
 
 def _next_permit_number(cfg: StaffSettings, year: int) -> str:
     prefix = f"{cfg.permit_prefix}{year}-"
-    numbers = WorkPermit.all_objects.filter(
+    numbers = WorkPermit.objects.filter(
         organisation_id=cfg.organisation_id, number__startswith=prefix
     ).values_list("number", flat=True)
     top = max((int(n[len(prefix) :]) for n in numbers if n[len(prefix) :].isdigit()), default=0)
@@ -550,7 +550,7 @@ def _issue_permit(*, by, staff: ServiceStaff, application=None, now=None) -> Wor
     # Lock the settings row: permit numbers of one organisation are handed out one at a time.
     settings_for(staff.organisation_id)
     cfg = StaffSettings.objects.select_for_update().get(organisation_id=staff.organisation_id)
-    if WorkPermit.all_objects.filter(
+    if WorkPermit.objects.filter(
         staff_id=staff.pk, status__in=[WorkPermit.Status.VALID, WorkPermit.Status.SUSPENDED]
     ).exists():
         raise Conflict(_("This person already holds a current work permit."), code="permit_exists")
@@ -640,7 +640,7 @@ def permit_suspend(*, by, permit: WorkPermit, reason: str, note: str = "") -> Wo
 
 
 def _overdue_fines(staff_id, now) -> bool:
-    return Fine.all_objects.filter(
+    return Fine.objects.filter(
         staff_id=staff_id, status=Fine.Status.UNPAID, due_at__lt=now
     ).exists()
 
@@ -732,7 +732,7 @@ def charge_raise(
         if period is None:
             raise ValidationFailed(fields={"period": [_("A management fee needs its month.")]})
         period = month_start(period)
-        if FeeCharge.all_objects.filter(staff_id=staff.pk, kind=kind, period=period).exists():
+        if FeeCharge.objects.filter(staff_id=staff.pk, kind=kind, period=period).exists():
             raise DuplicateError(
                 _("The management fee for %(month)s is already charged.")
                 % {"month": period.strftime("%Y-%m")},
@@ -796,7 +796,7 @@ def payment_record(
             }
         )
     org_id = target.organisation_id
-    if Payment.all_objects.filter(organisation_id=org_id, receipt_no=receipt_no).exists():
+    if Payment.objects.filter(organisation_id=org_id, receipt_no=receipt_no).exists():
         raise DuplicateError(
             _("Receipt number %(receipt)s has already been used.") % {"receipt": receipt_no},
             code="receipt_used",
@@ -885,7 +885,7 @@ def deposit_refund(*, by, staff: ServiceStaff, voucher_no: str) -> DepositRefund
     )
     if deposit is None:
         raise InvalidTransition(_("There is no paid deposit left to refund."), code="no_deposit")
-    if DepositRefund.all_objects.filter(
+    if DepositRefund.objects.filter(
         organisation_id=staff.organisation_id, voucher_no=voucher_no
     ).exists():
         raise DuplicateError(
