@@ -279,7 +279,7 @@ def frozen_facts(*, organisation_id: int, month: dt.date, **filters):
     """The same facts from a closed month's frozen rows."""
     from .models import MonthOrder
 
-    qs = MonthOrder.all_objects.filter(organisation_id=organisation_id, month=month)
+    qs = MonthOrder.objects.filter(organisation_id=organisation_id, month=month)
     if filters.get("technician_id") is not None:
         qs = qs.filter(technician_id=filters["technician_id"])
     if filters.get("merchant_id") is not None:

@@ -50,7 +50,7 @@ class ExclusionForm(IdempotentFormMixin):
         raw = (self.cleaned_data.get("case") or "").strip()
         if not raw:
             return None
-        qs = Case.all_objects.filter(organisation_id=self.organisation_id)
+        qs = Case.objects.filter(organisation_id=self.organisation_id)
         case = qs.filter(number=raw).first() or (
             qs.filter(pk=raw).first() if raw.isdigit() else None
         )

@@ -68,7 +68,7 @@ def technician_get(*, user, pk):
     from shouhou.staff.models import ServiceStaff
 
     scope = visibility(user)
-    qs = ServiceStaff.all_objects.filter(organisation_id=user.organisation_id).select_related(
+    qs = ServiceStaff.objects.filter(organisation_id=user.organisation_id).select_related(
         "store", "merchant"
     )
     if "merchant_id" in scope:
@@ -183,7 +183,7 @@ def _live_rows(org_id: int, month: dt.date, scope: dict, home_store_id=None) -> 
     scheme = services.scheme_for(org_id)
     staff = {
         s["pk"]: s
-        for s in ServiceStaff.all_objects.filter(
+        for s in ServiceStaff.objects.filter(
             pk__in=[c["technician_id"] for c in counts]
         ).values("pk", "name", "store_id", "store__name", "merchant_id")
     }
@@ -227,7 +227,7 @@ def month_view(
     state = services.month_state(org_id, month)
     view = MonthView(month=month, state=state)
     if view.closed:
-        qs = TechnicianMonth.all_objects.filter(month_close=state)
+        qs = TechnicianMonth.objects.filter(month_close=state)
         if "merchant_id" in scope:
             qs = qs.filter(merchant_id=scope["merchant_id"])
         if "technician_id" in scope:
@@ -264,7 +264,7 @@ def _store_id(user, store) -> int | None:
     pk = getattr(store, "pk", store)
     if (
         not str(pk).isdigit()
-        or not Store.all_objects.filter(organisation_id=user.organisation_id, pk=pk).exists()
+        or not Store.objects.filter(organisation_id=user.organisation_id, pk=pk).exists()
     ):
         raise ValidationFailed(fields={"store": [_no_store()]})
     return int(pk)
@@ -279,7 +279,7 @@ def _no_store():
 def stores(*, user):
     from shouhou.org.models import Store
 
-    return Store.all_objects.filter(organisation_id=user.organisation_id).order_by("name")
+    return Store.objects.filter(organisation_id=user.organisation_id).order_by("name")
 
 
 # Drill-down -------------------------------------------------------------------------------------
@@ -313,7 +313,7 @@ def drilldown(*, user, technician_id, month, rate: str):
         ).orders(None if rate == "base" else rate)
     flags = {row["id"]: row for row in rows}
     orders = list(
-        WorkOrder.all_objects.filter(organisation_id=org_id, pk__in=list(flags)).select_related(
+        WorkOrder.objects.filter(organisation_id=org_id, pk__in=list(flags)).select_related(
             "customer", "store"
         )
     )
@@ -335,15 +335,15 @@ def _attach_details(orders, org_id: int) -> None:
 
     ids = [o.pk for o in orders]
     by_order: dict = {pk: {"callbacks": [], "cases": [], "missed": []} for pk in ids}
-    for c in CallbackRecord.all_objects.filter(work_order_id__in=ids).order_by("called_at"):
+    for c in CallbackRecord.objects.filter(work_order_id__in=ids).order_by("called_at"):
         by_order[c.work_order_id]["callbacks"].append(c)
-    for c in Case.all_objects.filter(work_order_id__in=ids, kind="complaint").order_by("id"):
+    for c in Case.objects.filter(work_order_id__in=ids, kind="complaint").order_by("id"):
         by_order[c.work_order_id]["cases"].append(c)
-    for m in MissedService.all_objects.filter(order_id__in=ids).select_related("technician"):
+    for m in MissedService.objects.filter(order_id__in=ids).select_related("technician"):
         by_order[m.order_id]["missed"].append(m)
     active = {
         (e.case_id or ("cb", e.callback_id)): e
-        for e in Exclusion.all_objects.filter(work_order_id__in=ids, revoked_at__isnull=True)
+        for e in Exclusion.objects.filter(work_order_id__in=ids, revoked_at__isnull=True)
     }
     threshold = services.satisfied_from(org_id)
     for o in orders:
@@ -464,7 +464,7 @@ def trend(*, user, month, months: int | None = None, store=None) -> list[dict]:
 
 def exclusion_list(*, user, month=None, active_only: bool = False):
     scope = visibility(user)
-    qs = Exclusion.all_objects.filter(organisation_id=user.organisation_id).select_related(
+    qs = Exclusion.objects.filter(organisation_id=user.organisation_id).select_related(
         "case", "callback", "work_order", "technician", "created_by", "revoked_by"
     )
     if "merchant_id" in scope:
@@ -480,7 +480,7 @@ def exclusion_list(*, user, month=None, active_only: bool = False):
 
 def month_events(*, user, month):
     visibility(user)
-    return MonthEvent.all_objects.filter(
+    return MonthEvent.objects.filter(
         organisation_id=user.organisation_id, month_close__month=figures.parse_month(month)
     ).select_related("by")
 
@@ -492,7 +492,7 @@ def months_list(*, user, count: int = 12) -> list[dict]:
     months = [figures.add_months(this, -i) for i in range(count)]
     states = {
         m.month: m
-        for m in MonthClose.all_objects.filter(
+        for m in MonthClose.objects.filter(
             organisation_id=user.organisation_id, month__in=months
         ).select_related("closed_by", "reopened_by")
     }

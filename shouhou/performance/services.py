@@ -78,10 +78,10 @@ def ensure_defaults(organisation) -> ScoringSettings:
     """Settings, tiers and bonus table with the defaults, for an organisation that has none."""
     org_id = getattr(organisation, "pk", organisation)
     cfg = settings_for(org_id)
-    if not ScoreTier.all_objects.filter(organisation_id=org_id).exists():
+    if not ScoreTier.objects.filter(organisation_id=org_id).exists():
         try:
             with transaction.atomic():
-                ScoreTier.all_objects.bulk_create(
+                ScoreTier.objects.bulk_create(
                     [
                         ScoreTier(organisation_id=org_id, rate=rate, lower=lo, upper=up, score=sc)
                         for rate in RATES
@@ -90,10 +90,10 @@ def ensure_defaults(organisation) -> ScoringSettings:
                 )
         except IntegrityError:
             pass
-    if not BonusStep.all_objects.filter(organisation_id=org_id).exists():
+    if not BonusStep.objects.filter(organisation_id=org_id).exists():
         try:
             with transaction.atomic():
-                BonusStep.all_objects.bulk_create(
+                BonusStep.objects.bulk_create(
                     [
                         BonusStep(organisation_id=org_id, min_score=s, amount=a)
                         for s, a in DEFAULT_BONUS_STEPS
@@ -116,10 +116,10 @@ def scheme_for(organisation) -> scoring.Scheme:
     org_id = getattr(organisation, "pk", organisation)
     cfg = ensure_defaults(org_id)
     tiers: dict = {rate: [] for rate in RATES}
-    for t in ScoreTier.all_objects.filter(organisation_id=org_id).order_by("rate", "lower"):
+    for t in ScoreTier.objects.filter(organisation_id=org_id).order_by("rate", "lower"):
         tiers[t.rate].append(scoring.Tier(t.lower, t.upper, t.score))
     bonus = tuple(
-        BonusStep.all_objects.filter(organisation_id=org_id).values_list("min_score", "amount")
+        BonusStep.objects.filter(organisation_id=org_id).values_list("min_score", "amount")
     )
     return scoring.Scheme(weights=cfg.weights(), tiers=tiers, below=cfg.below_score, bonus=bonus)
 
@@ -230,8 +230,8 @@ def scoring_settings_update(
         if trend is not None:
             cfg.trend_months = trend
         cfg.save()
-        ScoreTier.all_objects.filter(organisation_id=org_id).delete()
-        ScoreTier.all_objects.bulk_create(
+        ScoreTier.objects.filter(organisation_id=org_id).delete()
+        ScoreTier.objects.bulk_create(
             [
                 ScoreTier(
                     organisation_id=org_id, rate=rate, lower=x.lower, upper=x.upper, score=x.score
@@ -240,8 +240,8 @@ def scoring_settings_update(
                 for x in t[rate]
             ]
         )
-        BonusStep.all_objects.filter(organisation_id=org_id).delete()
-        BonusStep.all_objects.bulk_create(
+        BonusStep.objects.filter(organisation_id=org_id).delete()
+        BonusStep.objects.bulk_create(
             [BonusStep(organisation_id=org_id, min_score=s, amount=a) for s, a in b]
         )
         audit_record(
@@ -259,7 +259,7 @@ def scoring_settings_update(
 
 def month_state(organisation, month: dt.date) -> MonthClose | None:
     org_id = getattr(organisation, "pk", organisation)
-    return MonthClose.all_objects.filter(organisation_id=org_id, month=month).first()
+    return MonthClose.objects.filter(organisation_id=org_id, month=month).first()
 
 
 def _permit_numbers(staff_ids) -> dict:
@@ -267,7 +267,7 @@ def _permit_numbers(staff_ids) -> dict:
 
     numbers = {}
     for staff_id, number, status in (
-        WorkPermit.all_objects.filter(staff_id__in=staff_ids)
+        WorkPermit.objects.filter(staff_id__in=staff_ids)
         .order_by("staff_id", "-issued_on", "-id")
         .values_list("staff_id", "number", "status")
     ):
@@ -290,7 +290,7 @@ def _freeze(mc: MonthClose, *, scheme: scoring.Scheme, sat_from: int, now) -> tu
     counts = figures.technician_counts(figures.frozen_facts(organisation_id=org_id, month=month))
     staff = {
         s.pk: s
-        for s in ServiceStaff.all_objects.filter(pk__in=[c["technician_id"] for c in counts])
+        for s in ServiceStaff.objects.filter(pk__in=[c["technician_id"] for c in counts])
     }
     permits = _permit_numbers(list(staff))
     rows = []
@@ -316,7 +316,7 @@ def _freeze(mc: MonthClose, *, scheme: scoring.Scheme, sat_from: int, now) -> tu
                 bonus_base=res.bonus_base,
             )
         )
-    TechnicianMonth.all_objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    TechnicianMonth.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     return len(rows), orders
 
 
@@ -324,10 +324,10 @@ def _month_row(organisation_id: int, month: dt.date) -> MonthClose:
     """The month's row, created open if missing, locked for the rest of the transaction."""
     try:
         with transaction.atomic():
-            MonthClose.all_objects.get_or_create(organisation_id=organisation_id, month=month)
+            MonthClose.objects.get_or_create(organisation_id=organisation_id, month=month)
     except IntegrityError:
         pass  # created at the same moment by someone else
-    return MonthClose.all_objects.select_for_update().get(
+    return MonthClose.objects.select_for_update().get(
         organisation_id=organisation_id, month=month
     )
 
@@ -355,7 +355,7 @@ def _close(organisation_id: int, month: dt.date, *, by, now, automatic: bool) ->
         sat_from = satisfied_from(organisation_id)
         technicians, orders = _freeze(mc, scheme=scheme, sat_from=sat_from, now=now)
         before = snapshot(mc, ["status", "closed_at", "closed_by_id"])
-        updated = MonthClose.all_objects.filter(pk=mc.pk, status=MonthClose.Status.OPEN).update(
+        updated = MonthClose.objects.filter(pk=mc.pk, status=MonthClose.Status.OPEN).update(
             status=MonthClose.Status.CLOSED,
             closed_at=now,
             closed_by=by,
@@ -365,7 +365,7 @@ def _close(organisation_id: int, month: dt.date, *, by, now, automatic: bool) ->
         if not updated:  # pragma: no cover - the row is locked above
             raise InvalidTransition()
         mc.refresh_from_db()
-        MonthEvent.all_objects.create(
+        MonthEvent.objects.create(
             organisation_id=organisation_id,
             month_close=mc,
             action=MonthEvent.Action.CLOSED,
@@ -415,7 +415,7 @@ def month_reopen(*, by, month, reason: str, now=None) -> MonthClose:
         raise ValidationFailed(fields={"reason": [_("Say why the month is re-opened.")]})
     with transaction.atomic():
         mc = (
-            MonthClose.all_objects.select_for_update()
+            MonthClose.objects.select_for_update()
             .filter(organisation_id=org_id, month=month)
             .first()
         )
@@ -425,15 +425,15 @@ def month_reopen(*, by, month, reason: str, now=None) -> MonthClose:
                 code="month_not_closed",
             )
         frozen = list(
-            TechnicianMonth.all_objects.filter(month_close=mc)
+            TechnicianMonth.objects.filter(month_close=mc)
             .order_by("technician_id")
             .values_list("technician_id", "total", "bonus_base")
         )
-        orders = MonthOrder.all_objects.filter(organisation_id=org_id, month=month).count()
-        TechnicianMonth.all_objects.filter(month_close=mc).delete()
-        MonthOrder.all_objects.filter(organisation_id=org_id, month=month).delete()
+        orders = MonthOrder.objects.filter(organisation_id=org_id, month=month).count()
+        TechnicianMonth.objects.filter(month_close=mc).delete()
+        MonthOrder.objects.filter(organisation_id=org_id, month=month).delete()
         before = snapshot(mc, ["status", "closed_at", "closed_by_id", "reopen_count"])
-        MonthClose.all_objects.filter(pk=mc.pk).update(
+        MonthClose.objects.filter(pk=mc.pk).update(
             status=MonthClose.Status.OPEN,
             reopened_at=now,
             reopened_by=by,
@@ -441,7 +441,7 @@ def month_reopen(*, by, month, reason: str, now=None) -> MonthClose:
             updated_at=now,
         )
         mc.refresh_from_db()
-        MonthEvent.all_objects.create(
+        MonthEvent.objects.create(
             organisation_id=org_id,
             month_close=mc,
             action=MonthEvent.Action.REOPENED,
@@ -491,7 +491,7 @@ def _visit_month(order) -> dt.date | None:
 
 
 def _check_open(org_id: int, month: dt.date) -> None:
-    mc = MonthClose.all_objects.filter(organisation_id=org_id, month=month).first()
+    mc = MonthClose.objects.filter(organisation_id=org_id, month=month).first()
     if mc is not None and mc.is_closed:
         raise Conflict(
             _("%(month)s is closed: its figures are frozen. A manager must re-open it first.")
@@ -518,9 +518,9 @@ def exclusion_create(
     if kind == Exclusion.Kind.COMPLAINT:
         pk = getattr(case, "pk", case)
         target = (
-            Case.all_objects.filter(organisation_id=org_id, pk=pk).select_related("work_order")
+            Case.objects.filter(organisation_id=org_id, pk=pk).select_related("work_order")
             if str(pk or "").isdigit()
-            else Case.all_objects.none()
+            else Case.objects.none()
         ).first()
         if target is None:
             raise NotFoundError(_("No such complaint."))
@@ -533,11 +533,11 @@ def exclusion_create(
     else:
         pk = getattr(callback, "pk", callback)
         target = (
-            CallbackRecord.all_objects.filter(organisation_id=org_id, pk=pk).select_related(
+            CallbackRecord.objects.filter(organisation_id=org_id, pk=pk).select_related(
                 "work_order"
             )
             if str(pk or "").isdigit()
-            else CallbackRecord.all_objects.none()
+            else CallbackRecord.objects.none()
         ).first()
         if target is None:
             raise NotFoundError(_("No such callback record."))
@@ -564,11 +564,11 @@ def exclusion_create(
     with transaction.atomic():
         _check_open(org_id, month)
         # lock the month row if there is one, so a close cannot slip in between
-        MonthClose.all_objects.select_for_update().filter(
+        MonthClose.objects.select_for_update().filter(
             organisation_id=org_id, month=month
         ).first()
         _check_open(org_id, month)
-        active = Exclusion.all_objects.filter(revoked_at__isnull=True)
+        active = Exclusion.objects.filter(revoked_at__isnull=True)
         if kind == Exclusion.Kind.COMPLAINT:
             active = active.filter(case=target)
         else:
@@ -577,7 +577,7 @@ def exclusion_create(
             raise DuplicateError(_("This is already excluded."))
         try:
             with transaction.atomic():
-                ex = Exclusion.all_objects.create(
+                ex = Exclusion.objects.create(
                     organisation_id=org_id,
                     kind=kind,
                     case=target if kind == Exclusion.Kind.COMPLAINT else None,
@@ -604,7 +604,7 @@ def exclusion_revoke(*, by, exclusion, reason: str, now=None) -> Exclusion:
     org_id = _org_id(by)
     pk = getattr(exclusion, "pk", exclusion)
     ex = (
-        Exclusion.all_objects.filter(organisation_id=org_id, pk=pk).first()
+        Exclusion.objects.filter(organisation_id=org_id, pk=pk).first()
         if str(pk or "").isdigit()
         else None
     )
@@ -616,7 +616,7 @@ def exclusion_revoke(*, by, exclusion, reason: str, now=None) -> Exclusion:
     with transaction.atomic():
         _check_open(org_id, ex.month)
         before = snapshot(ex, ["revoked_at", "revoked_by_id", "revoke_reason"])
-        n = Exclusion.all_objects.filter(pk=ex.pk, revoked_at__isnull=True).update(
+        n = Exclusion.objects.filter(pk=ex.pk, revoked_at__isnull=True).update(
             revoked_at=now, revoked_by=by, revoke_reason=reason, updated_at=now
         )
         if not n:
