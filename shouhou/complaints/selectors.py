@@ -123,7 +123,7 @@ def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def monthly_statistics(*, organisation, month: dt.date) -> dict:
     """顾客投诉统计表, 顾客投诉因素分类统计表 and returns/exchanges with their reasons."""
     start, end = month_bounds(month)
-    cases = Case.all_objects.filter(
+    cases = Case.objects.filter(
         organisation=organisation, created_at__gte=start, created_at__lt=end
     )
     kinds = dict(Kind.choices)
@@ -152,7 +152,7 @@ def monthly_statistics(*, organisation, month: dt.date) -> dict:
     causes = []
     rows = dict(_counts(complaints, "cause"))
     total_complaints = sum(rows.values())
-    for cause in ComplaintCause.all_objects.filter(organisation=organisation).order_by("order"):
+    for cause in ComplaintCause.objects.filter(organisation=organisation).order_by("order"):
         n = rows.get(cause.pk, 0)
         causes.append(
             {

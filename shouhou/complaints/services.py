@@ -57,9 +57,9 @@ def complaints_ensure_defaults(organisation) -> None:
     """Write the default approval rules and causes for an organisation (idempotent)."""
     try:
         with transaction.atomic():
-            if not ApprovalRule.all_objects.filter(organisation=organisation).exists():
+            if not ApprovalRule.objects.filter(organisation=organisation).exists():
                 for d in DEFAULT_ROUTES:
-                    ApprovalRule.all_objects.create(
+                    ApprovalRule.objects.create(
                         organisation=organisation,
                         order=d["order"],
                         name=str(d["name"]),
@@ -69,9 +69,9 @@ def complaints_ensure_defaults(organisation) -> None:
                         max_amount=d.get("max_amount"),
                         approver_roles=list(d["approver_roles"]),
                     )
-            if not ComplaintCause.all_objects.filter(organisation=organisation).exists():
+            if not ComplaintCause.objects.filter(organisation=organisation).exists():
                 for i, (code, name) in enumerate(DEFAULT_CAUSES):
-                    ComplaintCause.all_objects.create(
+                    ComplaintCause.objects.create(
                         organisation=organisation, code=code, name=str(name), order=(i + 1) * 10
                     )
     except IntegrityError:
@@ -82,7 +82,7 @@ def routes_for(organisation) -> list[routing.Route]:
     complaints_ensure_defaults(organisation)
     return [
         row.as_route()
-        for row in ApprovalRule.all_objects.filter(organisation=organisation, is_active=True)
+        for row in ApprovalRule.objects.filter(organisation=organisation, is_active=True)
     ]
 
 
@@ -112,7 +112,7 @@ def _load(by, case) -> Case:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFoundError() from None
-    row = Case.all_objects.filter(pk=pk, organisation_id=by.organisation_id).first()
+    row = Case.objects.filter(pk=pk, organisation_id=by.organisation_id).first()
     if row is None:
         raise NotFoundError()
     return row
@@ -130,7 +130,7 @@ def _move(case: Case, new: str, *, by, action: str, **fields) -> Case:
             }
         )
     before = snapshot(case)
-    n = Case.all_objects.filter(pk=case.pk, status=case.status).update(
+    n = Case.objects.filter(pk=case.pk, status=case.status).update(
         status=new, updated_at=timezone.now(), **fields
     )
     if n == 0:
@@ -224,7 +224,7 @@ def case_register(
         raise ValidationFailed(fields=errors)
     complaints_ensure_defaults(org)
     with transaction.atomic():
-        case = Case.all_objects.create(
+        case = Case.objects.create(
             organisation=org,
             kind=kind,
             customer=customer,
@@ -252,7 +252,7 @@ def case_update(*, by, case, description=None, demand=None, cause=None, findings
     r.require_role(by, *DESK_ROLES)
     with transaction.atomic():
         case = _load(by, case)
-        Case.all_objects.select_for_update().filter(pk=case.pk).first()
+        Case.objects.select_for_update().filter(pk=case.pk).first()
         case.refresh_from_db()
         _require_editable(case)
         before = snapshot(case)
@@ -286,7 +286,7 @@ def case_set_responsibility(
         raise ValidationFailed(fields={"responsibility": [_("Choose who is responsible.")]})
     with transaction.atomic():
         case = _load(by, case)
-        Case.all_objects.select_for_update().filter(pk=case.pk).first()
+        Case.objects.select_for_update().filter(pk=case.pk).first()
         case.refresh_from_db()
         _require_editable(case)
         if responsibility == Responsibility.SUPPLIER:
@@ -342,7 +342,7 @@ def case_add_repair_item(*, by, case, item: str, quantity, unit_cost) -> RepairI
             raise ValidationFailed(
                 _("Repair items at our cost are for cases of our own workmanship.")
             )
-        row = RepairItem.all_objects.create(
+        row = RepairItem.objects.create(
             organisation=case.organisation,
             case=case,
             item=item.strip(),
@@ -493,7 +493,7 @@ def case_sign(*, by, case, approve: bool = True, note: str = "") -> Case:
     name of who must approve; one person signs a case once; a step is signed once."""
     with transaction.atomic():
         case = _load(by, case)
-        locked = Case.all_objects.select_for_update().filter(pk=case.pk).first()
+        locked = Case.objects.select_for_update().filter(pk=case.pk).first()
         case = locked
         if case.status != s.AWAITING_APPROVAL:
             raise InvalidTransition(
@@ -511,7 +511,7 @@ def case_sign(*, by, case, approve: bool = True, note: str = "") -> Case:
                 code="approver_required",
                 extra={"required_role": role},
             )
-        if Signature.all_objects.filter(case=case, signed_by=by).exists():
+        if Signature.objects.filter(case=case, signed_by=by).exists():
             raise Conflict(
                 _("You have already signed this case; the next signature must be someone else's."),
                 code="already_signed",
@@ -520,7 +520,7 @@ def case_sign(*, by, case, approve: bool = True, note: str = "") -> Case:
             raise ValidationFailed(fields={"note": [_("Say why you do not approve.")]})
         try:
             with transaction.atomic():
-                sig = Signature.all_objects.create(
+                sig = Signature.objects.create(
                     organisation=case.organisation,
                     case=case,
                     step=case.current_step,
@@ -551,7 +551,7 @@ def case_sign(*, by, case, approve: bool = True, note: str = "") -> Case:
                 current_step=next_step,
                 approved_at=timezone.now(),
             )
-        n = Case.all_objects.filter(pk=case.pk, current_step=case.current_step).update(
+        n = Case.objects.filter(pk=case.pk, current_step=case.current_step).update(
             current_step=next_step
         )
         if n == 0:
@@ -616,7 +616,7 @@ def penalty_issue(*, by, case, person, reason: str, amount=None) -> PenaltyNotic
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
         case = _load(by, case)
-        row = PenaltyNotice.all_objects.create(
+        row = PenaltyNotice.objects.create(
             organisation=case.organisation,
             case=case,
             person=person,
