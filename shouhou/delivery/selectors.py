@@ -24,7 +24,7 @@ READER_ROLES = tuple(
 
 def delivery_visible_qs(*, user):
     org_id = getattr(user, "organisation_id", None)
-    qs = Delivery.all_objects.filter(organisation_id=org_id).select_related(
+    qs = Delivery.objects.filter(organisation_id=org_id).select_related(
         "contract", "customer", "crew"
     )
     if not org_id or not r.has_role(user, *READER_ROLES):
@@ -75,7 +75,7 @@ def day_by_crew(*, user, day: dt.date) -> list[tuple]:
 def my_runs(*, user, day: dt.date | None = None):
     day = day or timezone.localdate()
     return (
-        Delivery.all_objects.filter(
+        Delivery.objects.filter(
             organisation_id=user.organisation_id, crew__user_id=user.pk, scheduled_date=day
         )
         .exclude(status=S.CANCELLED)
@@ -88,7 +88,7 @@ def workshop_queue(*, user):
     if not r.has_role(user, r.WORKSHOP_SUPERVISOR, r.CS_SUPERVISOR, r.CS_MANAGER):
         raise PermissionDeniedError()
     return (
-        WorkshopRequest.all_objects.filter(organisation_id=user.organisation_id)
+        WorkshopRequest.objects.filter(organisation_id=user.organisation_id)
         .exclude(status=WorkshopRequest.Status.ACCEPTED)
         .exclude(delivery__status=S.CANCELLED)
         .select_related("delivery", "delivery__customer", "delivery__contract")
@@ -97,7 +97,7 @@ def workshop_queue(*, user):
 
 
 def task_list(*, user, open_only: bool = True):
-    qs = DeliveryTask.all_objects.filter(organisation_id=user.organisation_id).select_related(
+    qs = DeliveryTask.objects.filter(organisation_id=user.organisation_id).select_related(
         "delivery", "delivery__customer", "delivery__contract"
     )
     if not r.has_role(user, r.CS_SUPERVISOR, r.CS_MANAGER):
@@ -126,7 +126,7 @@ def contracts_to_schedule(*, user, limit: int = 50):
     from shouhou.sales.models import Contract
 
     return (
-        Contract.all_objects.filter(
+        Contract.objects.filter(
             organisation_id=user.organisation_id, status=Contract.Status.CONFIRMED
         )
         .exclude(deliveries__status__in=[s for s in S.values if s != S.CANCELLED])

@@ -89,7 +89,7 @@ def _require(by, *roles) -> int:
 def _lock(by, delivery) -> Delivery:
     pk = delivery.pk if isinstance(delivery, Delivery) else inputs.as_id(delivery)
     row = (
-        Delivery.all_objects.select_for_update()
+        Delivery.objects.select_for_update()
         .filter(organisation_id=getattr(by, "organisation_id", None), pk=pk)
         .first()
         if pk
@@ -114,7 +114,7 @@ def _move(d: Delivery, action: str, new_status: str | None = None, **values) -> 
     values["updated_at"] = timezone.now()
     if new_status:
         values["status"] = new_status
-    if not Delivery.all_objects.filter(pk=d.pk, status=d.status).update(**values):
+    if not Delivery.objects.filter(pk=d.pk, status=d.status).update(**values):
         raise InvalidTransition(_("The delivery changed meanwhile; please reload."))
     d.refresh_from_db()
     return d
@@ -211,7 +211,7 @@ def _address(contract: Contract, district, address, errors) -> tuple[str, str]:
 
 
 def _task_done(d: Delivery, kind: str) -> None:
-    DeliveryTask.all_objects.filter(delivery=d, kind=kind, status=DeliveryTask.Status.OPEN).update(
+    DeliveryTask.objects.filter(delivery=d, kind=kind, status=DeliveryTask.Status.OPEN).update(
         status=DeliveryTask.Status.DONE, done_at=timezone.now()
     )
 
@@ -253,7 +253,7 @@ def delivery_schedule(
     district, address = _address(c, district, address, errors)
     if errors:
         raise ValidationFailed(fields=errors)
-    if Delivery.all_objects.filter(contract=c).exclude(status=S.CANCELLED).exists():
+    if Delivery.objects.filter(contract=c).exclude(status=S.CANCELLED).exists():
         raise Conflict(
             _("This contract already has a delivery; reschedule it instead."), code="duplicate"
         )
@@ -357,7 +357,7 @@ def delivery_reschedule(
         customer_confirmed_at=None,
         rescheduled_count=d.rescheduled_count + 1,
     )
-    WorkshopRequest.all_objects.filter(delivery=d).exclude(
+    WorkshopRequest.objects.filter(delivery=d).exclude(
         status=WorkshopRequest.Status.ACCEPTED
     ).update(due_on=due)
     audit_record(
@@ -381,7 +381,7 @@ def delivery_cancel(*, by, delivery, reason: str) -> Delivery:
         raise ValidationFailed(fields=errors)
     before = snapshot(d, ["status"])
     d = _move(d, "cancel", S.CANCELLED, cancelled_at=timezone.now(), cancel_reason=reason)
-    DeliveryTask.all_objects.filter(delivery=d, status=DeliveryTask.Status.OPEN).update(
+    DeliveryTask.objects.filter(delivery=d, status=DeliveryTask.Status.OPEN).update(
         status=DeliveryTask.Status.DONE, done_at=timezone.now()
     )
     from shouhou.callbacks.services import callback_tasks_cancel_for_delivery
@@ -425,7 +425,7 @@ def workshop_request_create(*, by, delivery, description: str) -> WorkshopReques
 def _lock_request(by, request) -> WorkshopRequest:
     pk = request.pk if isinstance(request, WorkshopRequest) else inputs.as_id(request)
     row = (
-        WorkshopRequest.all_objects.select_for_update()
+        WorkshopRequest.objects.select_for_update()
         .select_related("delivery")
         .filter(organisation_id=getattr(by, "organisation_id", None), pk=pk)
         .first()
@@ -438,7 +438,7 @@ def _lock_request(by, request) -> WorkshopRequest:
 
 
 def _request_move(req: WorkshopRequest, old: str, new: str, **values) -> WorkshopRequest:
-    if req.status != old or not WorkshopRequest.all_objects.filter(pk=req.pk, status=old).update(
+    if req.status != old or not WorkshopRequest.objects.filter(pk=req.pk, status=old).update(
         status=new, updated_at=timezone.now(), **values
     ):
         raise InvalidTransition(
@@ -842,7 +842,7 @@ def delivery_task_done(*, by, task) -> DeliveryTask:
     _org_id(by)
     pk = task.pk if isinstance(task, DeliveryTask) else inputs.as_id(task)
     t = (
-        DeliveryTask.all_objects.select_for_update()
+        DeliveryTask.objects.select_for_update()
         .filter(organisation_id=by.organisation_id, pk=pk)
         .first()
     )
@@ -850,7 +850,7 @@ def delivery_task_done(*, by, task) -> DeliveryTask:
         raise NotFoundError()
     if not (r.has_role(by, t.role, *SUPERVISOR_ROLES) or t.assigned_to_id == by.pk):
         raise PermissionDeniedError()
-    if not DeliveryTask.all_objects.filter(pk=t.pk, status=DeliveryTask.Status.OPEN).update(
+    if not DeliveryTask.objects.filter(pk=t.pk, status=DeliveryTask.Status.OPEN).update(
         status=DeliveryTask.Status.DONE, done_at=timezone.now()
     ):
         raise InvalidTransition(_("This task is already done."))

@@ -145,7 +145,7 @@ def _detail_context(request, d: Delivery) -> dict:
         "can_report": r.has_role(user, *services.REPORT_ROLES),
         "crews": [
             s
-            for s in ServiceStaff.all_objects.filter(
+            for s in ServiceStaff.objects.filter(
                 organisation_id=user.organisation_id, status=ServiceStaff.Status.ACTIVE
             ).order_by("name")
             if WorkKind.DELIVERY in (s.kinds or [])
@@ -320,7 +320,7 @@ def workshop(request):
 @login_required
 @require_POST
 def workshop_action(request, pk, name):
-    req = WorkshopRequest.all_objects.filter(
+    req = WorkshopRequest.objects.filter(
         organisation_id=request.user.organisation_id, pk=pk
     ).first()
     try:
