@@ -351,7 +351,7 @@ LIST_PARAMS = [
 
 class _CustomerBase(viewsets.GenericViewSet):
     # Only for the schema's types: every read goes through the selectors.
-    queryset = Customer.all_objects.none()
+    queryset = Customer.objects.none()
     serializer_class = CustomerDetailOut
     pagination_class = CustomerPagination
     filter_backends: list = []
@@ -359,7 +359,7 @@ class _CustomerBase(viewsets.GenericViewSet):
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return Customer.all_objects.none()
+            return Customer.objects.none()
         params = self.request.query_params
         filters = {}
         for name in ("store", "merchant"):

@@ -48,10 +48,10 @@ class CustomerForm(IdempotentFormMixin):
         help_text=_("Road and number, estate, building, unit and flat."),
     )
     store = forms.ModelChoiceField(
-        label=_("Store"), queryset=Store.all_objects.none(), required=False
+        label=_("Store"), queryset=Store.objects.none(), required=False
     )
     merchant = forms.ModelChoiceField(
-        label=_("Merchant"), queryset=Merchant.all_objects.none(), required=False
+        label=_("Merchant"), queryset=Merchant.objects.none(), required=False
     )
     gender = forms.ChoiceField(label=_("Gender"), choices=Customer.Gender.choices, required=False)
     birthday = forms.DateField(

@@ -77,7 +77,7 @@ def customer_visible_qs(*, user) -> QuerySet:
     if is_office(user):
         return qs
     if is_merchant_admin(user):
-        contracts = _contract_model().all_objects.filter(
+        contracts = _contract_model().objects.filter(
             customer=OuterRef("pk"), merchant_id=user.merchant_id
         )
         return qs.filter(Q(merchant_id=user.merchant_id) | Exists(contracts))
