@@ -21,7 +21,7 @@ DECIDER_ROLES = r.OFFICE_ROLES
 
 def promise_rules_ensure_defaults(organisation) -> None:
     """Write seed 004's rules for an organisation that has none yet (idempotent)."""
-    if PromiseRule.all_objects.filter(organisation=organisation).exists():
+    if PromiseRule.objects.filter(organisation=organisation).exists():
         return
     try:
         with transaction.atomic():
@@ -48,7 +48,7 @@ def promise_rules_ensure_defaults(organisation) -> None:
                     amount, unit = periods.get(outcome, (None, ""))
                     fields[f"{prefix}_amount"] = amount
                     fields[f"{prefix}_unit"] = unit
-                PromiseRule.all_objects.get_or_create(
+                PromiseRule.objects.get_or_create(
                     organisation=organisation, code=d["code"], defaults=fields
                 )
     except IntegrityError:
@@ -59,7 +59,7 @@ def active_rules(organisation) -> list[R.Rule]:
     promise_rules_ensure_defaults(organisation)
     return [
         row.as_rule()
-        for row in PromiseRule.all_objects.filter(organisation=organisation, is_active=True)
+        for row in PromiseRule.objects.filter(organisation=organisation, is_active=True)
     ]
 
 
@@ -130,7 +130,7 @@ def promise_decide(
         installed_on = None
     model = getattr(contract_line, "model", None)
     warranty = model.effective_warranty_months if model is not None else product.warranty_months
-    packaging = PackagingPromise.all_objects.filter(product=product).first()
+    packaging = PackagingPromise.objects.filter(product=product).first()
     category_ids = []
     cat = product.category
     while cat is not None and cat.pk not in category_ids:
@@ -179,7 +179,7 @@ def promise_decide(
         "until": {k: (v.isoformat() if v else None) for k, v in decision.until.items()},
     }
     with transaction.atomic():
-        row = PromiseDecision.all_objects.create(
+        row = PromiseDecision.objects.create(
             organisation=organisation,
             customer=customer,
             contract=contract,
