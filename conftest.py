@@ -13,11 +13,137 @@ def _fast_password_hasher():
 
 
 @pytest.fixture(autouse=True)
-def _scopes_disabled_in_test_code():
-    """Test code itself reads across organisations; requests still run in the user's scope
-    because the middleware opens `scope(organisation=...)`, which re-enables the check."""
-    with scopes_disabled():
-        yield
+def _scopes_disabled_in_test_code(request):
+    """Test code itself (factories, assertions) reads across organisations; what it calls runs
+    in a scope, as in production:
+
+    - requests run in the user's scope because the middleware opens `scope(organisation=...)`;
+    - a service or selector called from a test runs in its actor's scope (`by=`/`user=`, else
+      `organisation=`), see `_run_layers_in_actor_scope` below; so a test that calls
+      `customer_get(user=outsider, pk=mine)` gets the 404 a request would, and a service that
+      reads another organisation's rows finds nothing here too, not only in production.
+
+    A test that calls the layers across organisations on purpose says so with
+    `@pytest.mark.cross_org` (or the `cross_org` fixture)."""
+    _layer_scope.enabled = request.node.get_closest_marker("cross_org") is None
+    try:
+        with scopes_disabled():
+            yield
+    finally:
+        _layer_scope.enabled = True
+
+
+@pytest.fixture
+def cross_org():
+    """Service and selector calls of this test run with scopes disabled (reads across
+    organisations on purpose)."""
+    _layer_scope.enabled = False
+    yield
+    _layer_scope.enabled = True
+
+
+# --- Service and selector calls from test code run in their actor's scope -------------------
+
+# Modules holding the service and selector functions (besides `<app>.services`/`.selectors`).
+_LAYER_MODULES_EXTRA = (
+    "shouhou.callbacks.records",
+    "shouhou.callbacks.feedback",
+    "shouhou.callbacks.metrics",
+    "shouhou.performance.figures",
+    "shouhou.workorders.config",
+)
+_ACTOR_PARAMS = ("by", "user", "organisation")
+
+
+class _LayerScope:
+    enabled = True
+
+
+_layer_scope = _LayerScope()
+
+
+def _actor_org_id(kwargs):
+    for name in ("by", "user"):
+        actor = kwargs.get(name)
+        if actor is not None:
+            org_id = getattr(actor, "organisation_id", None)
+            if org_id is not None:
+                return org_id
+    org = kwargs.get("organisation")
+    org_id = getattr(org, "pk", org)
+    return org_id if isinstance(org_id, int) else None
+
+
+def _in_actor_scope(fn):
+    import functools
+
+    from django_scopes import scope
+    from django_scopes.state import get_scope
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        # Only calls made from test code (scopes disabled): a request, a job or another
+        # service already runs in the scope it chose.
+        if _layer_scope.enabled and get_scope().get("_enabled", True) is False:
+            org_id = _actor_org_id(kwargs)
+            if org_id is not None:
+                with scope(organisation=org_id):
+                    return fn(*args, **kwargs)
+        return fn(*args, **kwargs)
+
+    wrapper.__wrapped_in_actor_scope__ = True
+    return wrapper
+
+
+def _layer_modules():
+    import importlib
+    import pkgutil
+
+    from django.apps import apps
+
+    names = set(_LAYER_MODULES_EXTRA)
+    for app in apps.get_app_configs():
+        if not app.name.startswith("shouhou."):
+            continue
+        for layer in ("services", "selectors"):
+            name = f"{app.name}.{layer}"
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                continue
+            names.add(name)
+            if hasattr(module, "__path__"):  # a package by use case
+                names.update(f"{name}.{m.name}" for m in pkgutil.iter_modules(module.__path__))
+    return [importlib.import_module(n) for n in sorted(names)]
+
+
+def _run_layers_in_actor_scope():
+    import inspect
+
+    for module in _layer_modules():
+        for attr, fn in list(vars(module).items()):
+            if (
+                attr.startswith("_")
+                or not inspect.isfunction(fn)
+                or fn.__module__ != module.__name__
+                or getattr(fn, "__wrapped_in_actor_scope__", False)
+            ):
+                continue
+            params = inspect.signature(fn).parameters
+            if any(p in params for p in _ACTOR_PARAMS):
+                setattr(module, attr, _in_actor_scope(fn))
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "cross_org: the test calls services/selectors across organisations on purpose "
+        "(they run with scopes disabled instead of in the actor's scope)",
+    )
+    # Before collection: test modules that `from <app>.services import fn` get the wrapper.
+    _run_layers_in_actor_scope()
 
 
 @pytest.fixture
