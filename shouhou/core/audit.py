@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -12,7 +13,7 @@ from django.db.models.fields.files import FieldFile
 from .models import AuditEvent
 
 
-def _jsonable(value):
+def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.datetime | dt.date | dt.time):
@@ -28,7 +29,7 @@ def _jsonable(value):
     return value
 
 
-def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """The concrete field values of `obj`, JSON-ready, for before/after in an audit event."""
     names = fields or [
         f.attname
@@ -38,18 +39,18 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
     return {n: _jsonable(getattr(obj, n)) for n in names}
 
 
-def diff(before: dict, after: dict) -> tuple[dict, dict]:
+def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     changed = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in changed}, {k: after.get(k) for k in changed}
 
 
 def audit_record(
     *,
-    actor,
+    actor: Any,
     action: str,
     obj: models.Model,
-    before: dict | None = None,
-    after: dict | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEvent:
     """Append one event. `action` is a dotted code such as `shouhou.customer.created`."""
@@ -69,7 +70,9 @@ def audit_record(
     )
 
 
-def audit_events_for(obj: models.Model, *, related: list[models.Model] | None = None):
+def audit_events_for(
+    obj: models.Model, *, related: list[models.Model] | None = None
+) -> list[AuditEvent]:
     """The timeline of one object (and optionally of related objects), newest first."""
     targets = [obj, *(related or [])]
     q = models.Q()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from typing import Any
+
+from django.db import connection, models
 
 
-def insert_select_columns(model, exprs: dict, *, now) -> tuple[list[str], list[str], list]:
+def insert_select_columns(
+    model: type[models.Model], exprs: dict[str, tuple[str, list[Any]]], *, now: Any
+) -> tuple[list[str], list[str], list[Any]]:
     """Columns, SELECT expressions and their parameters for inserting `model` rows.
 
     `exprs` maps a column to (SQL over the source rows, params); every other column gets its
@@ -13,11 +17,13 @@ def insert_select_columns(model, exprs: dict, *, now) -> tuple[list[str], list[s
     with a default is added to the model. Names are quoted from the model's metadata and every
     value is a parameter.
     """
-    cols, sql, params = [], [], []
+    cols: list[str] = []
+    sql: list[str] = []
+    params: list[Any] = []
     for f in model._meta.concrete_fields:
         if f.primary_key:
             continue
-        cols.append(connection.ops.quote_name(f.column))
+        cols.append(connection.ops.quote_name(f.column or f.attname))
         if f.column in exprs:
             expr, p = exprs[f.column]
             sql.append(expr)

@@ -6,6 +6,9 @@ error shape of ARCHITECTURE.md. Never raise a bare Exception for something a use
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,12 +19,12 @@ class DomainError(Exception):
 
     def __init__(
         self,
-        message=None,
+        message: str | Promise | None = None,
         *,
         code: str | None = None,
-        fields: dict | None = None,
-        extra: dict | None = None,
-    ):
+        fields: dict[str, Any] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         self.message = message if message is not None else self.default_message
         if code:
             self.code = code
@@ -32,7 +35,7 @@ class DomainError(Exception):
         self.extra = extra or {}
         super().__init__(str(self.message))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         body = {"code": self.code, "message": str(self.message), "fields": self.fields}
         body.update(self.extra)
         return body

@@ -1,7 +1,14 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
 from django_scopes import scope, scopes_disabled
 
 
-def scope_for_user(user):
+def scope_for_user(user: Any) -> AbstractContextManager[None]:
     """The django-scopes context for what `user` may see: their organisation, or nothing.
 
     Superusers without an organisation (site operators) see every organisation.
@@ -15,7 +22,7 @@ def scope_for_user(user):
     return scope(organisation=[])
 
 
-def organisation_scope(organisation):
+def organisation_scope(organisation: Any) -> AbstractContextManager[None]:
     """The scope of one organisation (an instance or an id), for code that knows the
     organisation without a logged-in user: the public links (the signed token names it) and
     jobs that work one organisation at a time. No organisation (None) reads nothing, never
@@ -24,7 +31,7 @@ def organisation_scope(organisation):
     return scope(organisation=org_id if org_id is not None else [])
 
 
-def _token_user(request):
+def _token_user(request: HttpRequest) -> Any:
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if not header.startswith("Token "):
         return None
@@ -60,10 +67,10 @@ class OrganisationScopeMiddleware:
     site operator's superuser) is sent to the admin instead of getting half-working pages.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user if request.user.is_authenticated else _token_user(request)
         if (
             user is not None
@@ -76,7 +83,7 @@ class OrganisationScopeMiddleware:
             return self.get_response(request)
 
 
-def _no_organisation(request):
+def _no_organisation(request: HttpRequest) -> HttpResponse:
     from django.http import JsonResponse
     from django.shortcuts import render
     from django.utils.translation import gettext as _
@@ -100,13 +107,13 @@ class DomainErrorMiddleware:
     lands here instead of becoming a 500.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from django.http import JsonResponse
         from django.shortcuts import render
 

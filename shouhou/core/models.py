@@ -1,5 +1,7 @@
 """Shared model bases, the audit log and idempotency keys."""
 
+from typing import ClassVar, Self
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -30,8 +32,8 @@ class OrgScopedModel(TimeStampedModel):
         verbose_name=_("organisation"),
     )
 
-    objects = ScopedManager(organisation="organisation")
-    all_objects = models.Manager()
+    objects: ClassVar[models.Manager[Self]] = ScopedManager(organisation="organisation")
+    all_objects: ClassVar[models.Manager[Self]] = models.Manager()
 
     class Meta:
         abstract = True
@@ -65,8 +67,8 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
-    objects = ScopedManager(organisation="organisation")
-    all_objects = models.Manager()
+    objects: ClassVar[models.Manager["AuditEvent"]] = ScopedManager(organisation="organisation")
+    all_objects: ClassVar[models.Manager["AuditEvent"]] = models.Manager()
 
     class Meta:
         verbose_name = _("audit event")
@@ -74,7 +76,7 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
 
 
@@ -93,7 +95,7 @@ class IdempotencyKey(models.Model):
             models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_unique_key"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.scope} {self.key}"
 
 
@@ -113,5 +115,5 @@ class JobRun(models.Model):
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["name", "-started_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} {self.started_at:%Y-%m-%d %H:%M}"

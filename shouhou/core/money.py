@@ -1,6 +1,9 @@
 """Money is Decimal yuan with two places, never float."""
 
+from __future__ import annotations
+
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -9,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 CENT = Decimal("0.01")
 
 
-def to_money(value) -> Decimal:
+def to_money(value: object) -> Decimal:
     """Parse a value into Decimal yuan; refuse more than two decimals rather than round silently."""
     try:
         d = value if isinstance(value, Decimal) else Decimal(str(value).strip())
@@ -26,15 +29,15 @@ def quantize(value: Decimal) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-class MoneyField(models.DecimalField):
+class MoneyField(models.DecimalField):  # type: ignore[type-arg]  # generic only in the stubs
     """A yuan amount: 12 digits, 2 decimals."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", 12)
         kwargs.setdefault("decimal_places", 2)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         return name, "django.db.models.DecimalField", args, kwargs
 

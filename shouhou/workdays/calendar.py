@@ -50,7 +50,7 @@ class OfficeHours:
     opens: dt.time = dt.time(9, 0)
     closes: dt.time = dt.time(18, 0)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.opens.tzinfo is not None or self.closes.tzinfo is not None:
             raise ValueError("office hours are naive local times")
         if not self.opens < self.closes:
@@ -79,7 +79,7 @@ def _us(delta: dt.timedelta) -> int:
     return (delta.days * 86400 + delta.seconds) * _US_PER_SECOND + delta.microseconds
 
 
-def _hours_to_us(hours) -> int:
+def _hours_to_us(hours: float | Decimal | int) -> int:
     """Hours (int, float, Decimal or a timedelta) as whole microseconds (rounded half-even)."""
     if isinstance(hours, dt.timedelta):
         return _us(hours)
@@ -125,10 +125,16 @@ class Calendar:
     covered_years: frozenset[int] = frozenset()
     office_hours: OfficeHours = field(default_factory=OfficeHours)
     tz: ZoneInfo | str = SHANGHAI
+    # Derived in __post_init__ (not arguments).
+    _zone: ZoneInfo = field(init=False, repr=False, compare=False)
+    _exc: dict[dt.date, tuple[bool, str]] = field(init=False, repr=False, compare=False)
+    _ordinals: list[int] = field(init=False, repr=False, compare=False)
+    _prefix: list[int] = field(init=False, repr=False, compare=False)
+    _day_us: int = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         tz = ZoneInfo(self.tz) if isinstance(self.tz, str) else self.tz
-        exceptions = {}
+        exceptions: dict[dt.date, tuple[bool, str]] = {}
         for d, value in self.exceptions.items():
             if isinstance(d, dt.datetime) or not isinstance(d, dt.date):
                 raise TypeError("exception keys must be dates")
@@ -142,6 +148,7 @@ class Calendar:
             prefix.append(prefix[-1] + delta)
         set_ = object.__setattr__
         set_(self, "tz", tz)
+        set_(self, "_zone", tz)
         # shared by every caller in the process (cached): read-only from the outside
         set_(self, "exceptions", MappingProxyType(exceptions))
         set_(self, "_exc", exceptions)
@@ -151,7 +158,7 @@ class Calendar:
         length = _us(self.office_hours.length)
         set_(self, "_day_us", length)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         years = sorted(self.covered_years)
         span = f"{years[0]}-{years[-1]}" if years else "none"
         return (
@@ -268,7 +275,7 @@ class Calendar:
         target = self._count(o - 1) + n + 1
         return dt.date.fromordinal(self._first_reaching(target, o - 1))
 
-    def add_working_days(self, start: dt.date | dt.datetime, n: int):
+    def add_working_days(self, start: dt.date | dt.datetime, n: int) -> dt.date | dt.datetime:
         """The deadline `n` working days after `start`.
 
         For a **date** `d` (returns a date):
@@ -315,10 +322,10 @@ class Calendar:
             return moment.replace(tzinfo=None)
         if tzinfo is None or moment.utcoffset() is None:
             raise ValueError("an aware datetime is required (got a naive one)")
-        return moment.astimezone(self.tz).replace(tzinfo=None)
+        return moment.astimezone(self._zone).replace(tzinfo=None)
 
     def _aware(self, local: dt.datetime) -> dt.datetime:
-        return local.replace(tzinfo=self.tz)
+        return local.replace(tzinfo=self._zone)
 
     def _roll_forward_local(self, m: dt.datetime) -> dt.datetime:
         d, t = m.date(), m.time()
@@ -345,7 +352,7 @@ class Calendar:
         """
         return self._aware(self._roll_forward_local(self._local(moment)))
 
-    def add_working_hours(self, start: dt.datetime, hours) -> dt.datetime:
+    def add_working_hours(self, start: dt.datetime, hours: float | Decimal | int) -> dt.datetime:
         """The instant when `hours` of office time have passed since `start`.
 
         `hours` is an int, float, Decimal or timedelta, >= 0 (rounded to whole microseconds).
@@ -373,7 +380,9 @@ class Calendar:
         target = self._add_days(day, full_days + 1)
         return self._aware(_combine(target, oh.opens) + dt.timedelta(microseconds=last))
 
-    def _office_overlap_us(self, d: dt.date, start: dt.datetime | None, end: dt.datetime | None):
+    def _office_overlap_us(
+        self, d: dt.date, start: dt.datetime | None, end: dt.datetime | None
+    ) -> int:
         """Microseconds of [start, end) (None = unbounded) inside d's office hours, if working."""
         if not self._working(d):
             return 0

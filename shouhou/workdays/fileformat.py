@@ -24,6 +24,8 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -42,7 +44,7 @@ _HEADER = {"date", "日期"}
 MAX_ROWS = 1000
 
 
-def parse_date(value) -> dt.date:
+def parse_date(value: object) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -56,7 +58,7 @@ def parse_date(value) -> dt.date:
     return dt.date(int(m[1]), int(m[2]), int(m[3]))
 
 
-def parse_flag(value) -> bool:
+def parse_flag(value: object) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float) and value in (0, 1):
@@ -69,9 +71,10 @@ def parse_flag(value) -> bool:
     raise ValueError(text)
 
 
-def parse_rows(rows) -> list[tuple[dt.date, bool, str]]:
+def parse_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[dt.date, bool, str]]:
     """Rows of cells -> [(date, is_working, name)]; `ValidationFailed(fields={"file": ...})`."""
-    out, errors = [], []
+    out: list[tuple[dt.date, bool, str]] = []
+    errors: list[str] = []
     for number, row in enumerate(rows, start=1):
         cells = ["" if c is None else c for c in (row or [])]
         cells = [c.strip() if isinstance(c, str) else c for c in cells]
@@ -137,7 +140,9 @@ def read_file(data: bytes, filename: str) -> list[tuple[dt.date, bool, str]]:
     raise ValidationFailed(fields={"file": [_("Upload a .csv or .xlsx file.")]})
 
 
-def split_rows(rows) -> tuple[list[tuple[dt.date, str]], list[tuple[dt.date, str]]]:
+def split_rows(
+    rows: Iterable[tuple[dt.date, bool, str]],
+) -> tuple[list[tuple[dt.date, str]], list[tuple[dt.date, str]]]:
     """[(date, is_working, name)] -> (holidays, workdays) as the services take them."""
     holidays = [(d, n) for d, w, n in rows if not w]
     workdays = [(d, n) for d, w, n in rows if w]
@@ -153,7 +158,8 @@ _LINE = re.compile(
 
 def parse_lines(text: str, field: str) -> list[tuple[dt.date, str]]:
     """Typed lines `YYYY-MM-DD name` / `YYYY-MM-DD~YYYY-MM-DD name` -> [(date, name)]."""
-    out, errors = [], []
+    out: list[tuple[dt.date, str]] = []
+    errors: list[str] = []
     for number, line in enumerate((text or "").splitlines(), start=1):
         line = line.strip()
         if not line:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django_scopes import scopes_disabled
 
 COUNTS = ("created", "updated", "unchanged", "skipped_manual")
 
 
-def ensure_calendars(now) -> dict:
+def ensure_calendars(now: dt.datetime) -> dict[str, int]:
     """Make sure every organisation has every year the chinesecalendar package knows.
 
     Idempotent: years already copied are left alone (counted "unchanged"), manual years are never

@@ -43,7 +43,7 @@ class WorkCalendar(OrgScopedModel):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return _("Calendar %(year)s") % {"year": self.year}
 
 
@@ -72,10 +72,10 @@ class WorkCalendarDay(OrgScopedModel):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.calendar_id and self.date:
             if self.date.year != self.calendar.year:

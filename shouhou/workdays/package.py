@@ -32,7 +32,7 @@ def holiday_name(value: str) -> str:
         return _NAMES[value]
     for member in constants.Holiday:
         if member.value == value:
-            return member.chinese
+            return str(member.chinese)
     return value
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import calendar as pycalendar
 import datetime as dt
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dates import MONTHS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from shouhou.core.errors import NotFoundError, PermissionDeniedError
 from shouhou.org import roles as r
 
 from .models import WorkCalendar, WorkCalendarDay
-from .services import EDITOR_ROLES, calendar_for
+from .services import EDITOR_ROLES, OrgRef, calendar_for
 
 # From this month on, next year's schedule is needed too (deadlines reach into January).
 NEXT_YEAR_FROM_MONTH = 11
@@ -35,7 +36,7 @@ def uncovered_warning(year: int) -> str:
     ) % {"year": str(year)}
 
 
-def calendar_warnings(*, organisation, today=None) -> list[str]:
+def calendar_warnings(*, organisation: OrgRef | None, today: dt.date | None = None) -> list[str]:
     """Warnings shown on every page: a needed year (see `years_needed`) that is not covered.
 
     E.g. "2027年的法定节假日安排尚未录入，系统暂按周一至周五计算工作日。" Cheap: it reads the
@@ -48,15 +49,15 @@ def calendar_warnings(*, organisation, today=None) -> list[str]:
     return [uncovered_warning(y) for y in years_needed(today) if not cal.covers(y)]
 
 
-def can_view(user) -> bool:
+def can_view(user: Any) -> bool:
     return bool(getattr(user, "organisation_id", None)) and r.has_role(user, *r.OFFICE_ROLES)
 
 
-def can_edit(user) -> bool:
+def can_edit(user: Any) -> bool:
     return bool(getattr(user, "organisation_id", None)) and r.has_role(user, *EDITOR_ROLES)
 
 
-def workcalendar_list(*, user):
+def workcalendar_list(*, user: Any) -> QuerySet[WorkCalendar]:
     """The calendar years of the user's organisation with their days (API; any member)."""
     if user is None or not user.is_authenticated:
         return WorkCalendar.objects.none()
@@ -76,16 +77,16 @@ def workcalendar_list(*, user):
     )
 
 
-def workcalendar_get(*, user, year: int) -> WorkCalendar:
+def workcalendar_get(*, user: Any, year: int) -> WorkCalendar:
     row = workcalendar_list(user=user).filter(year=year).first()
     if row is None:
         raise NotFoundError()
     return row
 
 
-def holiday_periods(holidays: list[tuple[dt.date, str]]) -> list[dict]:
+def holiday_periods(holidays: list[tuple[dt.date, str]]) -> list[dict[str, Any]]:
     """Consecutive holiday days with the same name as one period: first, last, name, days."""
-    periods: list[dict] = []
+    periods: list[dict[str, Any]] = []
     for d, name in sorted(holidays):
         last = periods[-1] if periods else None
         if last and last["name"] == name and (d - last["last"]).days == 1:
@@ -96,7 +97,7 @@ def holiday_periods(holidays: list[tuple[dt.date, str]]) -> list[dict]:
     return periods
 
 
-def calendar_year(*, user, year: int, today: dt.date | None = None) -> dict:
+def calendar_year(*, user: Any, year: int, today: dt.date | None = None) -> dict[str, Any]:
     """Everything the year page shows for the user's organisation (office roles only)."""
     if not can_view(user):
         raise PermissionDeniedError()
@@ -112,7 +113,7 @@ def calendar_year(*, user, year: int, today: dt.date | None = None) -> dict:
     for month in range(1, 13):
         weeks = []
         for week in weeks_of.monthdatescalendar(year, month):
-            cells = []
+            cells: list[dict[str, object] | None] = []
             for d in week:
                 if d.month != month:
                     cells.append(None)

@@ -35,7 +35,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Subquery
@@ -50,6 +52,12 @@ from shouhou.org import roles as r
 from .calendar import Calendar, Holiday, OfficeHours
 from .models import WorkCalendar, WorkCalendarDay
 from .package import MAKEUP_DAY, package_year, package_years
+
+if TYPE_CHECKING:
+    from shouhou.org.models import Organisation, User
+
+# An organisation or its id: every calendar function takes either.
+OrgRef: TypeAlias = "Organisation | int"
 
 __all__ = [
     "Calendar",
@@ -81,7 +89,7 @@ MIN_YEAR, MAX_YEAR = 1990, 2200
 # -- loading and caching ---------------------------------------------------------------------
 @dataclass
 class _Entry:
-    version: tuple
+    version: tuple[Any, ...]
     checked: float
     calendar: Calendar
 
@@ -90,20 +98,20 @@ _local: dict[int, _Entry] = {}
 _lock = threading.Lock()
 
 
-def _org_id(organisation) -> int:
+def _org_id(organisation: OrgRef) -> int:
     pk = organisation if isinstance(organisation, int) else getattr(organisation, "pk", None)
     if pk is None:
         raise ValueError("an organisation (or its id) is required")
     return pk
 
 
-def _in_scope_of(organisation):
+def _in_scope_of(organisation: OrgRef) -> AbstractContextManager[None]:
     """The calendar functions name their organisation: they run in its scope (whatever scope
     the caller has open: a request of that organisation, a job, the creation of a new one)."""
     return scope(organisation=_org_id(organisation))
 
 
-def _current_version(org_id: int) -> tuple:
+def _current_version(org_id: int) -> tuple[Any, ...]:
     """A fingerprint of everything the calendar is built from, in one query.
 
     Every write goes through a model save or delete (services, admin), which moves a count or an
@@ -112,7 +120,7 @@ def _current_version(org_id: int) -> tuple:
     """
     from shouhou.org.models import Organisation
 
-    def stats(model, what):
+    def stats(model: type[WorkCalendar] | type[WorkCalendarDay], what: Any) -> Subquery:
         return Subquery(
             model.objects.filter(organisation_id=OuterRef("pk"))
             .order_by()
@@ -137,7 +145,7 @@ def _current_version(org_id: int) -> tuple:
     return tuple(row) if row else ()
 
 
-def invalidate(organisation) -> None:
+def invalidate(organisation: OrgRef) -> None:
     """Forget this process's copy of the organisation's calendar (other processes notice the
     changed fingerprint within VERSION_CHECK_SECONDS)."""
     org_id = _org_id(organisation)
@@ -145,7 +153,7 @@ def invalidate(organisation) -> None:
         _local.pop(org_id, None)
 
 
-def office_hours_for(organisation) -> OfficeHours:
+def office_hours_for(organisation: OrgRef) -> OfficeHours:
     """The organisation's office hours (OrganisationSettings; created with defaults if missing)."""
     from shouhou.org.models import OrganisationSettings
 
@@ -173,7 +181,7 @@ def _load(org_id: int) -> Calendar:
     )
 
 
-def calendar_for(organisation) -> Calendar:
+def calendar_for(organisation: OrgRef) -> Calendar:
     """The organisation's working-day calendar (cached; cheap to call for every deadline)."""
     org_id = _org_id(organisation)
     now = time.monotonic()
@@ -191,45 +199,49 @@ def calendar_for(organisation) -> Calendar:
 
 
 # -- thin wrappers (see Calendar for the exact semantics) ------------------------------------
-def is_working_day(d: dt.date | dt.datetime, organisation) -> bool:
+def is_working_day(d: dt.date | dt.datetime, organisation: OrgRef) -> bool:
     """Is the (Asia/Shanghai) date of `d` a working day for the organisation?"""
     return calendar_for(organisation).is_working_day(d)
 
 
-def add_working_days(start: dt.date | dt.datetime, n: int, organisation):
+def add_working_days(
+    start: dt.date | dt.datetime, n: int, organisation: OrgRef
+) -> dt.date | dt.datetime:
     """`Calendar.add_working_days`: date -> the n-th working day after it (n=0: itself if
     working, else the next); aware datetime -> roll forward to a working moment, then n working
     days later at the same time of day."""
     return calendar_for(organisation).add_working_days(start, n)
 
 
-def add_working_hours(start: dt.datetime, hours, organisation) -> dt.datetime:
+def add_working_hours(start: dt.datetime, hours: float, organisation: OrgRef) -> dt.datetime:
     """`Calendar.add_working_hours`: the instant when `hours` of office time have passed."""
     return calendar_for(organisation).add_working_hours(start, hours)
 
 
-def working_days_between(a, b, organisation) -> int:
+def working_days_between(
+    a: dt.date | dt.datetime, b: dt.date | dt.datetime, organisation: OrgRef
+) -> int:
     """`Calendar.working_days_between`: working days in (a, b] (negative if b < a)."""
     return calendar_for(organisation).working_days_between(a, b)
 
 
-def working_seconds_between(a: dt.datetime, b: dt.datetime, organisation) -> float:
+def working_seconds_between(a: dt.datetime, b: dt.datetime, organisation: OrgRef) -> float:
     """`Calendar.working_seconds_between`: seconds of [a, b) inside office hours of working days."""
     return calendar_for(organisation).working_seconds_between(a, b)
 
 
-def next_working_day(d: dt.date | dt.datetime, organisation) -> dt.date:
+def next_working_day(d: dt.date | dt.datetime, organisation: OrgRef) -> dt.date:
     """The first working day strictly after the date of `d`."""
     return calendar_for(organisation).next_working_day(d)
 
 
-def holidays_between(a: dt.date, b: dt.date, organisation) -> list[Holiday]:
+def holidays_between(a: dt.date, b: dt.date, organisation: OrgRef) -> list[Holiday]:
     """Named holidays with a <= date <= b: `Holiday(name, date)` by date."""
     return calendar_for(organisation).holidays_between(a, b)
 
 
 # -- writes --------------------------------------------------------------------------------
-def _check_editor(by, organisation) -> None:
+def _check_editor(by: User | None, organisation: Organisation) -> None:
     if by is None:
         return  # the system: a job, a command, the organisation-creation hook
     r.require_role(by, *EDITOR_ROLES)
@@ -239,11 +251,11 @@ def _check_editor(by, organisation) -> None:
         raise PermissionDeniedError(_("This calendar belongs to another organisation."))
 
 
-def _actor(by):
+def _actor(by: User | None) -> User | None:
     return by if getattr(by, "is_authenticated", False) else None
 
 
-def _days_snapshot(calendar: WorkCalendar) -> dict:
+def _days_snapshot(calendar: WorkCalendar) -> dict[str, Any]:
     days = calendar.days.order_by("date").values_list("date", "is_working", "name")
     return {
         "year": calendar.year,
@@ -254,7 +266,7 @@ def _days_snapshot(calendar: WorkCalendar) -> dict:
     }
 
 
-def _organisation(organisation):
+def _organisation(organisation: OrgRef) -> Organisation:
     from shouhou.org.models import Organisation
 
     if isinstance(organisation, Organisation):
@@ -262,7 +274,9 @@ def _organisation(organisation):
     return Organisation.objects.get(pk=organisation)
 
 
-def calendar_import_package_years(*, organisation, years=None, by=None) -> dict:
+def calendar_import_package_years(
+    *, organisation: OrgRef, years: list[int] | None = None, by: User | None = None
+) -> dict[str, int]:
     """Copy the chinesecalendar package's schedule for the years it knows into the organisation.
 
     `years`: limit to these years (default: every year the package knows). Idempotent: a year
@@ -275,7 +289,9 @@ def calendar_import_package_years(*, organisation, years=None, by=None) -> dict:
     return _import_package_years(organisation=organisation, years=years, by=by, record=True)
 
 
-def _import_package_years(*, organisation, years, by, record: bool) -> dict:
+def _import_package_years(
+    *, organisation: OrgRef, years: list[int] | None, by: User | None, record: bool
+) -> dict[str, int]:
     """`record=False` only for the copy made while an organisation is being created: that
     copy is part of the creation, not an action of its own."""
     organisation = _organisation(organisation)
@@ -294,14 +310,14 @@ def _import_package_years(*, organisation, years, by, record: bool) -> dict:
                 organisation=organisation, year__in=wanted
             )
         }
-        stored: dict[int, dict] = {}
+        stored: dict[int, dict[dt.date, tuple[bool, str]]] = {}
         for cal_year, d, working, name in WorkCalendarDay.objects.filter(
             calendar__in=[c for c in existing.values() if c.source == WorkCalendar.Source.PACKAGE]
         ).values_list("calendar__year", "date", "is_working", "name"):
             stored.setdefault(cal_year, {})[d] = (working, name)
         created: list[int] = []
         updated: dict[int, WorkCalendar] = {}
-        before: dict[str, dict] = {}
+        before: dict[str, dict[str, Any]] = {}
         for year in wanted:
             cal = existing.get(year)
             if cal is None:
@@ -368,7 +384,13 @@ def _import_package_years(*, organisation, years, by, record: bool) -> dict:
     return counts
 
 
-def _validate_dates(year: int, entries, field: str, errors: dict, seen: dict) -> list:
+def _validate_dates(
+    year: int,
+    entries: Any,
+    field: str,
+    errors: dict[str, list[str]],
+    seen: dict[dt.date, str],
+) -> list[tuple[dt.date, str]]:
     clean = []
     for item in entries:
         try:
@@ -404,11 +426,11 @@ def _validate_dates(year: int, entries, field: str, errors: dict, seen: dict) ->
 
 def calendar_enter_year(
     *,
-    organisation,
+    organisation: OrgRef,
     year: int,
     holidays: list[tuple[dt.date, str]],
     workdays: list[tuple[dt.date, str]],
-    by,
+    by: User | None,
     note: str = "",
 ) -> WorkCalendar:
     """Enter (or replace) a year's official schedule by hand; the year becomes covered.
@@ -436,7 +458,7 @@ def calendar_enter_year(
                 ]
             }
         )
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     seen: dict[dt.date, str] = {}
     hols = _validate_dates(year, holidays or [], "holidays", errors, seen)
     works = _validate_dates(year, workdays or [], "workdays", errors, seen)
@@ -499,7 +521,7 @@ def calendar_enter_year(
     return cal
 
 
-def _calendar_of_year(organisation, year: int, field: str = "date") -> WorkCalendar:
+def _calendar_of_year(organisation: Organisation, year: int, field: str = "date") -> WorkCalendar:
     cal = (
         WorkCalendar.objects.select_for_update()
         .filter(organisation=organisation, year=year)
@@ -515,7 +537,7 @@ def _calendar_of_year(organisation, year: int, field: str = "date") -> WorkCalen
 
 
 def calendar_day_set(
-    *, by, organisation, date: dt.date, is_working: bool, name: str = ""
+    *, by: User | None, organisation: OrgRef, date: dt.date, is_working: bool, name: str = ""
 ) -> WorkCalendarDay:
     """Add or change one exception day of a covered year (a holiday or a make-up working day).
 
@@ -568,7 +590,7 @@ def calendar_day_set(
     return day
 
 
-def calendar_day_remove(*, by, organisation, date: dt.date) -> None:
+def calendar_day_remove(*, by: User | None, organisation: OrgRef, date: dt.date) -> None:
     """Remove one exception day (the date then follows Monday-Friday). The year becomes `manual`.
 
     `NotFoundError` if the organisation has no exception on that date. Audited as

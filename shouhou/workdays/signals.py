@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -13,7 +14,7 @@ log = logging.getLogger(__name__)
 RECENT_YEARS = 2
 
 
-def _invalidate_for(sender, instance, **kwargs):
+def _invalidate_for(sender: Any, instance: Any, **kwargs: Any) -> None:
     from .services import invalidate
 
     org_id = getattr(instance, "organisation_id", None)
@@ -21,7 +22,9 @@ def _invalidate_for(sender, instance, **kwargs):
         invalidate(org_id)
 
 
-def _seed_new_organisation(sender, instance, created, raw=False, **kwargs):
+def _seed_new_organisation(
+    sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     if not created or raw:
         return
     from .package import package_years
