@@ -47,9 +47,7 @@ class CustomerForm(IdempotentFormMixin):
         max_length=300,
         help_text=_("Road and number, estate, building, unit and flat."),
     )
-    store = forms.ModelChoiceField(
-        label=_("Store"), queryset=Store.objects.none(), required=False
-    )
+    store = forms.ModelChoiceField(label=_("Store"), queryset=Store.objects.none(), required=False)
     merchant = forms.ModelChoiceField(
         label=_("Merchant"), queryset=Merchant.objects.none(), required=False
     )

@@ -183,9 +183,9 @@ def _live_rows(org_id: int, month: dt.date, scope: dict, home_store_id=None) -> 
     scheme = services.scheme_for(org_id)
     staff = {
         s["pk"]: s
-        for s in ServiceStaff.objects.filter(
-            pk__in=[c["technician_id"] for c in counts]
-        ).values("pk", "name", "store_id", "store__name", "merchant_id")
+        for s in ServiceStaff.objects.filter(pk__in=[c["technician_id"] for c in counts]).values(
+            "pk", "name", "store_id", "store__name", "merchant_id"
+        )
     }
     permits = services._permit_numbers(list(staff))
     rows = []

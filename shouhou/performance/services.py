@@ -289,8 +289,7 @@ def _freeze(mc: MonthClose, *, scheme: scoring.Scheme, sat_from: int, now) -> tu
     )
     counts = figures.technician_counts(figures.frozen_facts(organisation_id=org_id, month=month))
     staff = {
-        s.pk: s
-        for s in ServiceStaff.objects.filter(pk__in=[c["technician_id"] for c in counts])
+        s.pk: s for s in ServiceStaff.objects.filter(pk__in=[c["technician_id"] for c in counts])
     }
     permits = _permit_numbers(list(staff))
     rows = []
@@ -327,9 +326,7 @@ def _month_row(organisation_id: int, month: dt.date) -> MonthClose:
             MonthClose.objects.get_or_create(organisation_id=organisation_id, month=month)
     except IntegrityError:
         pass  # created at the same moment by someone else
-    return MonthClose.objects.select_for_update().get(
-        organisation_id=organisation_id, month=month
-    )
+    return MonthClose.objects.select_for_update().get(organisation_id=organisation_id, month=month)
 
 
 def _close(organisation_id: int, month: dt.date, *, by, now, automatic: bool) -> MonthClose | None:
@@ -564,9 +561,7 @@ def exclusion_create(
     with transaction.atomic():
         _check_open(org_id, month)
         # lock the month row if there is one, so a close cannot slip in between
-        MonthClose.objects.select_for_update().filter(
-            organisation_id=org_id, month=month
-        ).first()
+        MonthClose.objects.select_for_update().filter(organisation_id=org_id, month=month).first()
         _check_open(org_id, month)
         active = Exclusion.objects.filter(revoked_at__isnull=True)
         if kind == Exclusion.Kind.COMPLAINT:
