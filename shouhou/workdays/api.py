@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +24,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import api_view
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from shouhou.core.errors import PermissionDeniedError, ValidationFailed
@@ -67,16 +71,16 @@ class WorkCalendarViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = WorkCalendarOut
     lookup_field = "year"
     lookup_value_regex = r"\d{4}"
-    filter_backends: list = []  # a handful of rows per organisation
+    filter_backends: list[Any] = []  # a handful of rows per organisation
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[WorkCalendar]:
         return selectors.workcalendar_list(user=self.request.user)
 
-    def get_object(self):
+    def get_object(self) -> WorkCalendar:
         return selectors.workcalendar_get(user=self.request.user, year=int(self.kwargs["year"]))
 
 
-def _moment(value: str, field: str):
+def _moment(value: str | None, field: str) -> Any:
     """A date (YYYY-MM-DD) or an aware datetime (naive -> Asia/Shanghai)."""
     value = (value or "").strip()
     if not value:
@@ -101,20 +105,20 @@ def _moment(value: str, field: str):
     return moment
 
 
-def _organisation(request):
+def _organisation(request: Request) -> Any:
     org = getattr(request.user, "organisation", None)
     if org is None:
         raise PermissionDeniedError(_("You do not belong to an organisation."))
     return org
 
 
-def _out(value):
+def _out(value: dt.date | dt.datetime) -> str:
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).isoformat()
     return value.isoformat()
 
 
-def _number(request, name, cast, low, high):
+def _number(request: Request, name: str, cast: Callable[[str], Any], low: Any, high: Any) -> Any:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
@@ -129,7 +133,7 @@ def _number(request, name, cast, low, high):
     return value
 
 
-def _decimal(raw):
+def _decimal(raw: str) -> Any:
     from decimal import Decimal, InvalidOperation
 
     try:
@@ -168,7 +172,7 @@ def _decimal(raw):
     ),
 )
 @api_view(["GET"])
-def add(request):
+def add(request: Request) -> Response:
     """The due date of `start` + `days` working days, or `start` + `hours` working hours.
 
     A date plus n days is the n-th working day after it (0: itself if working, else the next).
@@ -217,7 +221,7 @@ def add(request):
     ),
 )
 @api_view(["GET"])
-def between(request):
+def between(request: Request) -> Response:
     """Working days in (start, end] by date, and, for datetimes, the seconds of office time in
     [start, end)."""
     org = _organisation(request)
@@ -235,7 +239,7 @@ def between(request):
     )
 
 
-def register(router):
+def register(router: Any) -> None:
     """Add this app's viewsets to the /api/v1/ router."""
     router.register("workdays/calendars", WorkCalendarViewSet, basename="workdays-calendar")
 

@@ -8,7 +8,7 @@ class WorkdaysConfig(AppConfig):
     verbose_name = _("Working-day calendar")
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
         from . import signals
 
         signals.connect()

@@ -1,5 +1,8 @@
 """Forms of the calendar page; parsing only, the services validate the schedule itself."""
 
+import datetime as dt
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -59,16 +62,16 @@ class EnterYearForm(_YearForm):
         help_text=_("One per line: a Saturday or Sunday that is a working day."),
     )
 
-    def _lines(self, field):
+    def _lines(self, field: str) -> list[tuple[dt.date, str]]:
         try:
             return parse_lines(self.cleaned_data.get(field, ""), field)
         except ValidationFailed as exc:
             raise forms.ValidationError(exc.fields[field]) from None
 
-    def clean_holidays(self):
+    def clean_holidays(self) -> list[tuple[dt.date, str]]:
         return self._lines("holidays")
 
-    def clean_workdays(self):
+    def clean_workdays(self) -> list[tuple[dt.date, str]]:
         return self._lines("workdays")
 
 
@@ -82,7 +85,7 @@ class UploadForm(_YearForm):
         ),
     )
 
-    def clean_file(self):
+    def clean_file(self) -> Any:
         f = self.cleaned_data["file"]
         if f.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 1 MB."))

@@ -36,7 +36,7 @@ def uncovered_warning(year: int) -> str:
     ) % {"year": str(year)}
 
 
-def calendar_warnings(*, organisation: OrgRef | None, today: dt.date | None = None) -> list[str]:
+def calendar_warnings(*, organisation: OrgRef, today: dt.date | None = None) -> list[str]:
     """Warnings shown on every page: a needed year (see `years_needed`) that is not covered.
 
     E.g. "2027年的法定节假日安排尚未录入，系统暂按周一至周五计算工作日。" Cheap: it reads the

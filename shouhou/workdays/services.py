@@ -56,8 +56,8 @@ from .package import MAKEUP_DAY, package_year, package_years
 if TYPE_CHECKING:
     from shouhou.org.models import Organisation, User
 
-# An organisation or its id: every calendar function takes either.
-OrgRef: TypeAlias = "Organisation | int"
+# An organisation or its id: every calendar function takes either (None: a ValueError).
+OrgRef: TypeAlias = "Organisation | int | None"
 
 __all__ = [
     "Calendar",
@@ -271,7 +271,7 @@ def _organisation(organisation: OrgRef) -> Organisation:
 
     if isinstance(organisation, Organisation):
         return organisation
-    return Organisation.objects.get(pk=organisation)
+    return Organisation.objects.get(pk=_org_id(organisation))
 
 
 def calendar_import_package_years(

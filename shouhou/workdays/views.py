@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.core.errors import DomainError, ValidationFailed
 from shouhou.core.forms import add_domain_error
+from shouhou.core.typing import AuthedRequest
 
 from . import selectors, services
 from .fileformat import read_file, split_rows
@@ -22,7 +25,12 @@ from .package import package_years
 MIN_YEAR, MAX_YEAR = services.MIN_YEAR, services.MAX_YEAR
 
 
-def _year(value, default: int) -> int:
+# What a POST handler did: the success message, the forms to show again (bound, with their
+# errors) or None, and the year to show.
+_Outcome = tuple[Any, dict[str, Any] | None, int | None]
+
+
+def _year(value: Any, default: int) -> int:
     try:
         year = int(value)
     except (TypeError, ValueError):
@@ -31,7 +39,7 @@ def _year(value, default: int) -> int:
 
 
 @login_required
-def calendar_page(request):
+def calendar_page(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not getattr(user, "organisation_id", None):
         raise Http404
@@ -49,7 +57,7 @@ def calendar_page(request):
         if not selectors.can_edit(user):
             raise PermissionDenied
         action = request.POST.get("action")
-        handler = ACTIONS.get(action)
+        handler = ACTIONS.get(action or "")
         if handler is None:
             return redirect(f"{reverse('workdays:calendar')}?year={year}")
         done, bound, shown = handler(request, year)
@@ -73,7 +81,7 @@ def calendar_page(request):
     return render(request, "workdays/calendar.html", context, status=status)
 
 
-def _set_day(request, year):
+def _set_day(request: AuthedRequest, year: int) -> _Outcome:
     form = DayForm(request.POST, prefix="day")
     if form.is_valid():
         data = form.cleaned_data
@@ -96,7 +104,7 @@ def _set_day(request, year):
     return None, {"day_form": form}, None
 
 
-def _remove_day(request, year):
+def _remove_day(request: AuthedRequest, year: int) -> _Outcome:
     form = RemoveDayForm(request.POST, prefix="remove")
     if form.is_valid():
         try:
@@ -114,7 +122,7 @@ def _remove_day(request, year):
     return None, {}, None
 
 
-def _enter_year(request, year):
+def _enter_year(request: AuthedRequest, year: int) -> _Outcome:
     form = EnterYearForm(request.POST, prefix="enter")
     if form.is_valid():
         data = form.cleaned_data
@@ -134,7 +142,7 @@ def _enter_year(request, year):
     return None, {"enter_form": form}, None
 
 
-def _upload(request, year):
+def _upload(request: AuthedRequest, year: int) -> _Outcome:
     form = UploadForm(request.POST, request.FILES, prefix="upload")
     if form.is_valid():
         data = form.cleaned_data
@@ -173,7 +181,7 @@ def _upload(request, year):
     return None, {"upload_form": form}, None
 
 
-def _import_package(request, year):
+def _import_package(request: AuthedRequest, year: int) -> _Outcome:
     try:
         counts = services.calendar_import_package_years(
             organisation=request.user.organisation, years=[year], by=request.user
