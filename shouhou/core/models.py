@@ -22,7 +22,8 @@ class OrgScopedModel(TimeStampedModel):
 
     `objects` is a django-scopes manager: inside a request the middleware activates
     `scope(organisation=<the user's organisation>)`; jobs and commands say
-    `scopes_disabled()` on purpose. `all_objects` is for migrations and admin internals only.
+    `scopes_disabled()` on purpose. `all_objects` is for jobs, demo, admin, commands and
+    migrations only (shouhou/core/tests/test_tenancy_rule.py enforces it).
     """
 
     organisation = models.ForeignKey(
