@@ -2,7 +2,7 @@ from importlib import import_module
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
 
 # Apps that may offer dashboard cards through `selectors.dashboard_cards(user)`.
@@ -32,7 +32,7 @@ def dashboard(request):
     return render(request, "core/dashboard.html", {"cards": cards})
 
 
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cur:
         cur.execute("SELECT 1")
     return JsonResponse({"status": "ok"})

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django import template
+from django.db import models
 
 from shouhou.core.audit import audit_events_for
 from shouhou.core.phones import mask_phone
@@ -7,7 +10,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("core/_timeline.html")
-def timeline(obj, *related):
+def timeline(obj: models.Model, *related: models.Model | None) -> dict[str, Any]:
     """`{% timeline order %}`: the audited events of an object (and related ones), newest first."""
     events = audit_events_for(obj, related=[r for r in related if r is not None])
     for e in events:
@@ -21,12 +24,12 @@ def timeline(obj, *related):
 
 
 @register.filter
-def masked(number):
+def masked(number: str | None) -> str:
     return mask_phone(number or "")
 
 
 @register.filter
-def yuan(value):
+def yuan(value: Any) -> str:
     """¥1,234.50"""
     if value is None or value == "":
         return ""
