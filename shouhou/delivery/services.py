@@ -32,6 +32,7 @@ from shouhou.org import roles as r
 from shouhou.sales.models import Contract, PaymentMethod
 from shouhou.workdays.services import add_working_days, is_working_day
 
+from . import signals
 from .models import Delivery, DeliveryIssue, DeliverySettings, DeliveryTask, WorkshopRequest
 
 S = Delivery.Status
@@ -384,9 +385,7 @@ def delivery_cancel(*, by, delivery, reason: str) -> Delivery:
     DeliveryTask.all_objects.filter(delivery=d, status=DeliveryTask.Status.OPEN).update(
         status=DeliveryTask.Status.DONE, done_at=timezone.now()
     )
-    from shouhou.callbacks.services import callback_tasks_cancel_for_delivery
-
-    callback_tasks_cancel_for_delivery(delivery=d, by=by, note=reason)
+    signals.delivery_cancelled.publish(sender=Delivery, delivery=d, reason=reason, by=by)
     audit_record(
         actor=by,
         action="shouhou.delivery.cancelled",
@@ -744,38 +743,13 @@ def delivery_complete(
     today = _today()
     if contract.status == Contract.Status.CONFIRMED:
         contract_mark_delivered(by=by, contract=contract, delivered_on=today)
-    _create_callbacks(by, d, today)
+    # The callback schedule after the delivery (callbacks.receivers).
+    signals.delivery_signed.publish(sender=Delivery, delivery=d, delivered_on=today, by=by)
     audit_record(
         actor=by, action="shouhou.delivery.delivered", obj=d, before=before,
         after=snapshot(d, ["status", "signer_name", "satisfaction"]),
     )  # fmt: skip
     return d
-
-
-def _create_callbacks(by, d: Delivery, delivered_on: dt.date) -> list:
-    from shouhou.callbacks.models import CallbackTask
-    from shouhou.callbacks.services import callback_task_create
-
-    kind = CallbackTask.Kind.AFTER_DELIVERY
-    return [
-        callback_task_create(
-            organisation=d.organisation,
-            customer=d.customer,
-            delivery=d,
-            kind=kind,
-            due_on=callback_due(delivered_on, offset, d.organisation_id),
-            # "Within n working days": the call may be made from the next working day on.
-            available_on=(
-                add_working_days(delivered_on, 1, d.organisation_id)
-                if offset.endswith("d")
-                else None
-            ),
-            occasion=offset,
-            source_key=f"delivery:{d.pk}:{offset}",
-            by=by,
-        )
-        for offset in callback_offsets(d.organisation_id)
-    ]
 
 
 @transaction.atomic

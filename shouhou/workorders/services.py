@@ -35,7 +35,7 @@ from shouhou.core.errors import (
 from shouhou.core.money import to_money
 from shouhou.org import roles as r
 
-from . import config, states
+from . import config, signals, states
 from . import deadlines as dl
 from .models import (
     Call,
@@ -214,6 +214,9 @@ def _transition(
         before=before,
         after=snapshot(order),
         note=note,
+    )
+    signals.workorder_transitioned.publish(
+        sender=WorkOrder, order=order, action=action, from_status=status, to_status=target, by=by
     )
     return order
 
@@ -731,11 +734,8 @@ def workorder_appoint(*, by, order, appointment_at: dt.datetime, now=None) -> Wo
 
 
 def _skip_appointment_callbacks(order, *, by, note) -> None:
-    from shouhou.callbacks.models import CallbackTask
-    from shouhou.callbacks.services import callback_tasks_skip_for_order
-
-    callback_tasks_skip_for_order(
-        work_order=order, kind=CallbackTask.Kind.AFTER_APPOINTMENT, note=str(note), by=by
+    signals.workorder_appointment_voided.publish(
+        sender=WorkOrder, order=order, note=str(note), by=by
     )
 
 
@@ -849,9 +849,7 @@ def workorder_complete(
             updates={"completed_at": now, "needs_revisit": False, **_reply_fields(order, now)},
         )
         # The call after the service (within N working days), unless the order asks for none.
-        from shouhou.callbacks.services import callback_task_for_service
-
-        callback_task_for_service(order=order, completed_at=now, by=by)
+        signals.workorder_completed.publish(sender=WorkOrder, order=order, completed_at=now, by=by)
         return order
 
 
@@ -1209,13 +1207,14 @@ def workorder_cancel(*, by, order, reason: str, now=None) -> WorkOrder:
     with transaction.atomic():
         order = _lock(order)
         states.check("cancel", order.status)
-        from shouhou.callbacks.services import callback_tasks_cancel_for_order
-
-        # Every open callback of the order goes (after the appointment, after the service...).
-        callback_tasks_cancel_for_order(
-            work_order=order, by=by, note=f"{_('The order was cancelled.')} {reason}"
+        order = _transition(
+            order, "cancel", by=by, now=now, updates={"closed_at": now}, note=reason
         )
-        return _transition(order, "cancel", by=by, now=now, updates={"closed_at": now}, note=reason)
+        # Every open callback of the order goes (after the appointment, after the service...).
+        signals.workorder_cancelled.publish(
+            sender=WorkOrder, order=order, note=f"{_('The order was cancelled.')} {reason}", by=by
+        )
+        return order
 
 
 def workorder_reissue(*, by, order, note: str = "", now=None) -> WorkOrder:
