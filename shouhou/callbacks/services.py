@@ -37,6 +37,7 @@ from shouhou.core.errors import (
 )
 from shouhou.delivery.services import callback_due, callback_offsets
 from shouhou.org import roles as r
+from shouhou.org.models import User
 from shouhou.workdays.services import add_working_days, calendar_for
 
 from . import schedule
@@ -408,7 +409,6 @@ def _note(value, field: str, errors: dict, *, required: bool = False, message=No
 
 def assignable_agents(organisation):
     """Active users of the organisation who take calls (call centre, customer-service clerks)."""
-    from shouhou.org.models import User
 
     org_id = getattr(organisation, "pk", organisation)
     return (

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.core.errors import NotFoundError
 from shouhou.org import roles as r
+from shouhou.promises.models import Cause
 
 from . import routing
 from . import states as s
@@ -176,7 +177,6 @@ def monthly_statistics(*, organisation, month: dt.date) -> dict:
         for code, n in _counts(complaints, "responsibility")
     ]
     goods = cases.filter(kind__in=[s.EXCHANGE, s.RETURN, s.INSTALLED_EXCHANGE])
-    from shouhou.promises.models import Cause
 
     cause_labels = dict(Cause.choices)
     reasons = Counter()

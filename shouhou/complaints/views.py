@@ -19,7 +19,10 @@ from shouhou.core.audit import audit_events_for
 from shouhou.core.errors import DomainError, NotFoundError, ValidationFailed
 from shouhou.core.forms import add_domain_error
 from shouhou.core.idempotency import run_idempotent
+from shouhou.customers.models import Customer
 from shouhou.org import roles as r
+from shouhou.promises.selectors import promise_decision_get
+from shouhou.sales.selectors import contract_list
 
 from . import routing, selectors, services
 from . import states as s
@@ -83,8 +86,6 @@ def case_list(request):
 
 
 def _resolve_customer(user, data):
-    from shouhou.customers.models import Customer
-    from shouhou.sales.selectors import contract_list
 
     contract = customer = None
     number = (data.get("contract") or "").strip()
@@ -115,8 +116,6 @@ def case_create(request):
             try:
                 decision = None
                 if data.get("decision"):
-                    from shouhou.promises.selectors import promise_decision_get
-
                     decision = promise_decision_get(user=request.user, pk=data["decision"])
                 contract, customer = _resolve_customer(request.user, data)
 

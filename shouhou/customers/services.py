@@ -24,7 +24,9 @@ from shouhou.core.errors import (
     PermissionDeniedError,
     ValidationFailed,
 )
+from shouhou.org.models import OrganisationSettings
 from shouhou.org.roles import MERCHANT_ADMIN, OFFICE_ROLES, require_role
+from shouhou.workdays.services import add_working_days
 
 from . import selectors
 from .models import Customer, CustomerAddress, CustomerPhone, OwnedProduct
@@ -60,15 +62,12 @@ def _lock(customer: Customer) -> Customer:
 
 
 def _archive_days(organisation) -> int:
-    from shouhou.org.models import OrganisationSettings
-
     row = OrganisationSettings.objects.filter(organisation_id=organisation.pk).first()
     return row.archive_within_days if row else DEFAULT_ARCHIVE_DAYS
 
 
 def archive_due_at(start: dt.datetime, organisation) -> dt.datetime:
     """When a customer archive registered at `start` should be complete (working days)."""
-    from shouhou.workdays.services import add_working_days
 
     return add_working_days(start, _archive_days(organisation), organisation)
 

@@ -28,8 +28,17 @@ from shouhou.core.errors import (
     PermissionDeniedError,
     ValidationFailed,
 )
+from shouhou.customers.services import add_months as _add
+from shouhou.customers.services import customer_complete_archive
 from shouhou.org import roles as r
 from shouhou.sales.models import Contract, PaymentMethod
+from shouhou.sales.services import (
+    contract_change_delivery,
+    contract_mark_delivered,
+    contract_record_payment,
+)
+from shouhou.staff.models import ServiceStaff, WorkKind
+from shouhou.staff.services import can_work, staff_for_user
 from shouhou.workdays.services import add_working_days, is_working_day
 
 from . import signals
@@ -122,8 +131,6 @@ def _move(d: Delivery, action: str, new_status: str | None = None, **values) -> 
 
 
 def _is_crew_of(by, d: Delivery) -> bool:
-    from shouhou.staff.services import staff_for_user
-
     if not r.has_role(by, r.DELIVERY_CREW) or d.crew_id is None:
         return False
     staff = staff_for_user(by)
@@ -140,8 +147,6 @@ def _require_crew(by, d: Delivery) -> None:
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    from shouhou.customers.services import add_months as _add
-
     return _add(day, months)
 
 
@@ -258,7 +263,6 @@ def delivery_schedule(
         raise Conflict(
             _("This contract already has a delivery; reschedule it instead."), code="duplicate"
         )
-    from shouhou.sales.services import contract_change_delivery
 
     contract_change_delivery(
         by=by,
@@ -332,7 +336,6 @@ def delivery_reschedule(
     note = inputs.text(note, "note", errors, max_length=500)
     if errors:
         raise ValidationFailed(fields=errors)
-    from shouhou.sales.services import contract_change_delivery
 
     contract_change_delivery(
         by=by,
@@ -534,8 +537,6 @@ def delivery_workshop_done(*, by, delivery) -> Delivery:
 @transaction.atomic
 def delivery_assign(*, by, delivery, crew, vehicle: str, crew_members: str = "") -> Delivery:
     """Crew leader (a service staff member allowed to deliver on the day) and vehicle."""
-    from shouhou.staff.models import ServiceStaff, WorkKind
-    from shouhou.staff.services import can_work
 
     org_id = _require(by, *SUPERVISOR_ROLES)
     d = _lock(by, delivery)
@@ -708,7 +709,6 @@ def delivery_complete(
 ) -> Delivery:
     """The customer signs and fills in the opinion form: the delivery is done, the contract is
     delivered and the callback schedule is created."""
-    from shouhou.sales.services import contract_mark_delivered
 
     d = _lock(by, delivery)
     _require_crew(by, d)
@@ -756,8 +756,6 @@ def delivery_complete(
 def delivery_report(*, by, delivery, note: str, preferences: str = "") -> Delivery:
     """Back at base the crew reports to customer service, who post the collected balance to the
     contract and update the customer's archive."""
-    from shouhou.customers.services import customer_complete_archive
-    from shouhou.sales.services import contract_record_payment
 
     _require(by, *REPORT_ROLES)
     d = _lock(by, delivery)

@@ -40,7 +40,12 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from shouhou.callbacks.models import CallbackRecord
+from shouhou.complaints.models import Case
 from shouhou.core.errors import ValidationFailed
+from shouhou.staff.models import ServiceStaff
+from shouhou.workorders import states
+from shouhou.workorders.models import MissedService, WorkOrder
 
 FLAGS = (
     "not_contacted",
@@ -127,11 +132,6 @@ def facts_sql(
     Filters: one technician, a merchant's technicians, the order's store, the technician's
     home store.
     """
-    from shouhou.callbacks.models import CallbackRecord
-    from shouhou.complaints.models import Case
-    from shouhou.staff.models import ServiceStaff
-    from shouhou.workorders import states
-    from shouhou.workorders.models import MissedService, WorkOrder
 
     from .models import Exclusion
 

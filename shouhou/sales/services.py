@@ -34,6 +34,9 @@ from shouhou.core.errors import (
     PermissionDeniedError,
     ValidationFailed,
 )
+from shouhou.customers.models import Customer
+from shouhou.customers.selectors import customer_visible_qs
+from shouhou.customers.services import customer_record_owned_product
 from shouhou.org import roles as r
 from shouhou.org.models import Merchant, OrganisationSettings, Store, User
 
@@ -102,8 +105,6 @@ def _full_name_required(organisation_id: int) -> bool:
 
 def _resolve_customer(by, value, errors: dict):
     """The customer, if `by` may see it (the customers app decides who sees which customer)."""
-    from shouhou.customers.models import Customer
-    from shouhou.customers.selectors import customer_visible_qs
 
     return inputs.ref(
         Customer,
@@ -437,8 +438,6 @@ def contract_create(
 
 
 def _record_owned_products(by, contract: Contract, lines: list[ContractLine]) -> None:
-    from shouhou.customers.services import customer_record_owned_product
-
     for line in lines:
         customer_record_owned_product(
             by=by,

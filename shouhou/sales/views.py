@@ -19,6 +19,7 @@ from shouhou.core.errors import DomainError, NotFoundError
 from shouhou.core.forms import add_domain_error
 from shouhou.core.idempotency import run_idempotent
 from shouhou.core.phones import mask_phone
+from shouhou.customers.selectors import customer_phones_visible, customer_visible_qs
 from shouhou.org import roles as r
 
 from . import selectors, services
@@ -53,8 +54,6 @@ def _url(name, *args):
 
 
 def _phone_for(user, customer) -> str:
-    from shouhou.customers.selectors import customer_phones_visible
-
     if customer_phones_visible(user=user, customer=customer):
         return customer.mobile
     return mask_phone(customer.mobile)
@@ -236,8 +235,6 @@ def _line_formset(request, data=None):
 
 
 def _selected_customer(request, form):
-    from shouhou.customers.selectors import customer_visible_qs
-
     raw = form.data.get("customer") if form.is_bound else None
     if not raw or not str(raw).isdigit():
         return None

@@ -46,6 +46,7 @@ from django_scopes import scopes_disabled
 from shouhou.core.audit import audit_record
 from shouhou.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from shouhou.org import roles as r
+from shouhou.org.models import Organisation, OrganisationSettings
 
 from .calendar import Calendar, Holiday, OfficeHours
 from .models import WorkCalendar, WorkCalendarDay
@@ -104,7 +105,6 @@ def _current_version(org_id: int) -> tuple:
     `updated_at`; so a changed fingerprint means "reload". It lives in the database, so it works
     across processes whatever the cache backend is (locmem is per process).
     """
-    from shouhou.org.models import Organisation
 
     def stats(model, what):
         return Subquery(
@@ -140,7 +140,6 @@ def invalidate(organisation) -> None:
 
 def office_hours_for(organisation) -> OfficeHours:
     """The organisation's office hours (OrganisationSettings; created with defaults if missing)."""
-    from shouhou.org.models import OrganisationSettings
 
     settings_row, _created = OrganisationSettings.objects.get_or_create(
         organisation_id=_org_id(organisation)
@@ -248,8 +247,6 @@ def _days_snapshot(calendar: WorkCalendar) -> dict:
 
 
 def _organisation(organisation):
-    from shouhou.org.models import Organisation
-
     if isinstance(organisation, Organisation):
         return organisation
     return Organisation.objects.get(pk=organisation)

@@ -7,6 +7,8 @@ import logging
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from shouhou.org.models import Organisation, OrganisationSettings
+
 log = logging.getLogger(__name__)
 
 # A new organisation gets the package years from this many years before the current one.
@@ -42,8 +44,6 @@ def _seed_new_organisation(sender, instance, created, raw=False, **kwargs):
 
 
 def connect() -> None:
-    from shouhou.org.models import Organisation, OrganisationSettings
-
     from .models import WorkCalendar, WorkCalendarDay
 
     for model in (WorkCalendar, WorkCalendarDay, OrganisationSettings):

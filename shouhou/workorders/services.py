@@ -33,7 +33,12 @@ from shouhou.core.errors import (
     ValidationFailed,
 )
 from shouhou.core.money import to_money
+from shouhou.customers.models import Customer
+from shouhou.customers.selectors import customer_find_by_phone
+from shouhou.customers.services import customer_create
 from shouhou.org import roles as r
+from shouhou.staff.services import can_work, staff_for_user
+from shouhou.workdays.services import calendar_for
 
 from . import config, signals, states
 from . import deadlines as dl
@@ -89,8 +94,6 @@ def _now(now=None) -> dt.datetime:
 
 
 def calendar(organisation):
-    from shouhou.workdays.services import calendar_for
-
     return calendar_for(organisation)
 
 
@@ -104,7 +107,6 @@ def _same_org(by, obj) -> None:
 def _staff_for(user):
     if user is None or not user.is_authenticated:
         return None
-    from shouhou.staff.services import staff_for_user
 
     return staff_for_user(user)
 
@@ -248,8 +250,6 @@ def _find_or_create_customer(*, by, organisation, customer_data: dict, store, me
     reporting a job of their own find known customers only (`customer_unknown` otherwise).
     """
     from shouhou.core.phones import normalise_phone
-    from shouhou.customers.models import Customer
-    from shouhou.customers.services import customer_create
 
     data = dict(customer_data or {})
     mobile = (data.get("mobile") or "").strip()
@@ -257,8 +257,6 @@ def _find_or_create_customer(*, by, organisation, customer_data: dict, store, me
         raise ValidationFailed(fields={"mobile": [_("A phone number is required.")]})
     can_register = by is not None and r.has_role(by, *INTAKE_ROLES)
     if can_register:
-        from shouhou.customers.selectors import customer_find_by_phone
-
         try:
             existing = customer_find_by_phone(user=by, phone=mobile)
         except ValidationFailed as exc:
@@ -548,8 +546,6 @@ def _self_report_rules(order, *, settings, by, now) -> WorkOrder:
 
 # Dispatch -------------------------------------------------------------------------------------
 def _check_permit(order, technician, *, settings, on_date) -> None:
-    from shouhou.staff.services import can_work
-
     if technician.organisation_id != order.organisation_id:
         raise ValidationFailed(fields={"technician": [_("Not found.")]})
     needed = config.permit_kind(settings, order.kind)
