@@ -9,8 +9,7 @@ class CallbacksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from shouhou.workorders.jobs import register_rule
+        from . import navigation, receivers
 
-        from . import jobs, receivers  # noqa: F401 - connects the receivers
-
-        register_rule(jobs.APPOINTMENT_TASKS)
+        navigation.register()
+        receivers.connect()

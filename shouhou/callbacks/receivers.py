@@ -1,5 +1,8 @@
 """How callbacks react to what happens in the apps below (connected in `CallbacksConfig.ready`).
 
+The `@receiver`s connect when this module is imported; `connect()` adds the rest: the rule that
+writes the call after an appointment runs in the work-order sweep (see jobs.py).
+
 Each receiver runs inside the publisher's transaction (the events are `on_commit=False`): the
 call centre's task list changes together with the order or delivery, or not at all.
 """
@@ -9,13 +12,14 @@ from __future__ import annotations
 from django.dispatch import receiver
 
 from shouhou.delivery.signals import delivery_cancelled, delivery_signed
+from shouhou.workorders.jobs import register_rule
 from shouhou.workorders.signals import (
     workorder_appointment_voided,
     workorder_cancelled,
     workorder_completed,
 )
 
-from . import services
+from . import jobs, services
 from .models import CallbackTask
 
 
@@ -49,3 +53,7 @@ def after_delivery_tasks(sender, *, delivery, delivered_on, by, **kwargs) -> Non
 def cancel_delivery_tasks(sender, *, delivery, reason, by, **kwargs) -> None:
     """Every open call about a cancelled delivery goes."""
     services.callback_tasks_cancel_for_delivery(delivery=delivery, note=reason, by=by)
+
+
+def connect() -> None:
+    register_rule(jobs.APPOINTMENT_TASKS)

@@ -16,5 +16,10 @@ class OrgConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from shouhou.core.navigation import set_role_check
+
+        from .roles import has_role
+
+        set_role_check(has_role)  # menu entries are shown by role
         # After every app's migrate: permissions of later apps exist only by then.
         post_migrate.connect(_after_migrate, dispatch_uid="shouhou.org.ensure_roles")
