@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from shouhou.core.models import OrgScopedModel, TimeStampedModel
+from shouhou.core.models import OrgScopedModel, OrgSettings
 
 
-class CallbackSettings(TimeStampedModel):
+class CallbackSettings(OrgSettings):
     """Per-organisation callback rules; every number is a default the organisation may change."""
 
     organisation = models.OneToOneField(
@@ -421,9 +421,7 @@ class CallbackRecord(OrgScopedModel):
         """None when no score was given; the threshold is `CallbackSettings.satisfied_from`."""
         if self.satisfaction is None:
             return None
-        from .services import settings_for
-
-        return self.satisfaction >= settings_for(self.organisation_id).satisfied_from
+        return self.satisfaction >= CallbackSettings.for_org(self.organisation_id).satisfied_from
 
 
 class CallbackAnswer(OrgScopedModel):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -63,17 +63,8 @@ MAX_NOTE = 500
 
 
 # -- settings -----------------------------------------------------------------------------------
-def settings_for(organisation) -> CallbackSettings:
-    """The organisation's callback settings, created with the defaults on first use."""
-    org_id = getattr(organisation, "pk", organisation)
-    obj = CallbackSettings.objects.filter(organisation_id=org_id).first()
-    if obj is None:
-        try:
-            with transaction.atomic():
-                obj = CallbackSettings.objects.create(organisation_id=org_id)
-        except IntegrityError:
-            obj = CallbackSettings.objects.get(organisation_id=org_id)
-    return obj
+# The organisation's callback settings, created with the defaults on first use (cached).
+settings_for = CallbackSettings.for_org
 
 
 SETTINGS_FIELDS = [

@@ -7,8 +7,10 @@ from collections import Counter
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shouhou.core import dates
 from shouhou.core.errors import NotFoundError
 from shouhou.org import roles as r
 from shouhou.promises.models import Cause
@@ -110,15 +112,7 @@ def _counts(qs, field: str) -> list[tuple]:
 
 
 def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    from django.utils import timezone
-
-    first = month.replace(day=1)
-    nxt = (first + dt.timedelta(days=32)).replace(day=1)
-    tz = timezone.get_current_timezone()
-    return (
-        dt.datetime.combine(first, dt.time.min, tzinfo=tz),
-        dt.datetime.combine(nxt, dt.time.min, tzinfo=tz),
-    )
+    return dates.month_bounds(month, timezone.get_current_timezone())
 
 
 def monthly_statistics(*, organisation, month: dt.date) -> dict:

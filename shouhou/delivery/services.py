@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.catalog import inputs
 from shouhou.core.audit import audit_record, snapshot
+from shouhou.core.dates import add_months
 from shouhou.core.errors import (
     Conflict,
     InvalidTransition,
@@ -28,7 +29,6 @@ from shouhou.core.errors import (
     PermissionDeniedError,
     ValidationFailed,
 )
-from shouhou.customers.services import add_months as _add
 from shouhou.customers.services import customer_complete_archive
 from shouhou.org import roles as r
 from shouhou.sales.models import Contract, PaymentMethod
@@ -72,10 +72,7 @@ ALLOWED_FROM = {
 # --- helpers --------------------------------------------------------------------------------
 
 
-def settings_for(organisation) -> DeliverySettings:
-    org_id = getattr(organisation, "pk", organisation)
-    cfg, _created = DeliverySettings.objects.get_or_create(organisation_id=org_id)
-    return cfg
+settings_for = DeliverySettings.for_org  # created with the defaults on first use (cached)
 
 
 def _today() -> dt.date:
@@ -144,10 +141,6 @@ def _require_crew(by, d: Delivery) -> None:
     if r.has_role(by, r.DELIVERY_CREW):
         raise NotFoundError()  # another crew's run: ids do not leak
     raise PermissionDeniedError()
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    return _add(day, months)
 
 
 def reconfirm_date(scheduled: dt.date, today: dt.date, organisation) -> dt.date | None:

@@ -65,18 +65,8 @@ def _now(now=None) -> dt.datetime:
 # Configuration --------------------------------------------------------------------------------
 
 
-def settings_for(organisation) -> ScoringSettings:
-    """The organisation's scoring settings, created with seed 001's defaults on first use."""
-    org_id = getattr(organisation, "pk", organisation)
-    obj = ScoringSettings.objects.filter(organisation_id=org_id).first()
-    if obj is None:
-        try:
-            with transaction.atomic():
-                ScoringSettings.objects.create(organisation_id=org_id)
-        except IntegrityError:
-            pass  # created at the same moment by another request
-        obj = ScoringSettings.objects.get(organisation_id=org_id)  # the stored (quantized) values
-    return obj
+# The organisation's scoring settings, created with seed 001's defaults on first use (cached).
+settings_for = ScoringSettings.for_org
 
 
 def ensure_defaults(organisation) -> ScoringSettings:

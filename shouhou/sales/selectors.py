@@ -41,10 +41,7 @@ def can_read(user) -> bool:
 
 
 def sales_settings(organisation) -> SalesSettings:
-    settings, _created = SalesSettings.objects.get_or_create(
-        organisation_id=getattr(organisation, "pk", organisation)
-    )
-    return settings
+    return SalesSettings.for_org(organisation)
 
 
 def contract_visible_qs(*, user) -> QuerySet[Contract]:

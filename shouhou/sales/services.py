@@ -99,8 +99,7 @@ def _check_status(contract: Contract, action: str) -> None:
 
 
 def _full_name_required(organisation_id: int) -> bool:
-    settings, _created = OrganisationSettings.objects.get_or_create(organisation_id=organisation_id)
-    return settings.contract_requires_full_name
+    return OrganisationSettings.for_org(organisation_id).contract_requires_full_name
 
 
 def _resolve_customer(by, value, errors: dict):

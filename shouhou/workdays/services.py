@@ -141,9 +141,7 @@ def invalidate(organisation) -> None:
 def office_hours_for(organisation) -> OfficeHours:
     """The organisation's office hours (OrganisationSettings; created with defaults if missing)."""
 
-    settings_row, _created = OrganisationSettings.objects.get_or_create(
-        organisation_id=_org_id(organisation)
-    )
+    settings_row = OrganisationSettings.for_org(_org_id(organisation))
     try:
         return OfficeHours(settings_row.office_opens, settings_row.office_closes)
     except ValueError:
