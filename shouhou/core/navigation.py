@@ -8,8 +8,8 @@ Core knows no app. Each app registers its own pieces from `AppConfig.ready()` (t
     register_frame(lambda *, user: {...})   # extra context for every page (core/base.html)
 
 A menu entry shows when its URL exists and the user has one of its roles (`roles=None`: any
-logged-in member). Roles are checked with the role test the org app installs
-(`set_role_check`), so core does not import org. Entries and cards are sorted by `order`.
+logged-in member). Roles are checked with the role test the org app installs in
+`shouhou.core.access`, so core does not import org. Entries and cards are sorted by `order`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+
+from shouhou.core.access import has_role
 
 ALL = None  # any logged-in member of an organisation
 
@@ -42,19 +44,6 @@ FrameProvider = Callable[..., dict]  # fn(*, user) -> extra context of every pag
 _menu: dict[str, MenuEntry] = {}
 _dashboard: dict[str, tuple[int, CardProvider]] = {}
 _frame: dict[str, FrameProvider] = {}
-
-
-def _no_role(user, *roles: str) -> bool:
-    return False
-
-
-_role_check: Callable[..., bool] = _no_role
-
-
-def set_role_check(fn: Callable[..., bool]) -> None:
-    """`fn(user, *roles) -> bool`: installed by the org app (`shouhou.org.roles.has_role`)."""
-    global _role_check
-    _role_check = fn
 
 
 def _key(fn) -> str:
@@ -82,7 +71,7 @@ def menu_entries() -> list[MenuEntry]:
 def menu_for(user) -> list[dict]:
     items = []
     for entry in menu_entries():
-        if entry.roles is not ALL and not _role_check(user, *entry.roles):
+        if entry.roles is not ALL and not has_role(user, *entry.roles):
             continue
         try:
             url = reverse(entry.url_name)

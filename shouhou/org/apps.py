@@ -16,10 +16,10 @@ class OrgConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from shouhou.core.navigation import set_role_check
+        from shouhou.core import access
 
-        from .roles import has_role
+        from .roles import has_role, user_roles
 
-        set_role_check(has_role)  # menu entries are shown by role
+        access.install(has_role=has_role, user_roles=user_roles)  # core reads roles through it
         # After every app's migrate: permissions of later apps exist only by then.
         post_migrate.connect(_after_migrate, dispatch_uid="shouhou.org.ensure_roles")
