@@ -419,9 +419,13 @@ class CallbackRecord(OrgScopedModel):
     @property
     def is_satisfied(self):
         """None when no score was given; the threshold is `CallbackSettings.satisfied_from`."""
+        return self.satisfied_at(CallbackSettings.for_org(self.organisation_id).satisfied_from)
+
+    def satisfied_at(self, satisfied_from: int) -> bool | None:
+        """`is_satisfied` with the threshold already read (lists read it once, not per row)."""
         if self.satisfaction is None:
             return None
-        return self.satisfaction >= CallbackSettings.for_org(self.organisation_id).satisfied_from
+        return self.satisfaction >= satisfied_from
 
 
 class CallbackAnswer(OrgScopedModel):
