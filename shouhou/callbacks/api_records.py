@@ -6,7 +6,7 @@ Thin: records.py and feedback.py check every rule."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -16,7 +16,7 @@ from shouhou.core.errors import PermissionDeniedError, ValidationFailed
 from shouhou.core.phones import mask_phone
 
 from . import feedback, records
-from .models import CallbackAnswer, CallbackRecord, CallbackTask, Question
+from .models import CallbackAnswer, CallbackRecord, CallbackSettings, CallbackTask, Question
 
 # Output -----------------------------------------------------------------------------------
 
@@ -41,7 +41,7 @@ class CallbackRecordOut(serializers.ModelSerializer):
     )
     technician_name = serializers.CharField(source="technician.name", default="", read_only=True)
     caller_name = serializers.SerializerMethodField()
-    is_satisfied = serializers.BooleanField(read_only=True, allow_null=True)
+    is_satisfied = serializers.SerializerMethodField()
     second_visit_order_number = serializers.CharField(
         source="second_visit_order.number", default="", read_only=True
     )
@@ -94,6 +94,14 @@ class CallbackRecordOut(serializers.ModelSerializer):
 
     def get_caller_name(self, obj) -> str:
         return str(obj.caller) if obj.caller_id else ""
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_is_satisfied(self, obj):
+        # One settings read per organisation for the whole list, not one per row.
+        memo = self.__dict__.setdefault("_satisfied_from", {})
+        if obj.organisation_id not in memo:
+            memo[obj.organisation_id] = CallbackSettings.for_org(obj.organisation_id).satisfied_from
+        return obj.satisfied_at(memo[obj.organisation_id])
 
 
 class CallbackRecordDetailOut(CallbackRecordOut):

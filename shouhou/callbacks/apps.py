@@ -7,3 +7,9 @@ class CallbacksConfig(AppConfig):
     label = "callbacks"
     verbose_name = _("Callbacks")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import navigation, receivers
+
+        navigation.register()
+        receivers.connect()

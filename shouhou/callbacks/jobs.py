@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from shouhou.core.bulk import insert_select_columns
+from shouhou.workorders.jobs import Rule, insert_from_orders
 
 from . import schedule
 from .models import CallbackSettings, CallbackTask
@@ -216,3 +217,38 @@ def daily(now) -> dict:
         counts["birthday_greetings"] += birthday_greetings(org, cfg, today, now)
         counts["after_service"] += after_service_safety_net(org, cfg, today, now)
     return counts
+
+
+# -- the call after an appointment: a rule of the work-order sweep ------------------------------
+def _insert_appointment_tasks(ids: list[int], now: dt.datetime) -> None:
+    """The call centre's task, due one working day after the appointment date (stored on the
+    order as `callback_due_on`); one per appointment (source key)."""
+    insert_from_orders(
+        CallbackTask,
+        {
+            "organisation_id": ("w.organisation_id", []),
+            "customer_id": ("w.customer_id", []),
+            "work_order_id": ("w.id", []),
+            "kind": ("%s", [K.AFTER_APPOINTMENT.value]),
+            "due_on": ("w.callback_due_on", []),
+            # f"workorder:{id}:appointment:{appointment_seq}"
+            "source_key": (
+                "%s || CAST(w.id AS TEXT) || %s || CAST(w.appointment_seq AS TEXT)",
+                ["workorder:", ":appointment:"],
+            ),
+        },
+        ids,
+        now=now,
+    )
+
+
+# The call centre calls back one working day after the appointment date: the task is written by
+# the work-order sweep (every few minutes) as soon as the appointment is known.
+APPOINTMENT_TASKS = Rule(
+    "callback_tasks",
+    "callback",
+    "callback_due_on",
+    "callback_created",
+    overdue_only=False,
+    insert=_insert_appointment_tasks,
+)

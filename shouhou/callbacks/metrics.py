@@ -62,9 +62,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shouhou.core.errors import PermissionDeniedError, ValidationFailed
+from shouhou.delivery.models import Delivery
 from shouhou.org import roles as r
+from shouhou.org.models import Store
 from shouhou.workdays.services import calendar_for
 from shouhou.workorders import states
+from shouhou.workorders.models import WorkOrder
 
 from .models import CallbackRecord, CallbackTask
 
@@ -142,7 +145,6 @@ def parse_period(raw_from, raw_to, *, today: dt.date) -> tuple[dt.date, dt.date]
 
 def resolve_store(organisation, raw):
     """The organisation's store with id `raw` (None for empty); ValidationFailed otherwise."""
-    from shouhou.org.models import Store
 
     if raw in (None, ""):
         return None
@@ -270,8 +272,6 @@ def _first_callback(organisation, link: str, completed: str) -> Subquery:
 
 
 def _services(organisation, start, end, store, cal, date_from, date_to, n, now):
-    from shouhou.workorders.models import WorkOrder
-
     qs = WorkOrder.objects.filter(
         organisation=organisation,
         completed_at__gte=start,
@@ -286,8 +286,6 @@ def _services(organisation, start, end, store, cal, date_from, date_to, n, now):
 
 
 def _deliveries(organisation, start, end, store, cal, date_from, date_to, n, now):
-    from shouhou.delivery.models import Delivery
-
     qs = Delivery.objects.filter(
         organisation=organisation,
         status__in=DELIVERED_STATUSES,
@@ -388,8 +386,6 @@ def coverage(
 
 
 def _coverage(organisation, date_from, date_to, store, now, list_limit) -> dict:
-    from shouhou.org.models import Store
-
     now = now or timezone.now()
     settings = _settings(organisation)
     n = settings.coverage_working_days

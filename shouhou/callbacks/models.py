@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from shouhou.core.models import OrgScopedModel, TimeStampedModel
+from shouhou.core.models import OrgScopedModel, OrgSettings
 
 
-class CallbackSettings(TimeStampedModel):
+class CallbackSettings(OrgSettings):
     """Per-organisation callback rules; every number is a default the organisation may change."""
 
     organisation = models.OneToOneField(
@@ -419,11 +419,13 @@ class CallbackRecord(OrgScopedModel):
     @property
     def is_satisfied(self):
         """None when no score was given; the threshold is `CallbackSettings.satisfied_from`."""
+        return self.satisfied_at(CallbackSettings.for_org(self.organisation_id).satisfied_from)
+
+    def satisfied_at(self, satisfied_from: int) -> bool | None:
+        """`is_satisfied` with the threshold already read (lists read it once, not per row)."""
         if self.satisfaction is None:
             return None
-        from .services import settings_for
-
-        return self.satisfaction >= settings_for(self.organisation_id).satisfied_from
+        return self.satisfaction >= satisfied_from
 
 
 class CallbackAnswer(OrgScopedModel):

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shouhou.catalog import inputs
+from shouhou.complaints.services import case_register
 from shouhou.core.audit import audit_record, snapshot
 from shouhou.core.errors import (
     DuplicateError,
@@ -37,7 +38,13 @@ from shouhou.core.errors import (
     PermissionDeniedError,
     ValidationFailed,
 )
+from shouhou.customers.models import Customer
+from shouhou.customers.services import customer_complete_archive
+from shouhou.delivery.models import Delivery
 from shouhou.org import roles as r
+from shouhou.workorders import states
+from shouhou.workorders.models import Kind, Source, WorkOrder
+from shouhou.workorders.services import workorder_intake, workorder_reissue, workorder_second_visit
 
 from . import services
 from .models import CallbackAnswer, CallbackRecord, CallbackTask, Question
@@ -438,9 +445,6 @@ def _record_write(
 def _resolve_adhoc(org_id: int, *, customer, work_order, delivery, errors: dict):
     """The customer, order and delivery of a callback without a task (ids or instances, read
     again from the database)."""
-    from shouhou.customers.models import Customer
-    from shouhou.delivery.models import Delivery
-    from shouhou.workorders.models import WorkOrder
 
     customer, work_order, delivery = (getattr(x, "pk", x) for x in (customer, work_order, delivery))
     work_order = inputs.ref(
@@ -647,8 +651,6 @@ def callback_record_create(
 
 
 def _check_no_show(work_order, came, on_time, errors: dict) -> None:
-    from shouhou.workorders import states
-
     field = "outcome_no_show"
     if work_order is None:
         inputs.add(errors, field, _("A no-show can only be recorded on a work order."))
@@ -669,15 +671,12 @@ def _check_no_show(work_order, came, on_time, errors: dict) -> None:
 
 def _reissue(by, record, work_order, *, comment: str, now) -> None:
     """Missed service with the deduction; the order goes out again today marked 重发."""
-    from shouhou.workorders.services import workorder_reissue
 
     note = _("Callback: the technician did not come as agreed.")
     workorder_reissue(by=by, order=work_order, note=f"{note} {comment}".strip()[:MAX_TEXT], now=now)
 
 
 def _second_visit(by, record, work_order, delivery, *, note: str, now):
-    from shouhou.workorders.models import Kind, Source
-    from shouhou.workorders.services import workorder_intake, workorder_second_visit
 
     note = note or _("The callback found the problem is not solved.")
     if work_order is not None:
@@ -707,8 +706,6 @@ def _second_visit(by, record, work_order, delivery, *, note: str, now):
 
 
 def _complaint(by, record, work_order, delivery, text: str):
-    from shouhou.complaints.services import case_register
-
     try:
         return case_register(
             by=by,
@@ -751,8 +748,6 @@ def _archive_changes(customer, archive: dict | None, errors: dict) -> dict:
 
 
 def _write_archive(by, customer, changes: dict) -> dict:
-    from shouhou.customers.services import customer_complete_archive
-
     before = {"birthday": customer.birthday, "preferences": customer.preferences}
     customer_complete_archive(by=by, customer=customer, **changes)
     return {

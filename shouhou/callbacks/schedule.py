@@ -27,6 +27,7 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
+from shouhou.core.dates import add_months
 from shouhou.workdays.calendar import Calendar, Holiday
 
 
@@ -41,13 +42,6 @@ class Dates(NamedTuple):
 
 def _dates(available_on: dt.date | None, due_on: dt.date) -> Dates:
     return Dates(available_on if available_on and available_on < due_on else None, due_on)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (the month's last day when it is shorter)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, _cal.monthrange(year, month)[1]))
 
 
 # -- after a delivery ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from shouhou.core.errors import NotFoundError, PermissionDeniedError
 from shouhou.org import roles as r
+from shouhou.org.models import User
 
 from . import services
 from .models import CallbackTask
@@ -181,7 +182,6 @@ def team_overview(*, user, today: dt.date | None = None) -> list[dict]:
     for agent_id, c in counts.items():
         if agent_id is None:
             continue
-        from shouhou.org.models import User
 
         rows.append({"agent": User.objects.filter(pk=agent_id).first(), **{k: c[k] for k in empty}})
     c = counts.get(None, empty)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -35,7 +35,10 @@ from shouhou.core.errors import (
     PermissionDeniedError,
     ValidationFailed,
 )
+from shouhou.delivery.services import callback_due, callback_offsets
 from shouhou.org import roles as r
+from shouhou.org.models import User
+from shouhou.workdays.services import add_working_days, calendar_for
 
 from . import schedule
 from .models import CallbackAttempt, CallbackSettings, CallbackTask
@@ -60,17 +63,8 @@ MAX_NOTE = 500
 
 
 # -- settings -----------------------------------------------------------------------------------
-def settings_for(organisation) -> CallbackSettings:
-    """The organisation's callback settings, created with the defaults on first use."""
-    org_id = getattr(organisation, "pk", organisation)
-    obj = CallbackSettings.objects.filter(organisation_id=org_id).first()
-    if obj is None:
-        try:
-            with transaction.atomic():
-                obj = CallbackSettings.objects.create(organisation_id=org_id)
-        except IntegrityError:
-            obj = CallbackSettings.objects.get(organisation_id=org_id)
-    return obj
+# The organisation's callback settings, created with the defaults on first use (cached).
+settings_for = CallbackSettings.for_org
 
 
 SETTINGS_FIELDS = [
@@ -216,9 +210,8 @@ def after_service_source_key(order) -> str:
 def callback_task_for_service(*, order, completed_at: dt.datetime, by=None) -> CallbackTask | None:
     """The call after a completed service (seed 004: within 3 days; 100% of members), once per
     dispatch of the order. None when the order asks for no callback, has no customer, or the
-    organisation switched the rule off. Called inside `workorder_complete`'s transaction."""
-    from shouhou.workdays.services import calendar_for
-
+    organisation switched the rule off. Called inside `workorder_complete`'s transaction
+    (`workorders.completed`, see receivers.py)."""
     cfg = settings_for(order.organisation_id)
     if order.no_callback or not cfg.after_service_enabled or order.customer_id is None:
         return None
@@ -237,6 +230,32 @@ def callback_task_for_service(*, order, completed_at: dt.datetime, by=None) -> C
         source_key=after_service_source_key(order),
         by=by,
     )
+
+
+def callback_tasks_for_delivery(*, delivery, delivered_on: dt.date, by=None) -> list[CallbackTask]:
+    """The calls after a signed delivery, one per offset of the delivery settings (seed: 3
+    working days, 1, 3 and 6 months); once per (delivery, offset). Called inside
+    `delivery_complete`'s transaction (`delivery.signed`, see receivers.py)."""
+    d = delivery
+    return [
+        callback_task_create(
+            organisation=d.organisation,
+            customer=d.customer,
+            delivery=d,
+            kind=CallbackTask.Kind.AFTER_DELIVERY,
+            due_on=callback_due(delivered_on, offset, d.organisation_id),
+            # "Within n working days": the call may be made from the next working day on.
+            available_on=(
+                add_working_days(delivered_on, 1, d.organisation_id)
+                if offset.endswith("d")
+                else None
+            ),
+            occasion=offset,
+            source_key=f"delivery:{d.pk}:{offset}",
+            by=by,
+        )
+        for offset in callback_offsets(d.organisation_id)
+    ]
 
 
 # -- closing tasks in bulk because their event went away ---------------------------------------
@@ -381,7 +400,6 @@ def _note(value, field: str, errors: dict, *, required: bool = False, message=No
 
 def assignable_agents(organisation):
     """Active users of the organisation who take calls (call centre, customer-service clerks)."""
-    from shouhou.org.models import User
 
     org_id = getattr(organisation, "pk", organisation)
     return (

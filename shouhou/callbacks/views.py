@@ -26,7 +26,11 @@ from django.views.decorators.http import require_POST
 from shouhou.core.errors import DomainError, PermissionDeniedError
 from shouhou.core.forms import add_domain_error
 from shouhou.core.idempotency import run_idempotent
+from shouhou.delivery.services import settings_for as delivery_settings
 from shouhou.org import roles as r
+from shouhou.org.models import Organisation
+from shouhou.workdays.services import calendar_for
+from shouhou.workorders.config import settings_for as workorder_settings
 
 from . import schedule, selectors, services
 from .forms import ACTION_FORMS, AssignForm, SettingsForm
@@ -307,15 +311,11 @@ def team(request):
 def _schedules(org_id) -> dict:
     """The after-delivery and after-appointment schedules (edited where they live) and what the
     rules give for an event today."""
-    from shouhou.delivery.services import settings_for as delivery_settings
-    from shouhou.workdays.services import calendar_for
-    from shouhou.workorders.config import settings_for as workorder_settings
 
     today = timezone.localdate()
     cal = calendar_for(org_id)
     cfg = services.settings_for(org_id)
     delivery = delivery_settings(org_id)
-    from shouhou.org.models import Organisation
 
     workorder = workorder_settings(Organisation.objects.get(pk=org_id))
     offsets = schedule.parse_offsets(delivery.callback_offsets)

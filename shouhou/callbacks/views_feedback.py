@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.core.errors import DomainError
 from shouhou.core.forms import add_domain_error
+from shouhou.workorders import config
 
 from . import feedback as fb
 from . import records
@@ -30,7 +31,6 @@ def _client_ip(request) -> str:
 def _limit_reached(request, organisation) -> bool:
     """At most the organisation's public requests per hour from one address (the same number
     as the public work-order form)."""
-    from shouhou.workorders import config
 
     limit = config.settings_for(organisation).public_requests_per_hour
     key = f"cb-feedback:{organisation.pk}:{_client_ip(request)}"

@@ -23,6 +23,8 @@ from shouhou.core.errors import DomainError, NotFoundError, PermissionDeniedErro
 from shouhou.core.forms import add_domain_error
 from shouhou.core.idempotency import run_idempotent
 from shouhou.org import roles as r
+from shouhou.staff.models import ServiceStaff
+from shouhou.workorders.models import ServiceReport, WorkOrder
 
 from . import records
 from .forms_records import QuestionForm, RecordFilterForm, RecordForm
@@ -42,7 +44,6 @@ def _require_recorder(user) -> None:
 # --- recording -----------------------------------------------------------------------------------
 def _context_of(customer, work_order, delivery) -> dict:
     """What the agent needs in front of them: the order or delivery, earlier callbacks."""
-    from shouhou.workorders.models import ServiceReport
 
     report = ServiceReport.objects.filter(order_id=work_order.pk).first() if work_order else None
     earlier = (
@@ -171,7 +172,6 @@ def record_create(request, pk):
 @login_required
 def record_for_order(request, pk):
     """A callback without a task, on one work order (e.g. a supervisor calling the customer)."""
-    from shouhou.workorders.models import WorkOrder
 
     _require_recorder(request.user)
     order = (
@@ -207,8 +207,6 @@ def record_detail(request, pk):
 
 # --- the records list ----------------------------------------------------------------------------
 def _technicians(user):
-    from shouhou.staff.models import ServiceStaff
-
     ids = (
         CallbackRecord.objects.filter(organisation_id=user.organisation_id)
         .exclude(technician=None)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from shouhou.core.api import IdempotentCreateMixin
 from shouhou.core.errors import NotFoundError, ValidationFailed
 from shouhou.core.idempotency import run_idempotent
+from shouhou.org.models import Merchant
 
 from . import selectors, services
 from .inputs import UNKNOWN
@@ -340,7 +341,6 @@ class ProductViewSet(IdempotentCreateMixin, _CatalogViewSet):
 
     def filtered(self, params):
         user = self.request.user
-        from shouhou.org.models import Merchant
 
         category = brand = merchant = None
         errors = {}

@@ -7,3 +7,8 @@ class CatalogConfig(AppConfig):
     label = "catalog"
     verbose_name = _("Catalog")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import navigation
+
+        navigation.register()

@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from shouhou.core.models import OrgScopedModel, TimeStampedModel
+from shouhou.core.models import OrgScopedModel, OrgSettings
 
 
-class CatalogSettings(TimeStampedModel):
+class CatalogSettings(OrgSettings):
     """Per-organisation defaults of the catalogue (warranty terms), editable in the admin."""
 
     organisation = models.OneToOneField(

@@ -140,8 +140,7 @@ def effective_warranty_months(model: ProductModel | None, *, product: Product | 
 
 
 def default_warranty_months(organisation) -> int:
-    settings, _created = CatalogSettings.objects.get_or_create(organisation=organisation)
-    return settings.default_warranty_months
+    return CatalogSettings.for_org(organisation).default_warranty_months
 
 
 def _org_qs(model, user):

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shouhou.core.errors import DomainError, NotFoundError
+from shouhou.core import pages
+from shouhou.core.errors import DomainError
 from shouhou.core.forms import add_domain_error
 from shouhou.core.idempotency import run_idempotent
 
@@ -32,13 +33,7 @@ def _member(request):
         raise PermissionDenied
 
 
-def _get_or_404(getter, **kwargs):
-    from django.http import Http404
-
-    try:
-        return getter(**kwargs)
-    except NotFoundError as exc:
-        raise Http404 from exc
+_get_or_404 = pages.get_or_404
 
 
 def _new_key() -> str:

@@ -12,8 +12,12 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from shouhou.catalog.models import Product, Supplier
 from shouhou.core.api import IdempotentCreateMixin
 from shouhou.core.errors import PermissionDeniedError, ValidationFailed
+from shouhou.customers.models import Customer
+from shouhou.promises.models import PromiseDecision
+from shouhou.sales.models import Contract
 
 from . import selectors, services
 from .models import Case, ComplaintCause, Kind, Responsibility, Signature, Status
@@ -173,10 +177,6 @@ class CaseBase(viewsets.GenericViewSet):
     @extend_schema(request=CaseIn, responses={201: CaseOut})
     def create(self, request):
         """Register a case. Exchanges and returns need a promise decision that grants them."""
-        from shouhou.catalog.models import Product
-        from shouhou.customers.models import Customer
-        from shouhou.promises.models import PromiseDecision
-        from shouhou.sales.models import Contract
 
         d = _valid(CaseIn, request.data)
         u = request.user
@@ -210,8 +210,6 @@ class CaseBase(viewsets.GenericViewSet):
     @extend_schema(request=ResponsibilityIn, responses=CaseOut)
     @action(detail=True, methods=["post"])
     def responsibility(self, request, pk=None):
-        from shouhou.catalog.models import Supplier
-
         d = _valid(ResponsibilityIn, request.data)
         u = request.user
         case = services.case_set_responsibility(

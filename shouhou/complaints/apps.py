@@ -7,3 +7,8 @@ class ComplaintsConfig(AppConfig):
     label = "complaints"
     verbose_name = _("Service complaints")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import navigation
+
+        navigation.register()

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.catalog.models import Supplier
 from shouhou.core.forms import IdempotentFormMixin
 
 from .models import Kind, Responsibility
@@ -56,7 +57,6 @@ class ResponsibilityForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from shouhou.catalog.models import Supplier
 
         from .models import ComplaintCause
 

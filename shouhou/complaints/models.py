@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shouhou.core.models import OrgScopedModel
+from shouhou.org.roles import ROLES
 
 from . import routing
 from . import states as s
@@ -299,8 +300,6 @@ class Signature(OrgScopedModel):
 
     @property
     def role_label(self) -> str:
-        from shouhou.org.roles import ROLES
-
         return str(ROLES.get(self.role, self.role))
 
 

@@ -7,10 +7,13 @@ from collections import Counter
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shouhou.core import dates
 from shouhou.core.errors import NotFoundError
 from shouhou.org import roles as r
+from shouhou.promises.models import Cause
 
 from . import routing
 from . import states as s
@@ -109,15 +112,7 @@ def _counts(qs, field: str) -> list[tuple]:
 
 
 def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    from django.utils import timezone
-
-    first = month.replace(day=1)
-    nxt = (first + dt.timedelta(days=32)).replace(day=1)
-    tz = timezone.get_current_timezone()
-    return (
-        dt.datetime.combine(first, dt.time.min, tzinfo=tz),
-        dt.datetime.combine(nxt, dt.time.min, tzinfo=tz),
-    )
+    return dates.month_bounds(month, timezone.get_current_timezone())
 
 
 def monthly_statistics(*, organisation, month: dt.date) -> dict:
@@ -176,7 +171,6 @@ def monthly_statistics(*, organisation, month: dt.date) -> dict:
         for code, n in _counts(complaints, "responsibility")
     ]
     goods = cases.filter(kind__in=[s.EXCHANGE, s.RETURN, s.INSTALLED_EXCHANGE])
-    from shouhou.promises.models import Cause
 
     cause_labels = dict(Cause.choices)
     reasons = Counter()

@@ -22,6 +22,7 @@ from shouhou.core.errors import (
 from shouhou.core.money import to_money
 from shouhou.org import roles as r
 from shouhou.promises import rules as PR
+from shouhou.workorders.services import workorder_intake
 
 from . import routing
 from . import states as s
@@ -381,7 +382,6 @@ def case_record_supplier_claim(*, by, case, amount) -> Case:
 
 def case_start_inspection(*, by, case, description: str = "") -> Case:
     """Send someone on site: a work order of kind "inspection" through the work-order intake."""
-    from shouhou.workorders.services import workorder_intake
 
     r.require_role(by, *DESK_ROLES)
     with transaction.atomic():

@@ -15,11 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shouhou.core import pages
 from shouhou.core.audit import audit_events_for
-from shouhou.core.errors import DomainError, NotFoundError, ValidationFailed
+from shouhou.core.errors import DomainError, ValidationFailed
 from shouhou.core.forms import add_domain_error
 from shouhou.core.idempotency import run_idempotent
+from shouhou.customers.models import Customer
 from shouhou.org import roles as r
+from shouhou.promises.selectors import promise_decision_get
+from shouhou.sales.selectors import contract_list
 
 from . import routing, selectors, services
 from . import states as s
@@ -38,17 +42,11 @@ from .forms import (
 )
 from .models import Kind, Responsibility, Status
 
-
-def _reader(request):
-    if not selectors.can_read(request.user):
-        raise PermissionDenied
+_reader = pages.reader(selectors.can_read)
 
 
 def _case_or_404(request, pk):
-    try:
-        return selectors.case_get(user=request.user, pk=pk)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    return pages.get_or_404(selectors.case_get, user=request.user, pk=pk)
 
 
 @login_required
@@ -83,8 +81,6 @@ def case_list(request):
 
 
 def _resolve_customer(user, data):
-    from shouhou.customers.models import Customer
-    from shouhou.sales.selectors import contract_list
 
     contract = customer = None
     number = (data.get("contract") or "").strip()
@@ -115,8 +111,6 @@ def case_create(request):
             try:
                 decision = None
                 if data.get("decision"):
-                    from shouhou.promises.selectors import promise_decision_get
-
                     decision = promise_decision_get(user=request.user, pk=data["decision"])
                 contract, customer = _resolve_customer(request.user, data)
 
@@ -214,17 +208,9 @@ def case_detail(request, pk):
     return _detail(request, _case_or_404(request, pk))
 
 
-def _act(request, pk, form_name, form, call):
-    _reader(request)
-    case = _case_or_404(request, pk)
-    if form.is_valid():
-        try:
-            call(case, form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            return redirect("complaints:detail", pk=case.pk)
-    return _detail(request, _case_or_404(request, pk), status=400, **{form_name: form})
+_act = pages.detail_action(
+    check=_reader, load=_case_or_404, detail=_detail, success="complaints:detail"
+)
 
 
 @login_required

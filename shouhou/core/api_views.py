@@ -7,8 +7,8 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from shouhou.core.access import user_roles
 from shouhou.core.errors import ValidationFailed
-from shouhou.org.roles import user_roles
 
 
 class _TokenIn(serializers.Serializer):

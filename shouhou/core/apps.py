@@ -7,3 +7,10 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .models import connect_org_settings
+        from .navigation import ALL, MenuEntry, register_menu
+
+        register_menu(MenuEntry(_("Dashboard"), "dashboard", ALL, order=10))
+        connect_org_settings()

@@ -1,22 +1,16 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.core.navigation import frame_context, menu_for
+
 
 def site_name():
     return settings.SHOUHOU_SITE_NAME or _("Shouhou after-sales")
 
 
 def shell(request):
-    """What every page's frame needs: menu, site name, calendar warnings."""
+    """What every page's frame needs: menu, site name, and what the apps add (calendar warnings)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"site_name": site_name()}
-    from shouhou.core.navigation import menu_for
-    from shouhou.workdays.selectors import calendar_warnings
-
-    org = getattr(user, "organisation", None)
-    return {
-        "site_name": site_name(),
-        "menu": menu_for(user),
-        "calendar_warnings": calendar_warnings(organisation=org) if org else [],
-    }
+    return {"site_name": site_name(), "menu": menu_for(user), **frame_context(user)}

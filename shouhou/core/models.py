@@ -4,7 +4,8 @@ from typing import ClassVar, Self
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.cache import cache
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
@@ -15,6 +16,76 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class OrgSettings(TimeStampedModel):
+    """One row of settings per organisation (its `organisation` is a one-to-one field).
+
+    `XSettings.for_org(organisation)` is the only way to read them: it creates the row with the
+    model's defaults on first access and caches it in Django's cache (shared between processes
+    when a Redis cache is configured; `cache_seconds` bounds how long another process may see
+    an old value with the local-memory default). Saving or deleting a row drops its cache entry
+    (signals connected by `CoreConfig.ready`, for every concrete subclass). A row read inside a
+    transaction is cached only once the transaction commits, so a rollback never leaves a
+    value in the cache that the database does not hold.
+    """
+
+    cache_seconds = 300
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def cache_key(cls, org_id) -> str:
+        return f"shouhou:orgsettings:{cls._meta.label_lower}:{org_id}"
+
+    @classmethod
+    def for_org(cls, organisation):
+        """The organisation's row (an `Organisation` or its id), created with the defaults."""
+        org_id = getattr(organisation, "pk", organisation)
+        key = cls.cache_key(org_id)
+        obj = cache.get(key)
+        if obj is not None:
+            return obj
+        obj = cls.objects.filter(organisation_id=org_id).first()
+        if obj is None:
+            try:
+                with transaction.atomic():
+                    cls.objects.create(organisation_id=org_id)
+            except IntegrityError:
+                pass  # created at the same moment by another request
+            obj = cls.objects.get(organisation_id=org_id)  # the stored (quantized) values
+
+        def remember(obj=obj):
+            cache.set(key, obj, cls.cache_seconds)
+
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(remember)
+        else:
+            remember()
+        return obj
+
+    @classmethod
+    def invalidate(cls, org_id) -> None:
+        cache.delete(cls.cache_key(org_id))
+
+
+def _drop_cached_settings(sender, instance, **kwargs) -> None:
+    sender.invalidate(instance.organisation_id)
+    # Also after the commit: a reader of the old row may have queued its cache write.
+    transaction.on_commit(lambda: sender.invalidate(instance.organisation_id))
+
+
+def connect_org_settings() -> None:
+    """Drop a settings row's cache entry when it is saved or deleted (every OrgSettings model)."""
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    for model in apps.get_models():
+        if issubclass(model, OrgSettings):
+            uid = f"orgsettings-{model._meta.label_lower}"
+            post_save.connect(_drop_cached_settings, sender=model, dispatch_uid=uid + "-save")
+            post_delete.connect(_drop_cached_settings, sender=model, dispatch_uid=uid + "-delete")
 
 
 class OrgScopedModel(TimeStampedModel):

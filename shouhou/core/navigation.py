@@ -1,66 +1,99 @@
-"""The main menu. An entry shows when its URL exists and the user has one of its roles."""
+"""What the page frame shows, filled in by the apps: menu entries, dashboard cards, frame context.
+
+Core knows no app. Each app registers its own pieces from `AppConfig.ready()` (through a
+`navigation.py` of its own):
+
+    register_menu(MenuEntry(_("Work orders"), "workorders:list", OFFICE_ROLES, order=60))
+    register_dashboard(selectors.dashboard_cards, order=40)
+    register_frame(lambda *, user: {...})   # extra context for every page (core/base.html)
+
+A menu entry shows when its URL exists and the user has one of its roles (`roles=None`: any
+logged-in member). Roles are checked with the role test the org app installs in
+`shouhou.core.access`, so core does not import org. Entries and cards are sorted by `order`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
 
-from shouhou.org import roles as r
+from shouhou.core.access import has_role
 
 ALL = None  # any logged-in member of an organisation
 
-MENU = [
-    (_("Dashboard"), "dashboard", ALL),
-    (_("Customers"), "customers:list", r.OFFICE_ROLES | {r.MERCHANT_ADMIN}),
-    (_("Contracts"), "sales:list", r.OFFICE_ROLES | {r.MERCHANT_ADMIN}),
-    (_("Products"), "catalog:list", r.OFFICE_ROLES | {r.MERCHANT_ADMIN, r.WAREHOUSE_KEEPER}),
-    (_("Brands and categories"), "catalog:references", r.OFFICE_ROLES | {r.WAREHOUSE_KEEPER}),
-    (_("Work orders"), "workorders:list", r.OFFICE_ROLES | {r.MERCHANT_ADMIN}),
-    (_("Promise counter"), "promises:counter", r.OFFICE_ROLES),
-    (_("Complaints and returns"), "complaints:list", r.OFFICE_ROLES),
-    (_("Approvals"), "complaints:approvals", r.OFFICE_ROLES),
-    (_("Callbacks"), "callbacks:my_list", r.OFFICE_ROLES),
-    (_("Callback records"), "callbacks:records", r.OFFICE_ROLES),
-    (_("Callback coverage"), "callbacks:coverage", r.OFFICE_ROLES),
-    (_("Deliveries"), "delivery:calendar", r.OFFICE_ROLES),
-    (_("Workshop"), "delivery:workshop", {r.WORKSHOP_SUPERVISOR, r.CS_SUPERVISOR, r.CS_MANAGER}),
-    (_("Old parts"), "workorders:old_parts", r.OFFICE_ROLES | {r.WAREHOUSE_KEEPER}),
-    (_("My jobs"), "workorders:my_jobs", {r.TECHNICIAN, r.DELIVERY_CREW}),
-    (_("My runs"), "delivery:my_runs", {r.DELIVERY_CREW}),
-    (_("My permit"), "staff:me", {r.TECHNICIAN, r.DELIVERY_CREW}),
-    (
-        _("Service staff"),
-        "staff:list",
-        {
-            r.SERVICE_DESK,
-            r.FINANCE,
-            r.MERCHANT_ADMIN,
-            r.TRAINING_OFFICER,
-            r.CS_SUPERVISOR,
-            r.CS_MANAGER,
-            r.STORE_MANAGER,
-            r.ADMINISTRATION,
-        },
-    ),
-    (_("Reports"), "workorders:reports", r.OFFICE_ROLES),
-    (_("Complaint statistics"), "complaints:statistics", r.OFFICE_ROLES),
-    (
-        _("Technician scores"),
-        "performance:ranking",
-        r.OFFICE_ROLES | {r.FINANCE, r.MERCHANT_ADMIN},
-    ),
-    (_("My scores"), "performance:me", {r.TECHNICIAN, r.DELIVERY_CREW}),
-    (_("Notifications"), "complaints:notifications", ALL),
-    (_("Calendar"), "workdays:calendar", r.OFFICE_ROLES),
-]
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    url_name: str
+    roles: frozenset[str] | None
+    order: int
+
+    def __init__(self, label, url_name: str, roles: Iterable[str] | None, order: int):
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "url_name", url_name)
+        object.__setattr__(self, "roles", None if roles is None else frozenset(roles))
+        object.__setattr__(self, "order", order)
 
 
-def menu_for(user):
+CardProvider = Callable[..., list[dict]]  # fn(*, user) -> [{"label", "value", "url", "alert"}]
+FrameProvider = Callable[..., dict]  # fn(*, user) -> extra context of every page
+
+_menu: dict[str, MenuEntry] = {}
+_dashboard: dict[str, tuple[int, CardProvider]] = {}
+_frame: dict[str, FrameProvider] = {}
+
+
+def _key(fn) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+def register_menu(*entries: MenuEntry) -> None:
+    """Add menu entries (once per URL name: registering again replaces the entry)."""
+    for entry in entries:
+        _menu[entry.url_name] = entry
+
+
+def register_dashboard(provider: CardProvider, *, order: int) -> None:
+    _dashboard[_key(provider)] = (order, provider)
+
+
+def register_frame(provider: FrameProvider) -> None:
+    _frame[_key(provider)] = provider
+
+
+def menu_entries() -> list[MenuEntry]:
+    return sorted(_menu.values(), key=lambda e: (e.order, e.url_name))
+
+
+def menu_for(user) -> list[dict]:
     items = []
-    for label, url_name, allowed in MENU:
-        if allowed is not ALL and not r.has_role(user, *allowed):
+    for entry in menu_entries():
+        if entry.roles is not ALL and not has_role(user, *entry.roles):
             continue
         try:
-            url = reverse(url_name)
+            url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": label, "url": url, "name": url_name})
+        items.append({"label": entry.label, "url": url, "name": entry.url_name})
     return items
+
+
+def dashboard_providers() -> list[CardProvider]:
+    return [fn for _order, fn in sorted(_dashboard.values(), key=lambda p: p[0])]
+
+
+def dashboard_cards(user) -> list[dict]:
+    cards: list[dict] = []
+    for provider in dashboard_providers():
+        cards.extend(provider(user=user))
+    return cards
+
+
+def frame_context(user) -> dict:
+    context: dict = {}
+    for provider in _frame.values():
+        context.update(provider(user=user))
+    return context

@@ -7,3 +7,8 @@ class CustomersConfig(AppConfig):
     label = "customers"
     verbose_name = _("Customers")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import navigation
+
+        navigation.register()

@@ -8,7 +8,6 @@ makes a second record (409 `DuplicateError` with `extra={"existing_id": pk}`).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 
@@ -18,20 +17,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhou.core.audit import audit_record, diff, snapshot
+from shouhou.core.dates import add_months
 from shouhou.core.errors import (
     DuplicateError,
     NotFoundError,
     PermissionDeniedError,
     ValidationFailed,
 )
+from shouhou.org.models import OrganisationSettings
 from shouhou.org.roles import MERCHANT_ADMIN, OFFICE_ROLES, require_role
+from shouhou.workdays.services import add_working_days
 
 from . import selectors
 from .models import Customer, CustomerAddress, CustomerPhone, OwnedProduct
 from .validation import split_phone_list, validate_customer_fields, validate_other_phone
 
 EDITOR_ROLES = tuple(sorted(OFFICE_ROLES | {MERCHANT_ADMIN}))
-DEFAULT_ARCHIVE_DAYS = 2  # only when an organisation has no settings row yet (DOMAIN.md §2)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -60,15 +61,11 @@ def _lock(customer: Customer) -> Customer:
 
 
 def _archive_days(organisation) -> int:
-    from shouhou.org.models import OrganisationSettings
-
-    row = OrganisationSettings.objects.filter(organisation_id=organisation.pk).first()
-    return row.archive_within_days if row else DEFAULT_ARCHIVE_DAYS
+    return OrganisationSettings.for_org(organisation).archive_within_days
 
 
 def archive_due_at(start: dt.datetime, organisation) -> dt.datetime:
     """When a customer archive registered at `start` should be complete (working days)."""
-    from shouhou.workdays.services import add_working_days
 
     return add_working_days(start, _archive_days(organisation), organisation)
 
@@ -455,12 +452,6 @@ def customer_add_address(
             after={"address": str(address), "default": address.is_default},
         )
     return address
-
-
-def add_months(start: dt.date, months: int) -> dt.date:
-    month0 = start.month - 1 + months
-    year, month = start.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def warranty_until(*, start: dt.date | None, months: int | None) -> dt.date | None:

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from shouhou.core.api import IdempotentCreateMixin
 from shouhou.core.errors import PermissionDeniedError
 from shouhou.core.phones import mask_phone
+from shouhou.org import roles as r
 from shouhou.sales.models import PaymentMethod
 
 from . import selectors, services
@@ -95,8 +96,6 @@ class DeliveryOut(serializers.ModelSerializer):
         ]
 
     def get_customer_mobile(self, obj) -> str:
-        from shouhou.org import roles as r
-
         user = self.context.get("user")
         if user is not None and r.has_role(user, r.DELIVERY_CREW, r.CS_SUPERVISOR, r.CS_MANAGER):
             return obj.customer.mobile

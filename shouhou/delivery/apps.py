@@ -7,3 +7,8 @@ class DeliveryConfig(AppConfig):
     label = "delivery"
     verbose_name = _("Service delivery")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import navigation
+
+        navigation.register()

@@ -11,10 +11,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from shouhou.core.models import OrgScopedModel, TimeStampedModel
+from shouhou.core.models import OrgScopedModel, OrgSettings
 
 
-class DeliverySettings(TimeStampedModel):
+class DeliverySettings(OrgSettings):
     """Per-organisation numbers of the delivery process (DOMAIN.md §5 and §6 defaults)."""
 
     organisation = models.OneToOneField(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from shouhou.core.errors import NotFoundError, PermissionDeniedError
 from shouhou.org import roles as r
+from shouhou.sales.models import Contract
 
 from .models import Delivery, DeliveryTask, WorkshopRequest
 
@@ -123,7 +124,6 @@ def storage_over_limit(*, user, today: dt.date | None = None):
 
 def contracts_to_schedule(*, user, limit: int = 50):
     """Confirmed contracts of the organisation with no delivery yet (soonest agreed date first)."""
-    from shouhou.sales.models import Contract
 
     return (
         Contract.objects.filter(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.catalog import inputs
 from shouhou.core.audit import audit_record, snapshot
+from shouhou.core.dates import add_months
 from shouhou.core.errors import (
     Conflict,
     InvalidTransition,
@@ -28,10 +29,19 @@ from shouhou.core.errors import (
     PermissionDeniedError,
     ValidationFailed,
 )
+from shouhou.customers.services import customer_complete_archive
 from shouhou.org import roles as r
 from shouhou.sales.models import Contract, PaymentMethod
+from shouhou.sales.services import (
+    contract_change_delivery,
+    contract_mark_delivered,
+    contract_record_payment,
+)
+from shouhou.staff.models import ServiceStaff, WorkKind
+from shouhou.staff.services import can_work, staff_for_user
 from shouhou.workdays.services import add_working_days, is_working_day
 
+from . import signals
 from .models import Delivery, DeliveryIssue, DeliverySettings, DeliveryTask, WorkshopRequest
 
 S = Delivery.Status
@@ -62,10 +72,7 @@ ALLOWED_FROM = {
 # --- helpers --------------------------------------------------------------------------------
 
 
-def settings_for(organisation) -> DeliverySettings:
-    org_id = getattr(organisation, "pk", organisation)
-    cfg, _created = DeliverySettings.objects.get_or_create(organisation_id=org_id)
-    return cfg
+settings_for = DeliverySettings.for_org  # created with the defaults on first use (cached)
 
 
 def _today() -> dt.date:
@@ -121,8 +128,6 @@ def _move(d: Delivery, action: str, new_status: str | None = None, **values) -> 
 
 
 def _is_crew_of(by, d: Delivery) -> bool:
-    from shouhou.staff.services import staff_for_user
-
     if not r.has_role(by, r.DELIVERY_CREW) or d.crew_id is None:
         return False
     staff = staff_for_user(by)
@@ -136,12 +141,6 @@ def _require_crew(by, d: Delivery) -> None:
     if r.has_role(by, r.DELIVERY_CREW):
         raise NotFoundError()  # another crew's run: ids do not leak
     raise PermissionDeniedError()
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    from shouhou.customers.services import add_months as _add
-
-    return _add(day, months)
 
 
 def reconfirm_date(scheduled: dt.date, today: dt.date, organisation) -> dt.date | None:
@@ -257,7 +256,6 @@ def delivery_schedule(
         raise Conflict(
             _("This contract already has a delivery; reschedule it instead."), code="duplicate"
         )
-    from shouhou.sales.services import contract_change_delivery
 
     contract_change_delivery(
         by=by,
@@ -331,7 +329,6 @@ def delivery_reschedule(
     note = inputs.text(note, "note", errors, max_length=500)
     if errors:
         raise ValidationFailed(fields=errors)
-    from shouhou.sales.services import contract_change_delivery
 
     contract_change_delivery(
         by=by,
@@ -384,9 +381,7 @@ def delivery_cancel(*, by, delivery, reason: str) -> Delivery:
     DeliveryTask.objects.filter(delivery=d, status=DeliveryTask.Status.OPEN).update(
         status=DeliveryTask.Status.DONE, done_at=timezone.now()
     )
-    from shouhou.callbacks.services import callback_tasks_cancel_for_delivery
-
-    callback_tasks_cancel_for_delivery(delivery=d, by=by, note=reason)
+    signals.delivery_cancelled.publish(sender=Delivery, delivery=d, reason=reason, by=by)
     audit_record(
         actor=by,
         action="shouhou.delivery.cancelled",
@@ -535,8 +530,6 @@ def delivery_workshop_done(*, by, delivery) -> Delivery:
 @transaction.atomic
 def delivery_assign(*, by, delivery, crew, vehicle: str, crew_members: str = "") -> Delivery:
     """Crew leader (a service staff member allowed to deliver on the day) and vehicle."""
-    from shouhou.staff.models import ServiceStaff, WorkKind
-    from shouhou.staff.services import can_work
 
     org_id = _require(by, *SUPERVISOR_ROLES)
     d = _lock(by, delivery)
@@ -709,7 +702,6 @@ def delivery_complete(
 ) -> Delivery:
     """The customer signs and fills in the opinion form: the delivery is done, the contract is
     delivered and the callback schedule is created."""
-    from shouhou.sales.services import contract_mark_delivered
 
     d = _lock(by, delivery)
     _require_crew(by, d)
@@ -744,7 +736,8 @@ def delivery_complete(
     today = _today()
     if contract.status == Contract.Status.CONFIRMED:
         contract_mark_delivered(by=by, contract=contract, delivered_on=today)
-    _create_callbacks(by, d, today)
+    # The callback schedule after the delivery (callbacks.receivers).
+    signals.delivery_signed.publish(sender=Delivery, delivery=d, delivered_on=today, by=by)
     audit_record(
         actor=by, action="shouhou.delivery.delivered", obj=d, before=before,
         after=snapshot(d, ["status", "signer_name", "satisfaction"]),
@@ -752,38 +745,10 @@ def delivery_complete(
     return d
 
 
-def _create_callbacks(by, d: Delivery, delivered_on: dt.date) -> list:
-    from shouhou.callbacks.models import CallbackTask
-    from shouhou.callbacks.services import callback_task_create
-
-    kind = CallbackTask.Kind.AFTER_DELIVERY
-    return [
-        callback_task_create(
-            organisation=d.organisation,
-            customer=d.customer,
-            delivery=d,
-            kind=kind,
-            due_on=callback_due(delivered_on, offset, d.organisation_id),
-            # "Within n working days": the call may be made from the next working day on.
-            available_on=(
-                add_working_days(delivered_on, 1, d.organisation_id)
-                if offset.endswith("d")
-                else None
-            ),
-            occasion=offset,
-            source_key=f"delivery:{d.pk}:{offset}",
-            by=by,
-        )
-        for offset in callback_offsets(d.organisation_id)
-    ]
-
-
 @transaction.atomic
 def delivery_report(*, by, delivery, note: str, preferences: str = "") -> Delivery:
     """Back at base the crew reports to customer service, who post the collected balance to the
     contract and update the customer's archive."""
-    from shouhou.customers.services import customer_complete_archive
-    from shouhou.sales.services import contract_record_payment
 
     _require(by, *REPORT_ROLES)
     d = _lock(by, delivery)

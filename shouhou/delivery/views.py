@@ -22,6 +22,7 @@ from shouhou.core.errors import DomainError, PermissionDeniedError
 from shouhou.core.idempotency import run_idempotent
 from shouhou.org import roles as r
 from shouhou.sales.models import Contract, PaymentMethod
+from shouhou.staff.models import ServiceStaff, WorkKind
 
 from . import selectors, services
 from .models import Delivery, Satisfaction, WorkshopRequest
@@ -131,8 +132,6 @@ def day_xlsx(request):
 
 
 def _detail_context(request, d: Delivery) -> dict:
-    from shouhou.staff.models import ServiceStaff, WorkKind
-
     user = request.user
     return {
         "d": d,

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from shouhou.core.models import OrgScopedModel, TimeStampedModel
+from shouhou.core.models import OrgScopedModel, OrgSettings, TimeStampedModel
 
 
 class Organisation(TimeStampedModel):
@@ -33,7 +33,7 @@ class Organisation(TimeStampedModel):
         return self.name
 
 
-class OrganisationSettings(TimeStampedModel):
+class OrganisationSettings(OrgSettings):
     """Per-organisation configuration of the foundation. Other apps keep their own settings."""
 
     organisation = models.OneToOneField(

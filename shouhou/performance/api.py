@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shouhou.core.api import IdempotentCreateMixin
+from shouhou.org import roles as r
 
 from . import figures, selectors, services
 from .models import RATES, Exclusion, MonthClose
@@ -421,8 +422,6 @@ class SettingsView(APIView):
 
     @extend_schema(request=PerfSettingsIn, responses=OBJ, tags=["performance"])
     def put(self, request):
-        from shouhou.org import roles as r
-
         r.require_role(request.user, *services.SETTINGS_ROLES)
         data = _valid(PerfSettingsIn, request.data)
         services.scoring_settings_update(

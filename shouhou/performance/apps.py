@@ -7,3 +7,8 @@ class PerformanceConfig(AppConfig):
     label = "performance"
     verbose_name = _("Technician performance")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import navigation
+
+        navigation.register()

@@ -40,7 +40,14 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from shouhou.callbacks.models import CallbackRecord
+from shouhou.complaints.models import Case
+from shouhou.core import dates
+from shouhou.core.dates import month_bounds  # [start, end) in Asia/Shanghai
 from shouhou.core.errors import ValidationFailed
+from shouhou.staff.models import ServiceStaff
+from shouhou.workorders import states
+from shouhou.workorders.models import MissedService, WorkOrder
 
 FLAGS = (
     "not_contacted",
@@ -78,23 +85,15 @@ def parse_month(value, *, field: str = "month") -> dt.date:
 
 
 def add_months(month: dt.date, n: int) -> dt.date:
-    i = month.year * 12 + month.month - 1 + n
-    return dt.date(i // 12, i % 12 + 1, 1)
-
-
-def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end) of the month as aware datetimes in Asia/Shanghai."""
-    start = dt.datetime(month.year, month.month, 1, tzinfo=tz())
-    nxt = add_months(month, 1)
-    return start, dt.datetime(nxt.year, nxt.month, 1, tzinfo=tz())
+    """The first day of the month `n` months from `month`'s."""
+    return dates.add_months(dates.month_start(month), n)
 
 
 def month_of(moment: dt.datetime) -> dt.date:
     return moment.astimezone(tz()).date().replace(day=1)
 
 
-def month_last_day(month: dt.date) -> dt.date:
-    return add_months(month, 1) - dt.timedelta(days=1)
+month_last_day = dates.month_last_day
 
 
 # The facts ----------------------------------------------------------------------------------------
@@ -127,11 +126,6 @@ def facts_sql(
     Filters: one technician, a merchant's technicians, the order's store, the technician's
     home store.
     """
-    from shouhou.callbacks.models import CallbackRecord
-    from shouhou.complaints.models import Case
-    from shouhou.staff.models import ServiceStaff
-    from shouhou.workorders import states
-    from shouhou.workorders.models import MissedService, WorkOrder
 
     from .models import Exclusion
 

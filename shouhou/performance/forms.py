@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.complaints.models import Case
 from shouhou.core.errors import DomainError
 from shouhou.core.forms import IdempotentFormMixin, add_domain_error
 
@@ -45,7 +46,6 @@ class ExclusionForm(IdempotentFormMixin):
 
     def case_id(self):
         """The complaint the clerk named: an id, or a number from the complaint register."""
-        from shouhou.complaints.models import Case
 
         raw = (self.cleaned_data.get("case") or "").strip()
         if not raw:

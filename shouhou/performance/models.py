@@ -29,7 +29,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from shouhou.core.models import OrgScopedModel, TimeStampedModel
+from shouhou.core.models import OrgScopedModel, OrgSettings
 from shouhou.core.money import MoneyField, non_negative
 
 
@@ -114,7 +114,7 @@ def _pct(verbose, default):
     )
 
 
-class ScoringSettings(TimeStampedModel):
+class ScoringSettings(OrgSettings):
     """Per-organisation weights, the score below every tier, department targets, month close."""
 
     organisation = models.OneToOneField(

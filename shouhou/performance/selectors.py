@@ -15,9 +15,15 @@ from fractions import Fraction
 
 from django.utils import timezone
 
+from shouhou.callbacks.models import CallbackRecord
+from shouhou.complaints.models import Case
 from shouhou.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from shouhou.core.money import quantize
 from shouhou.org import roles as r
+from shouhou.org.models import Store
+from shouhou.staff.models import ServiceStaff
+from shouhou.staff.services import staff_for_user
+from shouhou.workorders.models import MissedService, WorkOrder
 
 from . import figures, scoring, services
 from .models import RATES, Exclusion, MonthClose, MonthEvent, Rate, TechnicianMonth
@@ -46,8 +52,6 @@ def sees_everyone(user) -> bool:
 
 
 def own_staff(user):
-    from shouhou.staff.services import staff_for_user
-
     return staff_for_user(user)
 
 
@@ -65,7 +69,6 @@ def visibility(user) -> dict:
 
 def technician_get(*, user, pk):
     """A technician the user may see, else 404."""
-    from shouhou.staff.models import ServiceStaff
 
     scope = visibility(user)
     qs = ServiceStaff.objects.filter(organisation_id=user.organisation_id).select_related(
@@ -167,8 +170,6 @@ def _row_from_frozen(t: dict) -> TechRow:
 
 
 def _live_rows(org_id: int, month: dt.date, scope: dict, home_store_id=None) -> list[TechRow]:
-    from shouhou.staff.models import ServiceStaff
-
     facts = figures.live_facts(
         organisation_id=org_id,
         month=month,
@@ -257,8 +258,6 @@ def _rank(rows: list[TechRow]) -> None:
 
 
 def _store_id(user, store) -> int | None:
-    from shouhou.org.models import Store
-
     if store in (None, ""):
         return None
     pk = getattr(store, "pk", store)
@@ -277,8 +276,6 @@ def _no_store():
 
 
 def stores(*, user):
-    from shouhou.org.models import Store
-
     return Store.objects.filter(organisation_id=user.organisation_id).order_by("name")
 
 
@@ -288,7 +285,6 @@ def stores(*, user):
 def drilldown(*, user, technician_id, month, rate: str):
     """The orders behind one rate of a technician's month ('base': every base order), with the
     facts of each. A closed month lists the frozen orders."""
-    from shouhou.workorders.models import WorkOrder
 
     if rate not in DRILL_RATES:
         raise NotFoundError()
@@ -329,9 +325,6 @@ def drilldown(*, user, technician_id, month, rate: str):
 
 def _attach_details(orders, org_id: int) -> None:
     """The callbacks, complaints, missed services and exclusions of each order (4 queries)."""
-    from shouhou.callbacks.models import CallbackRecord
-    from shouhou.complaints.models import Case
-    from shouhou.workorders.models import MissedService
 
     ids = [o.pk for o in orders]
     by_order: dict = {pk: {"callbacks": [], "cases": [], "missed": []} for pk in ids}

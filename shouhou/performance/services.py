@@ -12,6 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shouhou.callbacks.models import CallbackRecord
+from shouhou.callbacks.services import settings_for as callback_settings
+from shouhou.complaints.models import Case
 from shouhou.core.audit import audit_record, snapshot
 from shouhou.core.errors import (
     Conflict,
@@ -23,6 +26,8 @@ from shouhou.core.errors import (
 )
 from shouhou.core.money import quantize
 from shouhou.org import roles as r
+from shouhou.staff.models import ServiceStaff, WorkPermit
+from shouhou.workdays.services import add_working_days
 
 from . import figures, scoring
 from .models import (
@@ -60,18 +65,8 @@ def _now(now=None) -> dt.datetime:
 # Configuration --------------------------------------------------------------------------------
 
 
-def settings_for(organisation) -> ScoringSettings:
-    """The organisation's scoring settings, created with seed 001's defaults on first use."""
-    org_id = getattr(organisation, "pk", organisation)
-    obj = ScoringSettings.objects.filter(organisation_id=org_id).first()
-    if obj is None:
-        try:
-            with transaction.atomic():
-                ScoringSettings.objects.create(organisation_id=org_id)
-        except IntegrityError:
-            pass  # created at the same moment by another request
-        obj = ScoringSettings.objects.get(organisation_id=org_id)  # the stored (quantized) values
-    return obj
+# The organisation's scoring settings, created with seed 001's defaults on first use (cached).
+settings_for = ScoringSettings.for_org
 
 
 def ensure_defaults(organisation) -> ScoringSettings:
@@ -106,7 +101,6 @@ def ensure_defaults(organisation) -> ScoringSettings:
 
 def satisfied_from(organisation) -> int:
     """The callback settings' threshold: a satisfaction of at least this counts as satisfied."""
-    from shouhou.callbacks.services import settings_for as callback_settings
 
     return callback_settings(organisation).satisfied_from
 
@@ -263,8 +257,6 @@ def month_state(organisation, month: dt.date) -> MonthClose | None:
 
 
 def _permit_numbers(staff_ids) -> dict:
-    from shouhou.staff.models import WorkPermit
-
     numbers = {}
     for staff_id, number, status in (
         WorkPermit.objects.filter(staff_id__in=staff_ids)
@@ -281,7 +273,6 @@ def _permit_numbers(staff_ids) -> dict:
 
 def _freeze(mc: MonthClose, *, scheme: scoring.Scheme, sat_from: int, now) -> tuple[int, int]:
     """Write the month's MonthOrder and TechnicianMonth rows; returns (technicians, orders)."""
-    from shouhou.staff.models import ServiceStaff
 
     org_id, month = mc.organisation_id, mc.month
     orders = figures.freeze_orders(
@@ -466,8 +457,6 @@ def closable_through(organisation, today: dt.date) -> dt.date | None:
     cfg = settings_for(organisation)
     last = figures.add_months(today.replace(day=1), -1)
     if cfg.close_after_working_days:
-        from shouhou.workdays.services import add_working_days
-
         while last.year > 2000:
             due = add_working_days(
                 figures.month_last_day(last), cfg.close_after_working_days, organisation
@@ -502,8 +491,6 @@ def exclusion_create(
 ) -> Exclusion:
     """Take a complaint (malicious or caused by product quality) or a dissatisfied callback out
     of the technician's figures, before the month closes. A manager, with a reason."""
-    from shouhou.callbacks.models import CallbackRecord
-    from shouhou.complaints.models import Case
 
     now = _now(now)
     r.require_role(by, *MANAGER_ROLES)

@@ -7,8 +7,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from shouhou.catalog.models import Product
 from shouhou.core.api import IdempotentCreateMixin
 from shouhou.core.errors import PermissionDeniedError, ValidationFailed
+from shouhou.sales.models import ContractLine
 
 from . import rules as R
 from . import selectors, services
@@ -130,8 +132,6 @@ class PromiseDecisionBase(viewsets.GenericViewSet):
         s = DecideIn(data=request.data)
         s.is_valid(raise_exception=True)
         data = dict(s.validated_data)
-        from shouhou.catalog.models import Product
-        from shouhou.sales.models import ContractLine
 
         org = request.user.organisation_id
         line_id, product_id = data.pop("contract_line", None), data.pop("product", None)

@@ -7,3 +7,8 @@ class PromisesConfig(AppConfig):
     label = "promises"
     verbose_name = _("Service promises")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import navigation
+
+        navigation.register()

@@ -4,11 +4,11 @@ that made it, then start the flow (complaints app). Also the list of the organis
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 
+from shouhou.core import pages
 from shouhou.core.errors import DomainError, NotFoundError
 from shouhou.core.forms import add_domain_error
 from shouhou.org import roles as r
@@ -18,10 +18,7 @@ from shouhou.sales.selectors import contract_list
 from . import selectors, services
 from .forms import FactsForm
 
-
-def _reader(request):
-    if not selectors.can_read(request.user):
-        raise PermissionDenied
+_reader = pages.reader(selectors.can_read)
 
 
 def _line_or_404(request, pk):

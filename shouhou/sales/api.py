@@ -18,6 +18,7 @@ from shouhou.core.api import IdempotentCreateMixin
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.idempotency import run_idempotent
 from shouhou.core.phones import mask_phone
+from shouhou.customers.selectors import customer_phones_visible, customer_visible_qs
 from shouhou.org import roles as r
 from shouhou.org.models import Merchant, Store
 
@@ -108,8 +109,6 @@ class ContractOut(serializers.ModelSerializer):
         ]
 
     def get_customer_mobile(self, obj) -> str:
-        from shouhou.customers.selectors import customer_phones_visible
-
         user = self.context.get("user")
         if user is not None and customer_phones_visible(user=user, customer=obj.customer):
             return obj.customer.mobile
@@ -230,11 +229,11 @@ class ContractBase(viewsets.GenericViewSet):
                 and not model.objects.filter(organisation_id=org_id, pk=params[field]).exists()
             ):
                 errors[field] = [UNKNOWN]
-        if "customer" in params:
-            from shouhou.customers.selectors import customer_visible_qs
-
-            if not customer_visible_qs(user=user).filter(pk=params["customer"]).exists():
-                errors["customer"] = [UNKNOWN]
+        if (
+            "customer" in params
+            and not customer_visible_qs(user=user).filter(pk=params["customer"]).exists()
+        ):
+            errors["customer"] = [UNKNOWN]
         if errors:
             raise ValidationFailed(fields=errors)
         params.pop("ordering", None)

@@ -7,3 +7,8 @@ class SalesConfig(AppConfig):
     label = "sales"
     verbose_name = _("Sales contracts")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import navigation
+
+        navigation.register()

@@ -7,10 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from shouhou.core.models import OrgScopedModel, TimeStampedModel
+from shouhou.core.models import OrgScopedModel, OrgSettings
 
 
-class SalesSettings(TimeStampedModel):
+class SalesSettings(OrgSettings):
     """Per-organisation settings of sales contracts, editable in the admin with history."""
 
     organisation = models.OneToOneField(

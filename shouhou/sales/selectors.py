@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from shouhou.core.errors import NotFoundError
+from shouhou.customers.selectors import customer_list
 from shouhou.org import roles as r
 
 from .models import Contract, ContractLine, SalesSettings
@@ -40,10 +41,7 @@ def can_read(user) -> bool:
 
 
 def sales_settings(organisation) -> SalesSettings:
-    settings, _created = SalesSettings.objects.get_or_create(
-        organisation_id=getattr(organisation, "pk", organisation)
-    )
-    return settings
+    return SalesSettings.for_org(organisation)
 
 
 def contract_visible_qs(*, user) -> QuerySet[Contract]:
@@ -149,7 +147,6 @@ def customer_search(*, user, q: str, limit: int = 10) -> list:
 
     Uses the customers app's visibility rules (a merchant admin sees its own customers).
     """
-    from shouhou.customers.selectors import customer_list
 
     q = (q or "").strip()
     if len(q) < 2:

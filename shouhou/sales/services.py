@@ -34,6 +34,9 @@ from shouhou.core.errors import (
     PermissionDeniedError,
     ValidationFailed,
 )
+from shouhou.customers.models import Customer
+from shouhou.customers.selectors import customer_visible_qs
+from shouhou.customers.services import customer_record_owned_product
 from shouhou.org import roles as r
 from shouhou.org.models import Merchant, OrganisationSettings, Store, User
 
@@ -96,14 +99,11 @@ def _check_status(contract: Contract, action: str) -> None:
 
 
 def _full_name_required(organisation_id: int) -> bool:
-    settings, _created = OrganisationSettings.objects.get_or_create(organisation_id=organisation_id)
-    return settings.contract_requires_full_name
+    return OrganisationSettings.for_org(organisation_id).contract_requires_full_name
 
 
 def _resolve_customer(by, value, errors: dict):
     """The customer, if `by` may see it (the customers app decides who sees which customer)."""
-    from shouhou.customers.models import Customer
-    from shouhou.customers.selectors import customer_visible_qs
 
     return inputs.ref(
         Customer,
@@ -437,8 +437,6 @@ def contract_create(
 
 
 def _record_owned_products(by, contract: Contract, lines: list[ContractLine]) -> None:
-    from shouhou.customers.services import customer_record_owned_product
-
     for line in lines:
         customer_record_owned_product(
             by=by,

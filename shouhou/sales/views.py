@@ -8,17 +8,18 @@ import uuid
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shouhou.core.errors import DomainError, NotFoundError
+from shouhou.core import pages
+from shouhou.core.errors import DomainError
 from shouhou.core.forms import add_domain_error
 from shouhou.core.idempotency import run_idempotent
 from shouhou.core.phones import mask_phone
+from shouhou.customers.selectors import customer_phones_visible, customer_visible_qs
 from shouhou.org import roles as r
 
 from . import selectors, services
@@ -32,17 +33,11 @@ from .forms import (
     PaymentForm,
 )
 
-
-def _reader(request):
-    if not selectors.can_read(request.user):
-        raise PermissionDenied
+_reader = pages.reader(selectors.can_read)
 
 
 def _contract_or_404(request, pk):
-    try:
-        return selectors.contract_get(user=request.user, pk=pk)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    return pages.get_or_404(selectors.contract_get, user=request.user, pk=pk)
 
 
 def _url(name, *args):
@@ -53,8 +48,6 @@ def _url(name, *args):
 
 
 def _phone_for(user, customer) -> str:
-    from shouhou.customers.selectors import customer_phones_visible
-
     if customer_phones_visible(user=user, customer=customer):
         return customer.mobile
     return mask_phone(customer.mobile)
@@ -135,19 +128,10 @@ def contract_detail(request, pk):
     return _detail(request, _contract_or_404(request, pk))
 
 
-def _act(request, pk, form_name, form, call):
-    """Run a detail-page action; on error show the detail page with the form's errors."""
-    _reader(request)
-    contract = _contract_or_404(request, pk)
-    if form.is_valid():
-        try:
-            call(contract, form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            return redirect("sales:detail", pk=contract.pk)
-    contract = _contract_or_404(request, pk)
-    return _detail(request, contract, status=400, **{form_name: form})
+# Run a detail-page action; on error show the detail page with the form's errors.
+_act = pages.detail_action(
+    check=_reader, load=_contract_or_404, detail=_detail, success="sales:detail"
+)
 
 
 @login_required
@@ -236,8 +220,6 @@ def _line_formset(request, data=None):
 
 
 def _selected_customer(request, form):
-    from shouhou.customers.selectors import customer_visible_qs
-
     raw = form.data.get("customer") if form.is_bound else None
     if not raw or not str(raw).isdigit():
         return None

@@ -7,3 +7,8 @@ class StaffConfig(AppConfig):
     label = "staff"
     verbose_name = _("Service staff")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import navigation
+
+        navigation.register()

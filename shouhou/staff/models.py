@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from shouhou.core.models import OrgScopedModel, TimeStampedModel
+from shouhou.core.models import OrgScopedModel, OrgSettings, TimeStampedModel
 from shouhou.core.money import MoneyField, non_negative, positive
 
 from . import flows
@@ -33,7 +33,7 @@ class WorkKind(models.TextChoices):
     REPAIR = "repair", _("Repair")
 
 
-class StaffSettings(TimeStampedModel):
+class StaffSettings(OrgSettings):
     """Per-organisation numbers for staff: fees, fine deadline, suspension rule, permit validity."""
 
     organisation = models.OneToOneField(

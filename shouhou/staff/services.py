@@ -7,7 +7,6 @@ Other apps call:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhou.core.audit import audit_record, snapshot
+from shouhou.core.dates import add_months, month_start
 from shouhou.core.errors import (
     Conflict,
     DuplicateError,
@@ -151,20 +151,7 @@ def _snap(obj, fields: list[str] | None = None) -> dict:
     }
 
 
-def settings_for(organisation) -> StaffSettings:
-    org_id = getattr(organisation, "pk", organisation)
-    obj, _created = StaffSettings.objects.get_or_create(organisation_id=org_id)
-    return obj
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
+settings_for = StaffSettings.for_org  # created with the defaults on first use (cached)
 
 
 def _org_id(by) -> int | None:

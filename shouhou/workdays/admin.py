@@ -6,6 +6,7 @@ from django_scopes import scopes_disabled
 from simple_history.admin import SimpleHistoryAdmin
 
 from shouhou.core.audit import audit_record
+from shouhou.org.models import Organisation
 
 from .models import WorkCalendar, WorkCalendarDay
 
@@ -62,14 +63,11 @@ class WorkCalendarAdmin(SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation" and not request.user.is_superuser:
-            from shouhou.org.models import Organisation
-
             kwargs["queryset"] = Organisation.objects.filter(pk=request.user.organisation_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
         """Say at the top of the list which needed years are not covered."""
-        from shouhou.org.models import Organisation
 
         from .selectors import calendar_warnings
 

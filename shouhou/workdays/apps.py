@@ -9,6 +9,9 @@ class WorkdaysConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import navigation
+
+        navigation.register()
         from . import signals
 
         signals.connect()

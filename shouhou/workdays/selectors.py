@@ -155,3 +155,9 @@ def calendar_year(*, user: Any, year: int, today: dt.date | None = None) -> dict
         "office_hours": cal.office_hours,
         "weekday_names": [WEEKDAYS_ABBR[i] for i in range(7)],
     }
+
+
+def frame_context(*, user) -> dict:
+    """What every page's frame shows from the calendar (registered in navigation.py)."""
+    org = getattr(user, "organisation", None)
+    return {"calendar_warnings": calendar_warnings(organisation=org) if org else []}

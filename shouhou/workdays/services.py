@@ -48,6 +48,7 @@ from django_scopes import scope
 from shouhou.core.audit import audit_record
 from shouhou.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from shouhou.org import roles as r
+from shouhou.org.models import Organisation, OrganisationSettings
 
 from .calendar import Calendar, Holiday, OfficeHours
 from .models import WorkCalendar, WorkCalendarDay
@@ -118,7 +119,6 @@ def _current_version(org_id: int) -> tuple[Any, ...]:
     `updated_at`; so a changed fingerprint means "reload". It lives in the database, so it works
     across processes whatever the cache backend is (locmem is per process).
     """
-    from shouhou.org.models import Organisation
 
     def stats(model: type[WorkCalendar] | type[WorkCalendarDay], what: Any) -> Subquery:
         return Subquery(
@@ -155,11 +155,8 @@ def invalidate(organisation: OrgRef) -> None:
 
 def office_hours_for(organisation: OrgRef) -> OfficeHours:
     """The organisation's office hours (OrganisationSettings; created with defaults if missing)."""
-    from shouhou.org.models import OrganisationSettings
 
-    settings_row, _created = OrganisationSettings.objects.get_or_create(
-        organisation_id=_org_id(organisation)
-    )
+    settings_row = OrganisationSettings.for_org(_org_id(organisation))
     try:
         return OfficeHours(settings_row.office_opens, settings_row.office_closes)
     except ValueError:
@@ -267,8 +264,6 @@ def _days_snapshot(calendar: WorkCalendar) -> dict[str, Any]:
 
 
 def _organisation(organisation: OrgRef) -> Organisation:
-    from shouhou.org.models import Organisation
-
     if isinstance(organisation, Organisation):
         return organisation
     return Organisation.objects.get(pk=_org_id(organisation))

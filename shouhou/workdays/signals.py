@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from shouhou.org.models import Organisation, OrganisationSettings
+
 log = logging.getLogger(__name__)
 
 # A new organisation gets the package years from this many years before the current one.
@@ -45,8 +47,6 @@ def _seed_new_organisation(
 
 
 def connect() -> None:
-    from shouhou.org.models import Organisation, OrganisationSettings
-
     from .models import WorkCalendar, WorkCalendarDay
 
     for model in (WorkCalendar, WorkCalendarDay, OrganisationSettings):

@@ -11,9 +11,14 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from shouhou.catalog.models import Product, ProductModel
 from shouhou.core.api import IdempotentCreateMixin
 from shouhou.core.errors import NotFoundError, ValidationFailed
 from shouhou.core.idempotency import run_idempotent
+from shouhou.customers.selectors import customer_get
+from shouhou.org.models import Dealer, Store
+from shouhou.sales.models import Contract
+from shouhou.staff.models import ServiceStaff
 
 from . import selectors, services, states
 from .checklist import STEP_CODES
@@ -327,18 +332,12 @@ def _obj(model, pk, organisation_id, field):
 
 
 def _technician(user, pk):
-    from shouhou.staff.models import ServiceStaff
-
     return _obj(ServiceStaff, pk, user.organisation_id, "technician")
 
 
 # The viewset ------------------------------------------------------------------------------------
 class _IntakeCreate:
     def create(self, request, *args, **kwargs):
-        from shouhou.catalog.models import Product, ProductModel
-        from shouhou.customers.selectors import customer_get
-        from shouhou.org.models import Dealer, Store
-        from shouhou.sales.models import Contract
 
         data = IntakeIn(data=request.data)
         data.is_valid(raise_exception=True)

@@ -7,3 +7,8 @@ class WorkordersConfig(AppConfig):
     label = "workorders"
     verbose_name = _("Work orders")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import navigation
+
+        navigation.register()

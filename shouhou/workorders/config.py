@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import deadlines as dl
@@ -62,15 +62,7 @@ DEFAULT_POLICIES = [
 ]
 
 
-def settings_for(organisation) -> WorkOrderSettings:
-    obj = WorkOrderSettings.objects.filter(organisation=organisation).first()
-    if obj is None:
-        try:
-            with transaction.atomic():
-                obj = WorkOrderSettings.objects.create(organisation=organisation)
-        except IntegrityError:
-            obj = WorkOrderSettings.objects.get(organisation=organisation)
-    return obj
+settings_for = WorkOrderSettings.for_org  # created with the defaults on first use (cached)
 
 
 def ensure_default_policies(organisation) -> None:

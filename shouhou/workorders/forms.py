@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.catalog.models import Product
 from shouhou.core.forms import IdempotentFormMixin
 
 from .models import Kind, Source
@@ -31,7 +32,6 @@ class IntakeForm(IdempotentFormMixin, forms.Form):
 
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from shouhou.catalog.models import Product
 
         self.fields["product"].queryset = Product.objects.filter(
             organisation=organisation, is_active=True

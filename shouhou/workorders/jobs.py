@@ -1,4 +1,5 @@
-"""The work-order sweep: missed services, call-centre callback tasks and overdue flags.
+"""The work-order sweep: missed services, overdue flags, and the rules of higher apps
+(callbacks registers the call-centre task after an appointment).
 
 Set-based: each rule is one indexed query over the rows it has not handled yet (the due times
 are stored on the order, so no calendar arithmetic happens here); the rows it finds are acted
@@ -56,7 +57,7 @@ class Rule:
 
 
 # Records written from the orders ---------------------------------------------------------------
-def _insert_select(model, exprs: dict, ids: list[int], *, now, joins: str = "") -> None:
+def insert_from_orders(model, exprs: dict, ids: list[int], *, now, joins: str = "") -> None:
     """INSERT INTO model SELECT ... FROM the orders `ids` ON CONFLICT DO NOTHING.
 
     `exprs` maps a column to (SQL over the order `w`, params); other columns get their default
@@ -80,7 +81,7 @@ def _insert_missed_no_reply(ids: list[int], now: dt.datetime) -> None:
     """A missed service (遗漏服务) for each order, with the organisation's deduction."""
     deduction = WorkOrderSettings._meta.get_field("missed_service_deduction")
     prep = MissedService._meta.get_field("detected_at").get_db_prep_save
-    _insert_select(
+    insert_from_orders(
         MissedService,
         {
             "organisation_id": ("w.organisation_id", []),
@@ -103,30 +104,6 @@ def _insert_missed_no_reply(ids: list[int], now: dt.datetime) -> None:
     )
 
 
-def _insert_callback_tasks(ids: list[int], now: dt.datetime) -> None:
-    """The call centre's task, due one working day after the appointment date (stored on the
-    order); one per appointment (source key)."""
-    from shouhou.callbacks.models import CallbackTask
-
-    _insert_select(
-        CallbackTask,
-        {
-            "organisation_id": ("w.organisation_id", []),
-            "customer_id": ("w.customer_id", []),
-            "work_order_id": ("w.id", []),
-            "kind": ("%s", [CallbackTask.Kind.AFTER_APPOINTMENT.value]),
-            "due_on": ("w.callback_due_on", []),
-            # f"workorder:{id}:appointment:{appointment_seq}"
-            "source_key": (
-                "%s || CAST(w.id AS TEXT) || %s || CAST(w.appointment_seq AS TEXT)",
-                ["workorder:", ":appointment:"],
-            ),
-        },
-        ids,
-        now=now,
-    )
-
-
 RULES = [
     # No reply within the time limit after dispatch: a missed service (遗漏服务).
     Rule(
@@ -141,17 +118,15 @@ RULES = [
     Rule("onsite_overdue", "onsite", "onsite_due_at", "onsite_overdue"),
     Rule("fixed_overdue", "fixed", "fixed_due_at", "fixed_overdue"),
     Rule("unreachable_overdue", "unreachable", "unreachable_report_due_at", "unreachable_overdue"),
-    # The call centre calls back one working day after the appointment date: the task is
-    # written as soon as the appointment is known.
-    Rule(
-        "callback_tasks",
-        "callback",
-        "callback_due_on",
-        "callback_created",
-        overdue_only=False,
-        insert=_insert_callback_tasks,
-    ),
+    # Apps above add their own rules over the orders with `register_rule` (callbacks: the task
+    # after an appointment, see callbacks/jobs.py).
 ]
+
+
+def register_rule(rule: Rule) -> None:
+    """Add a rule of a higher app to the sweep (from its `AppConfig.ready`); once per name."""
+    if all(r.name != rule.name for r in RULES):
+        RULES.append(rule)
 
 
 def _after(due: str, value, pk: int) -> RawSQL:

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from shouhou.core.models import OrgScopedModel, TimeStampedModel
+from shouhou.core.models import OrgScopedModel, OrgSettings
 from shouhou.core.money import non_negative
 
 from . import deadlines as dl
@@ -53,7 +53,7 @@ def default_work_kinds() -> dict:
     }
 
 
-class WorkOrderSettings(TimeStampedModel):
+class WorkOrderSettings(OrgSettings):
     """Per-organisation numbers of the work-order rules (defaults from seed 001)."""
 
     organisation = models.OneToOneField(

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from shouhou.core.errors import NotFoundError
 from shouhou.org import roles as r
+from shouhou.staff.services import staff_for_user
+from shouhou.workdays.services import calendar_for
 
 from . import config, states
 from .models import MissedService, PublicRequest, ReportPart, ReportPhoto, WorkOrder
@@ -25,8 +27,6 @@ LIST_RELATED = ("customer", "technician", "store", "merchant", "policy", "produc
 
 
 def _staff(user):
-    from shouhou.staff.services import staff_for_user
-
     return staff_for_user(user)
 
 
@@ -131,7 +131,6 @@ def report_no_news(*, user, now: dt.datetime | None = None) -> QuerySet:
     now = now or timezone.now()
     org = user.organisation
     settings = config.settings_for(org)
-    from shouhou.workdays.services import calendar_for
 
     cal = calendar_for(org)
     cutoff = cal.add_working_days(timezone.localtime(now).date(), -settings.no_news_after_days)

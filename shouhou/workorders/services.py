@@ -33,9 +33,14 @@ from shouhou.core.errors import (
     ValidationFailed,
 )
 from shouhou.core.money import to_money
+from shouhou.customers.models import Customer
+from shouhou.customers.selectors import customer_find_by_phone
+from shouhou.customers.services import customer_create
 from shouhou.org import roles as r
+from shouhou.staff.services import can_work, staff_for_user
+from shouhou.workdays.services import calendar_for
 
-from . import config, states
+from . import config, signals, states
 from . import deadlines as dl
 from .models import (
     Call,
@@ -89,8 +94,6 @@ def _now(now=None) -> dt.datetime:
 
 
 def calendar(organisation):
-    from shouhou.workdays.services import calendar_for
-
     return calendar_for(organisation)
 
 
@@ -104,7 +107,6 @@ def _same_org(by, obj) -> None:
 def _staff_for(user):
     if user is None or not user.is_authenticated:
         return None
-    from shouhou.staff.services import staff_for_user
 
     return staff_for_user(user)
 
@@ -215,6 +217,9 @@ def _transition(
         after=snapshot(order),
         note=note,
     )
+    signals.workorder_transitioned.publish(
+        sender=WorkOrder, order=order, action=action, from_status=status, to_status=target, by=by
+    )
     return order
 
 
@@ -245,8 +250,6 @@ def _find_or_create_customer(*, by, organisation, customer_data: dict, store, me
     reporting a job of their own find known customers only (`customer_unknown` otherwise).
     """
     from shouhou.core.phones import normalise_phone
-    from shouhou.customers.models import Customer
-    from shouhou.customers.services import customer_create
 
     data = dict(customer_data or {})
     mobile = (data.get("mobile") or "").strip()
@@ -254,8 +257,6 @@ def _find_or_create_customer(*, by, organisation, customer_data: dict, store, me
         raise ValidationFailed(fields={"mobile": [_("A phone number is required.")]})
     can_register = by is not None and r.has_role(by, *INTAKE_ROLES)
     if can_register:
-        from shouhou.customers.selectors import customer_find_by_phone
-
         try:
             existing = customer_find_by_phone(user=by, phone=mobile)
         except ValidationFailed as exc:
@@ -545,8 +546,6 @@ def _self_report_rules(order, *, settings, by, now) -> WorkOrder:
 
 # Dispatch -------------------------------------------------------------------------------------
 def _check_permit(order, technician, *, settings, on_date) -> None:
-    from shouhou.staff.services import can_work
-
     if technician.organisation_id != order.organisation_id:
         raise ValidationFailed(fields={"technician": [_("Not found.")]})
     needed = config.permit_kind(settings, order.kind)
@@ -731,11 +730,8 @@ def workorder_appoint(*, by, order, appointment_at: dt.datetime, now=None) -> Wo
 
 
 def _skip_appointment_callbacks(order, *, by, note) -> None:
-    from shouhou.callbacks.models import CallbackTask
-    from shouhou.callbacks.services import callback_tasks_skip_for_order
-
-    callback_tasks_skip_for_order(
-        work_order=order, kind=CallbackTask.Kind.AFTER_APPOINTMENT, note=str(note), by=by
+    signals.workorder_appointment_voided.publish(
+        sender=WorkOrder, order=order, note=str(note), by=by
     )
 
 
@@ -849,9 +845,7 @@ def workorder_complete(
             updates={"completed_at": now, "needs_revisit": False, **_reply_fields(order, now)},
         )
         # The call after the service (within N working days), unless the order asks for none.
-        from shouhou.callbacks.services import callback_task_for_service
-
-        callback_task_for_service(order=order, completed_at=now, by=by)
+        signals.workorder_completed.publish(sender=WorkOrder, order=order, completed_at=now, by=by)
         return order
 
 
@@ -1207,13 +1201,14 @@ def workorder_cancel(*, by, order, reason: str, now=None) -> WorkOrder:
     with transaction.atomic():
         order = _lock(order)
         states.check("cancel", order.status)
-        from shouhou.callbacks.services import callback_tasks_cancel_for_order
-
-        # Every open callback of the order goes (after the appointment, after the service...).
-        callback_tasks_cancel_for_order(
-            work_order=order, by=by, note=f"{_('The order was cancelled.')} {reason}"
+        order = _transition(
+            order, "cancel", by=by, now=now, updates={"closed_at": now}, note=reason
         )
-        return _transition(order, "cancel", by=by, now=now, updates={"closed_at": now}, note=reason)
+        # Every open callback of the order goes (after the appointment, after the service...).
+        signals.workorder_cancelled.publish(
+            sender=WorkOrder, order=order, note=f"{_('The order was cancelled.')} {reason}", by=by
+        )
+        return order
 
 
 def workorder_reissue(*, by, order, note: str = "", now=None) -> WorkOrder:

@@ -21,6 +21,8 @@ from shouhou.core.errors import DomainError, PermissionDeniedError, ValidationFa
 from shouhou.core.forms import add_domain_error, submit_idempotent
 from shouhou.core.middleware import organisation_scope
 from shouhou.org import roles as r
+from shouhou.org.models import Organisation, Store
+from shouhou.staff.models import ServiceStaff
 
 from . import config, selectors, services, states
 from .checklist import SPECIAL_CASES, STEPS
@@ -67,8 +69,6 @@ def order_list(request):
 
 
 def _technicians(order):
-    from shouhou.staff.models import ServiceStaff
-
     qs = ServiceStaff.objects.filter(
         organisation_id=order.organisation_id, status=ServiceStaff.Status.ACTIVE
     )
@@ -201,8 +201,6 @@ def order_action(request, pk, name):
     nxt = post.get("next") or reverse("workorders:detail", args=[order.pk])
     try:
         if name in ("dispatch", "reassign"):
-            from shouhou.staff.models import ServiceStaff
-
             tech = ServiceStaff.objects.filter(
                 pk=post.get("technician") or 0, organisation_id=order.organisation_id
             ).first()
@@ -379,7 +377,6 @@ def old_parts(request):
     today = timezone.localdate()
     for part in page:
         part.days_out = (today - timezone.localtime(part.report.order.completed_at).date()).days
-    from shouhou.staff.models import ServiceStaff
 
     return render(
         request,
@@ -486,7 +483,6 @@ def _client_ip(request) -> str:
 
 def public_request(request, org_code, store_code):
     """The customer's own request, reached by the QR code on a store's poster or receipt."""
-    from shouhou.org.models import Organisation, Store
 
     org = Organisation.objects.filter(code=org_code).first()
     # The poster's organisation is the scope of everything this page reads and writes.

@@ -134,3 +134,29 @@ def test_the_questionnaire_is_listed_per_kind(api, agent):
     rows = api.as_(agent).get("/api/v1/callback-questions/", kind="after_delivery").json()
     codes = [r["code"] for r in rows["results"]]
     assert codes == ["satisfaction", "delivery_rating", "goods_ok", "suggestions"]
+
+
+def test_the_list_reads_the_satisfaction_threshold_once_not_per_row(
+    api, agent, desk, tech, org, make_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shouhou.callbacks import records
+    from shouhou.callbacks.models import CallbackSettings
+
+    cfg = CallbackSettings.for_org(org)
+    for i, score in enumerate((cfg.satisfied_from - 1, cfg.satisfied_from, 5)):
+        order = done(desk, tech, make_customer(org), at(2026, 3, 6, 9 + i))
+        t = task_on(kind=K.AFTER_SERVICE, work_order=order)
+        records.callback_record_create(by=agent, task=t, satisfaction=score, now=NOW)
+    supervisor = api.as_(make_user("cs_supervisor"))
+    with CaptureQueriesContext(connection) as queries:
+        rows = supervisor.get(URL).json()["results"]
+    assert sorted((r["satisfaction"], r["is_satisfied"]) for r in rows) == [
+        (cfg.satisfied_from - 1, False),
+        (cfg.satisfied_from, True),
+        (5, True),
+    ]
+    table = CallbackSettings._meta.db_table
+    assert sum(table in q["sql"] for q in queries.captured_queries) == 1

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from shouhou.api_urls import router
-from shouhou.core.navigation import MENU
+from shouhou.core.navigation import menu_entries
 from shouhou.org.models import User
 
 pytestmark = pytest.mark.django_db
@@ -75,9 +75,9 @@ def _check_pages(demo):
     from django.urls import NoReverseMatch, reverse
 
     urls = []
-    for _label, name, _roles in MENU:
+    for entry in menu_entries():
         try:
-            urls.append(reverse(name))
+            urls.append(reverse(entry.url_name))
         except NoReverseMatch:
             continue
     problems = []

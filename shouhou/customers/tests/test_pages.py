@@ -204,7 +204,11 @@ def test_typing_a_known_mobile_shows_a_link_to_the_customer(client, clerk, org):
 
 
 def test_the_dashboard_shows_the_customer_cards(client, clerk, org, monkeypatch):
-    monkeypatch.setattr("shouhou.core.views.DASHBOARD_APPS", ["customers"])  # only ours
+    from shouhou.core import navigation
+    from shouhou.customers import selectors
+
+    only_ours = {"customers": (10, selectors.dashboard_cards)}
+    monkeypatch.setattr(navigation, "_dashboard", only_ours)
     CustomerFactory(organisation=org)
     client.force_login(clerk)
     html = client.get(reverse("dashboard")).content.decode()

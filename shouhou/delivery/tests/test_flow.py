@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from shouhou.callbacks.models import CallbackTask
+from shouhou.callbacks.services import callback_tasks_for_delivery
 from shouhou.core.errors import InvalidTransition, ValidationFailed
 from shouhou.delivery import jobs, services
 from shouhou.delivery.models import Delivery, DeliveryIssue, DeliveryTask, WorkshopRequest
@@ -118,7 +119,7 @@ def test_contract_walks_from_order_to_delivery_and_callbacks_across_holidays(
         f"delivery:{d.pk}:{o}" for o in ("3d", "1m", "3m", "6m")
     }
     # Creating them again does nothing twice.
-    services._create_callbacks(crew_user, d, dt.date(2026, 10, 9))
+    callback_tasks_for_delivery(delivery=d, delivered_on=dt.date(2026, 10, 9), by=crew_user)
     assert tasks.count() == 4
 
     # Back at base: customer service posts the balance and updates the archive.

@@ -1,0 +1,17 @@
+"""The callbacks app's menu entries and dashboard cards (registered from `AppConfig.ready`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from shouhou.core.navigation import MenuEntry, register_dashboard, register_menu
+from shouhou.org import roles as r
+
+from . import selectors
+
+
+def register() -> None:
+    register_menu(
+        MenuEntry(_("Callbacks"), "callbacks:my_list", r.OFFICE_ROLES, order=100),
+        MenuEntry(_("Callback records"), "callbacks:records", r.OFFICE_ROLES, order=110),
+        MenuEntry(_("Callback coverage"), "callbacks:coverage", r.OFFICE_ROLES, order=120),
+    )
+    register_dashboard(selectors.dashboard_cards, order=50)

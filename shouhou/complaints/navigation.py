@@ -1,0 +1,18 @@
+"""The complaints app's menu entries and dashboard cards (registered from `AppConfig.ready`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from shouhou.core.navigation import ALL, MenuEntry, register_dashboard, register_menu
+from shouhou.org import roles as r
+
+from . import selectors
+
+
+def register() -> None:
+    register_menu(
+        MenuEntry(_("Complaints and returns"), "complaints:list", r.OFFICE_ROLES, order=80),
+        MenuEntry(_("Approvals"), "complaints:approvals", r.OFFICE_ROLES, order=90),
+        MenuEntry(_("Complaint statistics"), "complaints:statistics", r.OFFICE_ROLES, order=210),
+        MenuEntry(_("Notifications"), "complaints:notifications", ALL, order=240),
+    )
+    register_dashboard(selectors.dashboard_cards, order=60)

@@ -1,0 +1,71 @@
+from django.urls import reverse
+
+from shouhou.core import navigation
+
+# The menu as it was when core listed every app: the apps now register these themselves.
+MENU_ORDER = [
+    "dashboard",
+    "customers:list",
+    "sales:list",
+    "catalog:list",
+    "catalog:references",
+    "workorders:list",
+    "promises:counter",
+    "complaints:list",
+    "complaints:approvals",
+    "callbacks:my_list",
+    "callbacks:records",
+    "callbacks:coverage",
+    "delivery:calendar",
+    "delivery:workshop",
+    "workorders:old_parts",
+    "workorders:my_jobs",
+    "delivery:my_runs",
+    "staff:me",
+    "staff:list",
+    "workorders:reports",
+    "complaints:statistics",
+    "performance:ranking",
+    "performance:me",
+    "complaints:notifications",
+    "workdays:calendar",
+]
+
+
+def test_the_apps_register_the_menu_in_its_order():
+    assert [e.url_name for e in navigation.menu_entries()] == MENU_ORDER
+
+
+def test_a_technician_sees_only_the_entries_of_his_roles(make_user):
+    names = [i["name"] for i in navigation.menu_for(make_user("technician"))]
+    assert names == [
+        "dashboard",
+        "workorders:my_jobs",
+        "staff:me",
+        "performance:me",
+        "complaints:notifications",
+    ]
+
+
+def test_a_clerk_sees_the_office_menu_with_real_urls(make_user):
+    items = navigation.menu_for(make_user("clerk"))
+    assert (items[0]["name"], items[0]["url"]) == ("dashboard", reverse("dashboard"))
+    assert "workorders:my_jobs" not in [i["name"] for i in items]
+    assert "workorders:reports" in [i["name"] for i in items]
+
+
+def test_the_dashboard_asks_the_apps_that_registered_cards_in_their_order():
+    modules = [p.__module__ for p in navigation.dashboard_providers()]
+    assert modules == [
+        f"shouhou.{app}.selectors"
+        for app in (
+            "customers",
+            "sales",
+            "staff",
+            "workorders",
+            "callbacks",
+            "complaints",
+            "delivery",
+            "performance",
+        )
+    ]
