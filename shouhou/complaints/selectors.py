@@ -14,7 +14,8 @@ from shouhou.org import roles as r
 
 from . import routing
 from . import states as s
-from .models import Case, ComplaintCause, Kind, Notification, Responsibility
+from .defaults import DEFAULT_STATISTICS_RECIPIENT_ROLES
+from .models import Case, ComplaintCause, ComplaintSettings, Kind, Notification, Responsibility
 
 READER_ROLES = frozenset(r.OFFICE_ROLES)
 
@@ -54,6 +55,27 @@ def case_get(*, user, pk) -> Case:
     return row
 
 
+def role_ranks(organisation) -> dict:
+    """The organisation's order of authority of the approving roles (a setting; default
+    `routing.DEFAULT_RANK` until the organisation has its settings row)."""
+    org_id = getattr(organisation, "pk", organisation)
+    row = ComplaintSettings.objects.filter(organisation_id=org_id).only("role_ranks").first()
+    ranks = row.role_ranks if row is not None else None
+    return ranks if isinstance(ranks, dict) else dict(routing.DEFAULT_RANK)
+
+
+def statistics_recipient_roles(organisation) -> list[str]:
+    """Who receives the monthly complaint statistics (a setting; seed 004 五.6 default)."""
+    org_id = getattr(organisation, "pk", organisation)
+    row = (
+        ComplaintSettings.objects.filter(organisation_id=org_id)
+        .only("statistics_recipient_roles")
+        .first()
+    )
+    roles = row.statistics_recipient_roles if row is not None else None
+    return list(roles) if isinstance(roles, list) else list(DEFAULT_STATISTICS_RECIPIENT_ROLES)
+
+
 def approval_queue(*, user) -> list[Case]:
     """Cases whose next signature the user may give (and has not signed yet)."""
     roles = r.user_roles(user)
@@ -62,12 +84,11 @@ def approval_queue(*, user) -> list[Case]:
         .exclude(signatures__signed_by=user)
         .order_by("submitted_at", "id")
     )
+    ranks = role_ranks(user.organisation_id)
     return [
         c
         for c in rows
-        if routing.may_sign(
-            roles, c.current_role, later_roles=c.later_roles, superuser=user.is_superuser
-        )
+        if routing.may_sign(roles, c.current_role, ranks=ranks, superuser=user.is_superuser)
     ]
 
 
