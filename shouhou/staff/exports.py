@@ -38,7 +38,8 @@ def report_expiring(*, user, today=None):
         ]
         for p in selectors.permits_expiring(user=user, today=today)
     ]
-    return _("Permits expiring in the next 30 days"), headers, rows
+    days = selectors.permit_expiry_warning_days(user.organisation_id)
+    return _("Permits expiring in the next %(days)s days") % {"days": days}, headers, rows
 
 
 def report_owing(*, user, now=None):
