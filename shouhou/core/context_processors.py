@@ -12,11 +12,11 @@ def shell(request):
     if user is None or not user.is_authenticated:
         return {"site_name": site_name()}
     from shouhou.core.navigation import menu_for
-    from shouhou.workdays.selectors import calendar_warnings
+    from shouhou.workdays.selectors import calendar_banners
 
-    org = getattr(user, "organisation", None)
     return {
         "site_name": site_name(),
         "menu": menu_for(user),
-        "calendar_warnings": calendar_warnings(organisation=org) if org else [],
+        # only for the people who can enter the missing year, with a link to do it
+        "calendar_warnings": calendar_banners(user=user),
     }
