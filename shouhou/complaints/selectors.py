@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shouhou.core.errors import NotFoundError
+from shouhou.core.money import quantize
 from shouhou.org import roles as r
 
 from . import routing
@@ -220,9 +222,14 @@ def monthly_statistics(*, organisation, month: dt.date) -> dict:
         "returns": returns,
         "total": sum(by_kind.values()),
         "complaints": total_complaints,
-        "cost": cost["amount"] or 0,
-        "claims": cost["claims"] or 0,
+        "cost": quantize(Decimal(cost["amount"] or 0)),
+        "claims": quantize(Decimal(cost["claims"] or 0)),
     }
+
+
+# Money cells: the Decimal itself (openpyxl writes it exactly) shown as yuan. Kept local and tiny
+# until the shared Excel helper of shouhou.core.exports is merged.
+YUAN_FORMAT = '"¥"#,##0.00'
 
 
 def statistics_workbook(stats: dict) -> bytes:
@@ -238,8 +245,12 @@ def statistics_workbook(stats: dict) -> bytes:
     ws.append([_("Kind"), _("Total"), _("Done"), _("Refused"), _("Open")])
     for row in stats["summary"]:
         ws.append([row["label"], row["total"], row["done"], row["refused"], row["open"]])
-    ws.append([_("Total cost"), float(stats["cost"])])
-    ws.append([_("Claimed back from suppliers"), float(stats["claims"])])
+    for label, value in (
+        (_("Total cost"), stats["cost"]),
+        (_("Claimed back from suppliers"), stats["claims"]),
+    ):
+        ws.append([label, Decimal(value)])
+        ws.cell(row=ws.max_row, column=2).number_format = YUAN_FORMAT
     ws2 = wb.create_sheet(_("Complaint causes")[:31])
     ws2.append([_("Cause category"), _("Complaints"), _("Share (%)")])
     for row in stats["causes"]:
