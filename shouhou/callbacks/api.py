@@ -129,6 +129,8 @@ class TaskFilter(serializers.Serializer):
     due_from = serializers.DateField(required=False)
     due_to = serializers.DateField(required=False)
     callable_today = serializers.BooleanField(required=False, default=False)
+    work_order = serializers.IntegerField(required=False, min_value=1)
+    delivery = serializers.IntegerField(required=False, min_value=1)
 
 
 class CallListFilter(serializers.Serializer):

@@ -102,10 +102,18 @@ def task_list(
     due_to: dt.date | None = None,
     callable_today: bool = False,
     today: dt.date | None = None,
+    work_order=None,
+    delivery=None,
 ):
+    """Tasks the user may see; `work_order` / `delivery` (ids): only that order's or that
+    delivery's callbacks (an id the user may not see gives an empty list, not an error)."""
     _require_reader(user)
     today = _today(today)
     qs = task_visible_qs(user=user)
+    if work_order:
+        qs = qs.filter(work_order_id=work_order)
+    if delivery:
+        qs = qs.filter(delivery_id=delivery)
     if mine:
         qs = qs.filter(assigned_to_id=user.pk)
     if unassigned:

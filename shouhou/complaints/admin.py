@@ -5,6 +5,7 @@ from .models import (
     ApprovalRule,
     Case,
     ComplaintCause,
+    ComplaintSettings,
     MonthlyStatisticsSend,
     Notification,
     PenaltyNotice,
@@ -29,6 +30,12 @@ class ApprovalRuleAdmin(SimpleHistoryAdmin):
     )
     list_filter = ("organisation", "is_active")
     search_fields = ("name",)
+
+
+@admin.register(ComplaintSettings)
+class ComplaintSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ("organisation", "role_ranks", "statistics_recipient_roles", "updated_at")
+    search_fields = ("organisation__name",)
 
 
 @admin.register(ComplaintCause)

@@ -37,6 +37,21 @@ class CaseOut(serializers.ModelSerializer):
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     current_role = serializers.CharField(read_only=True)
     signatures = SignatureOut(many=True, read_only=True)
+    signs_for = serializers.SerializerMethodField(
+        help_text="The steps (role codes) the requesting user's signature would sign now: the "
+        "next one and each following one they may sign too; empty if they may not sign."
+    )
+
+    def get_signs_for(self, obj) -> list[str]:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or obj.status != "awaiting_approval":
+            return []
+        if any(sig.signed_by_id == user.pk for sig in obj.signatures.all()):
+            return []
+        ranks = self.context.setdefault("_role_ranks", selectors.role_ranks(obj.organisation_id))
+        n = services.steps_user_covers(user, obj, ranks=ranks)
+        return list(obj.route_roles[obj.current_step : obj.current_step + n])
 
     class Meta:
         model = Case
@@ -73,6 +88,7 @@ class CaseOut(serializers.ModelSerializer):
             "route_roles",
             "current_step",
             "current_role",
+            "signs_for",
             "refused_reason",
             "submitted_at",
             "approved_at",
@@ -146,7 +162,7 @@ class CaseBase(viewsets.GenericViewSet):
 
     def _out(self, case, code=200):
         case = selectors.case_get(user=self.request.user, pk=case.pk)
-        return Response(CaseOut(case).data, status=code)
+        return Response(CaseOut(case, context={"request": self.request}).data, status=code)
 
     @extend_schema(
         parameters=[
@@ -168,11 +184,15 @@ class CaseBase(viewsets.GenericViewSet):
             user=request.user, kind=kind, status=st, q=request.query_params.get("q", "")
         ).prefetch_related("signatures__signed_by")
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(CaseOut(page, many=True).data)
+        return self.get_paginated_response(
+            CaseOut(page, many=True, context={"request": request}).data
+        )
 
     def retrieve(self, request, pk=None):
         self._reader()
-        return Response(CaseOut(selectors.case_get(user=request.user, pk=pk)).data)
+        return Response(
+            CaseOut(selectors.case_get(user=request.user, pk=pk), context={"request": request}).data
+        )
 
     @extend_schema(request=CaseIn, responses={201: CaseOut})
     def create(self, request):
@@ -198,7 +218,13 @@ class CaseBase(viewsets.GenericViewSet):
     def approvals(self, request):
         """Cases whose next signature the caller may give."""
         self._reader()
-        return Response(CaseOut(selectors.approval_queue(user=request.user), many=True).data)
+        return Response(
+            CaseOut(
+                selectors.approval_queue(user=request.user),
+                many=True,
+                context={"request": request},
+            ).data
+        )
 
     @extend_schema(request=InspectIn, responses=CaseOut)
     @action(detail=True, methods=["post"])

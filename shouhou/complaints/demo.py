@@ -118,8 +118,7 @@ def seed(ctx) -> None:
             case = services.case_submit(
                 by=clerk, case=case, resolution="换新并补偿误工", compensation="3000"
             )
-            services.case_sign(by=mgr, case=case)
-            services.case_sign(by=sm, case=case)
+            services.case_sign(by=sm, case=case)  # over ¥2,000: store manager, then the VP
 
     @scenario
     def exchange_approved():
@@ -223,8 +222,7 @@ def seed(ctx) -> None:
             case = services.case_submit(
                 by=clerk, case=case, resolution="赔偿地板损失", compensation="6500"
             )
-            services.case_sign(by=mgr, case=case)
-            services.case_sign(by=sm, case=case)
+            services.case_sign(by=sm, case=case)  # over ¥5,000: store manager, then the GM
 
     for fn in scenarios:
         try:

@@ -1,5 +1,6 @@
 """Periodic job: the previous month's complaint statistics to the store manager and the heads of
-department (in-app notification; email when the user has an address). Once per organisation and
+department (the roles of the organisation setting `ComplaintSettings.statistics_recipient_roles`;
+in-app notification; email when the user has an address). Once per organisation and
 month: a unique `MonthlyStatisticsSend` row is claimed first, so a second run sends nothing."""
 
 from __future__ import annotations
@@ -16,15 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from shouhou.org import roles as r
 from shouhou.org.models import Organisation
 
 from . import selectors
 from .models import MonthlyStatisticsSend, Notification
 
 log = logging.getLogger(__name__)
-
-RECIPIENT_ROLES = [r.STORE_MANAGER, r.CS_SUPERVISOR, r.CS_MANAGER, r.WORKSHOP_SUPERVISOR]
 
 
 def _body(stats) -> str:
@@ -62,7 +60,9 @@ def send_monthly_statistics(now: dt.datetime | None = None) -> dict:
                     stats = selectors.monthly_statistics(organisation=org, month=month)
                     users = list(
                         User.objects.filter(
-                            organisation=org, is_active=True, groups__name__in=RECIPIENT_ROLES
+                            organisation=org,
+                            is_active=True,
+                            groups__name__in=selectors.statistics_recipient_roles(org),
                         ).distinct()
                     )
                     title = _("Complaint statistics for %(month)s") % {

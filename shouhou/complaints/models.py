@@ -5,16 +5,81 @@ the monthly statistics send log."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from shouhou.core.models import OrgScopedModel
+from shouhou.core.models import OrgScopedModel, TimeStampedModel
 from shouhou.org.roles import ROLES
 
 from . import routing
 from . import states as s
+from .defaults import DEFAULT_STATISTICS_RECIPIENT_ROLES
+
+
+def default_role_ranks() -> dict:
+    return dict(routing.DEFAULT_RANK)
+
+
+def default_statistics_recipient_roles() -> list:
+    return list(DEFAULT_STATISTICS_RECIPIENT_ROLES)
+
+
+class ComplaintSettings(TimeStampedModel):
+    """Per-organisation numbers of the complaints app: the order of authority of the approving
+    roles (a higher rank signs for a lower one) and who receives the monthly statistics."""
+
+    organisation = models.OneToOneField(
+        "org.Organisation",
+        on_delete=models.CASCADE,
+        related_name="complaint_settings",
+        verbose_name=_("organisation"),
+    )
+    role_ranks = models.JSONField(
+        _("ranks of the approving roles"),
+        default=default_role_ranks,
+        help_text=_(
+            'Role code → rank, e.g. {"clerk": 1, "store_manager": 4}. Someone whose role ranks '
+            "higher than a step's role may sign that step; a role not listed signs only its own."
+        ),
+    )
+    statistics_recipient_roles = models.JSONField(
+        _("monthly statistics go to"),
+        default=default_statistics_recipient_roles,
+        help_text=_("Role codes whose members receive the monthly complaint statistics."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("complaint settings")
+        verbose_name_plural = _("complaint settings")
+
+    def __str__(self):
+        return str(self.organisation)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        ranks = self.role_ranks
+        if not isinstance(ranks, dict) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in ranks.values()
+        ):
+            errors["role_ranks"] = _("A mapping of role codes to whole numbers above zero.")
+        elif unknown := sorted(set(ranks) - set(ROLES)):
+            errors["role_ranks"] = _("Unknown role codes: %(codes)s") % {
+                "codes": ", ".join(unknown)
+            }
+        roles = self.statistics_recipient_roles
+        if not isinstance(roles, list) or not all(isinstance(c, str) for c in roles):
+            errors["statistics_recipient_roles"] = _("A list of role codes.")
+        elif unknown := sorted(set(roles) - set(ROLES)):
+            errors["statistics_recipient_roles"] = _("Unknown role codes: %(codes)s") % {
+                "codes": ", ".join(unknown)
+            }
+        if errors:
+            raise ValidationError(errors)
 
 
 class Kind(models.TextChoices):

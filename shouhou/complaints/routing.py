@@ -5,11 +5,30 @@ of case, conditions (installed or not, within the promises or not, an amount ran
 roles that must sign, in order (the second and later ones are countersignatures). The first
 rule, by `order`, whose conditions hold decides the signatures a case needs.
 
-Amount ranges: `min_amount` is exclusive and `max_amount` inclusive, so with the defaults
-exactly ¥2,000.00 stays with the customer-service manager and the store manager, ¥2,000.01 up to
-and including ¥5,000.00 needs the VP of operations, and ¥5,000.01 or more the general manager.
+The seed (004 五.5.3–5.4)::
+
+    5.3客服经理权限: 根据店长授权,额外赔偿及返工时所需商品总值在2000元以内,但需报店长审批;
+    5.4店长权限: 总费用在2000元以内,总费用在2000元至5000元,报营运副总审批;
+               总费用在5000元以上,报总经理审批。
+
+Which side each boundary falls on: "以内" includes the number named (the usual reading in Chinese
+rules, e.g. 刑法 第九十九条 "以上、以下、以内,包括本数"), so exactly ¥2,000.00 is in the first band
+and the store manager decides it. "2000元至5000元" ends at 5000 and "5000元以上" begins there, so
+the seed names ¥5,000.00 twice; we give it to the band that names it as its end, as at ¥2,000:
+every band is (lower, upper]. `min_amount` is exclusive and `max_amount` inclusive:
+
+    amount ≤ 2,000.00            cs_manager → store_manager (the store manager decides)
+    2,000.00 < amount ≤ 5,000.00 store_manager → vp_operations
+    amount > 5,000.00            store_manager → general_manager
+
 The amount is the total cost to the company of the case: extra compensation plus the goods used
 for rework (a refund or an exchange within the promises is not counted).
+
+Who may sign a step: whoever has the step's role, or a role ranked above it (the ranks are an
+organisation setting, default `DEFAULT_RANK`). A signer's one signature covers the current step
+and every following step they could sign too (`steps_covered`), so a higher-ranked role may sign
+any earlier step of the chain itself: the general manager alone settles any case, the VP of
+operations alone a case up to ¥5,000, the store manager alone one up to ¥2,000.
 """
 
 from __future__ import annotations
@@ -17,8 +36,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-# The order of authority: a higher rank may sign for a lower one, never the other way round.
-RANK = {
+# The order of authority (default of the organisation setting `ComplaintSettings.role_ranks`):
+# a higher rank may sign for a lower one, never the other way round.
+DEFAULT_RANK = {
     "clerk": 1,
     "cs_supervisor": 2,
     "cs_manager": 3,
@@ -78,21 +98,39 @@ def route(case: Case, routes: list[Route]) -> Route:
     raise NoRouteMatches
 
 
-def rank(role: str) -> int:
-    return RANK.get(role, 0)
+def rank(role: str, ranks: dict | None = None) -> int:
+    return (DEFAULT_RANK if ranks is None else ranks).get(role, 0)
 
 
-def top_rank(route_: Route) -> int:
-    return max((rank(r) for r in route_.approver_roles), default=0)
+def top_rank(route_: Route, ranks: dict | None = None) -> int:
+    return max((rank(r, ranks) for r in route_.approver_roles), default=0)
 
 
 def may_sign(
-    user_roles: set[str], step_role: str, *, later_roles=(), superuser: bool = False
+    user_roles: set[str], step_role: str, *, ranks: dict | None = None, superuser: bool = False
 ) -> bool:
-    """Someone with the step's role may sign it; so may someone with a higher role, unless that
-    role countersigns later in the same route (the store manager does not sign for the
-    customer-service manager when the store manager's countersignature follows)."""
+    """Someone with the step's role may sign it; so may someone with a role ranked above it."""
     if superuser or step_role in user_roles:
         return True
-    need = rank(step_role)
-    return need > 0 and any(rank(r) > need and r not in later_roles for r in user_roles)
+    need = rank(step_role, ranks)
+    return need > 0 and any(rank(r, ranks) > need for r in user_roles)
+
+
+def steps_covered(
+    user_roles: set[str],
+    route_roles,
+    current_step: int,
+    *,
+    ranks: dict | None = None,
+    superuser: bool = False,
+) -> int:
+    """How many steps, from the current one on, one signature of this person covers: the current
+    step if they may sign it, and each following step they may sign as well. 0: they may not
+    sign now. (A superuser signs one step at a time: the chain's people still decide.)"""
+    roles = list(route_roles or ())
+    n = 0
+    for role in roles[current_step:]:
+        if not may_sign(user_roles, role, ranks=ranks, superuser=superuser and n == 0):
+            break
+        n += 1
+    return n

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
@@ -12,12 +13,14 @@ from django.utils.translation import gettext as _
 
 from shouhou.core import dates
 from shouhou.core.errors import NotFoundError
+from shouhou.core.money import quantize
 from shouhou.org import roles as r
 from shouhou.promises.models import Cause
 
 from . import routing
 from . import states as s
-from .models import Case, ComplaintCause, Kind, Notification, Responsibility
+from .defaults import DEFAULT_STATISTICS_RECIPIENT_ROLES
+from .models import Case, ComplaintCause, ComplaintSettings, Kind, Notification, Responsibility
 
 READER_ROLES = frozenset(r.OFFICE_ROLES)
 
@@ -57,6 +60,27 @@ def case_get(*, user, pk) -> Case:
     return row
 
 
+def role_ranks(organisation) -> dict:
+    """The organisation's order of authority of the approving roles (a setting; default
+    `routing.DEFAULT_RANK` until the organisation has its settings row)."""
+    org_id = getattr(organisation, "pk", organisation)
+    row = ComplaintSettings.objects.filter(organisation_id=org_id).only("role_ranks").first()
+    ranks = row.role_ranks if row is not None else None
+    return ranks if isinstance(ranks, dict) else dict(routing.DEFAULT_RANK)
+
+
+def statistics_recipient_roles(organisation) -> list[str]:
+    """Who receives the monthly complaint statistics (a setting; seed 004 五.6 default)."""
+    org_id = getattr(organisation, "pk", organisation)
+    row = (
+        ComplaintSettings.objects.filter(organisation_id=org_id)
+        .only("statistics_recipient_roles")
+        .first()
+    )
+    roles = row.statistics_recipient_roles if row is not None else None
+    return list(roles) if isinstance(roles, list) else list(DEFAULT_STATISTICS_RECIPIENT_ROLES)
+
+
 def approval_queue(*, user) -> list[Case]:
     """Cases whose next signature the user may give (and has not signed yet)."""
     roles = r.user_roles(user)
@@ -65,12 +89,11 @@ def approval_queue(*, user) -> list[Case]:
         .exclude(signatures__signed_by=user)
         .order_by("submitted_at", "id")
     )
+    ranks = role_ranks(user.organisation_id)
     return [
         c
         for c in rows
-        if routing.may_sign(
-            roles, c.current_role, later_roles=c.later_roles, superuser=user.is_superuser
-        )
+        if routing.may_sign(roles, c.current_role, ranks=ranks, superuser=user.is_superuser)
     ]
 
 
@@ -193,9 +216,14 @@ def monthly_statistics(*, organisation, month: dt.date) -> dict:
         "returns": returns,
         "total": sum(by_kind.values()),
         "complaints": total_complaints,
-        "cost": cost["amount"] or 0,
-        "claims": cost["claims"] or 0,
+        "cost": quantize(Decimal(cost["amount"] or 0)),
+        "claims": quantize(Decimal(cost["claims"] or 0)),
     }
+
+
+# Money cells: the Decimal itself (openpyxl writes it exactly) shown as yuan. Kept local and tiny
+# until the shared Excel helper of shouhou.core.exports is merged.
+YUAN_FORMAT = '"¥"#,##0.00'
 
 
 def statistics_workbook(stats: dict) -> bytes:
@@ -211,8 +239,12 @@ def statistics_workbook(stats: dict) -> bytes:
     ws.append([_("Kind"), _("Total"), _("Done"), _("Refused"), _("Open")])
     for row in stats["summary"]:
         ws.append([row["label"], row["total"], row["done"], row["refused"], row["open"]])
-    ws.append([_("Total cost"), float(stats["cost"])])
-    ws.append([_("Claimed back from suppliers"), float(stats["claims"])])
+    for label, value in (
+        (_("Total cost"), stats["cost"]),
+        (_("Claimed back from suppliers"), stats["claims"]),
+    ):
+        ws.append([label, Decimal(value)])
+        ws.cell(row=ws.max_row, column=2).number_format = YUAN_FORMAT
     ws2 = wb.create_sheet(_("Complaint causes")[:31])
     ws2.append([_("Cause category"), _("Complaints"), _("Share (%)")])
     for row in stats["causes"]:

@@ -24,13 +24,14 @@ from shouhou.org import roles as r
 from shouhou.promises import rules as PR
 from shouhou.workorders.services import workorder_intake
 
-from . import routing
+from . import routing, selectors
 from . import states as s
 from .defaults import DEFAULT_CAUSES, DEFAULT_ROUTES
 from .models import (
     ApprovalRule,
     Case,
     ComplaintCause,
+    ComplaintSettings,
     Notification,
     PenaltyNotice,
     RepairItem,
@@ -77,6 +78,28 @@ def complaints_ensure_defaults(organisation) -> None:
                     )
     except IntegrityError:
         pass
+
+
+def settings_for(organisation) -> ComplaintSettings:
+    org_id = getattr(organisation, "pk", organisation)
+    obj, _created = ComplaintSettings.objects.get_or_create(organisation_id=org_id)
+    return obj
+
+
+def steps_user_covers(user, case: Case, *, ranks: dict | None = None) -> int:
+    """How many steps of the case's route, from the next one on, the user's signature would cover
+    now (0: the user may not sign; also 0 once they have signed this case)."""
+    if case.status != s.AWAITING_APPROVAL or not case.current_role:
+        return 0
+    if ranks is None:
+        ranks = selectors.role_ranks(case.organisation_id)
+    return routing.steps_covered(
+        r.user_roles(user),
+        case.route_roles,
+        case.current_step,
+        ranks=ranks,
+        superuser=user.is_superuser,
+    )
 
 
 def routes_for(organisation) -> list[routing.Route]:
@@ -490,7 +513,12 @@ def _notify_approvers(case: Case) -> None:
 
 def case_sign(*, by, case, approve: bool = True, note: str = "") -> Case:
     """Sign the next step of the case's route. Someone below the step's role is refused with the
-    name of who must approve; one person signs a case once; a step is signed once."""
+    name of who must approve; one person signs a case once; a step is signed once.
+
+    A signer ranked above the step's role may sign it (seed 004 五.5: the store manager decides a
+    total up to ¥2,000 himself), and the one signature also covers each following step the signer
+    may sign (`routing.steps_covered`): one `Signature` row per step covered, all by the signer.
+    A refusal covers the current step only and ends the case."""
     with transaction.atomic():
         case = _load(by, case)
         locked = Case.objects.select_for_update().filter(pk=case.pk).first()
@@ -502,9 +530,8 @@ def case_sign(*, by, case, approve: bool = True, note: str = "") -> Case:
                 code="not_awaiting_approval",
             )
         role = case.current_role
-        if not routing.may_sign(
-            r.user_roles(by), role, later_roles=case.later_roles, superuser=by.is_superuser
-        ):
+        covered = steps_user_covers(by, case)
+        if not covered:
             raise PermissionDeniedError(
                 _("This case (%(amount)s yuan) needs the approval of: %(role)s (%(rule)s).")
                 % {"amount": case.amount, "role": role_names([role]), "rule": case.route_name},
@@ -518,20 +545,29 @@ def case_sign(*, by, case, approve: bool = True, note: str = "") -> Case:
             )
         if not approve and not (note or "").strip():
             raise ValidationFailed(fields={"note": [_("Say why you do not approve.")]})
+        if not approve:
+            covered = 1  # a refusal ends the case at this step
+        steps = range(case.current_step, case.current_step + covered)
         try:
             with transaction.atomic():
-                sig = Signature.objects.create(
-                    organisation=case.organisation,
-                    case=case,
-                    step=case.current_step,
-                    role=role,
-                    verdict=Signature.Verdict.APPROVED if approve else Signature.Verdict.REJECTED,
-                    signed_by=by,
-                    note=note,
-                )
+                sigs = [
+                    Signature.objects.create(
+                        organisation=case.organisation,
+                        case=case,
+                        step=step,
+                        role=case.route_roles[step],
+                        verdict=(
+                            Signature.Verdict.APPROVED if approve else Signature.Verdict.REJECTED
+                        ),
+                        signed_by=by,
+                        note=note,
+                    )
+                    for step in steps
+                ]
         except IntegrityError:
             raise Conflict(_("This step is already signed."), code="already_signed") from None
-        audit_record(actor=by, action="shouhou.case.signed", obj=case, after=snapshot(sig))
+        for sig in sigs:
+            audit_record(actor=by, action="shouhou.case.signed", obj=case, after=snapshot(sig))
         if not approve:
             return _move(
                 case,
@@ -541,7 +577,7 @@ def case_sign(*, by, case, approve: bool = True, note: str = "") -> Case:
                 refused_reason=note.strip(),
                 closed_at=timezone.now(),
             )
-        next_step = case.current_step + 1
+        next_step = case.current_step + covered
         if next_step >= len(case.route_roles):
             return _move(
                 case,

@@ -25,7 +25,7 @@ from shouhou.org import roles as r
 from shouhou.promises.selectors import promise_decision_get
 from shouhou.sales.selectors import contract_list
 
-from . import routing, selectors, services
+from . import selectors, services
 from . import states as s
 from .forms import (
     CaseForm,
@@ -149,13 +149,8 @@ def _detail(request, case, *, status=200, **forms):
     desk = r.has_role(user, *services.DESK_ROLES)
     nexts = s.next_states(case.kind, case.status)
     role = case.current_role
-    may_sign = (
-        bool(role)
-        and routing.may_sign(
-            r.user_roles(user), role, later_roles=case.later_roles, superuser=user.is_superuser
-        )
-        and not case.signatures.filter(signed_by=user).exists()
-    )
+    covers = services.steps_user_covers(user, case)
+    may_sign = bool(covers) and not case.signatures.filter(signed_by=user).exists()
     context = {
         "case": case,
         "signatures": case.signatures.select_related("signed_by"),
@@ -171,6 +166,11 @@ def _detail(request, case, *, status=200, **forms):
         "can_inspect": desk and s.INSPECTING in nexts,
         "can_submit": desk and s.AWAITING_APPROVAL in nexts,
         "can_sign": may_sign,
+        "covers_roles": (
+            services.role_names(case.route_roles[case.current_step : case.current_step + covers])
+            if may_sign
+            else ""
+        ),
         "can_carry_out": desk and s.CARRIED_OUT in nexts,
         "can_close": desk and s.DONE in nexts,
         "can_refuse": r.has_role(user, *services.SUPERVISOR_ROLES) and s.REFUSED in nexts,

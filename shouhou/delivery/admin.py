@@ -11,6 +11,7 @@ class DeliverySettingsAdmin(SimpleHistoryAdmin):
         "reconfirm_lead_days",
         "storage_limit_months",
         "workshop_due_working_days",
+        "crew_confirm_lead_days",
         "callback_offsets",
     )
 

@@ -4,8 +4,9 @@ key, so running it twice (or every hour) raises each task once.
 Rules (seed 003):
 - re-confirmation due: a delivery whose `reconfirm_due_on` has come and is not re-confirmed
   -> task for the customer-service supervisor (key reconfirm:<id>:<date>);
-- the day before: a delivery tomorrow (or today) not yet confirmed with the customer -> task
-  for the crew (key day_before:<id>:<date>);
+- the day before: a delivery within the organisation's `crew_confirm_lead_days` (default 1:
+  tomorrow, or today) not yet confirmed with the customer -> task for the crew, due that many
+  days before the delivery (key day_before:<id>:<date>); one query per distinct setting value;
 - transit storage limit passed (or a date after it) -> task for the salesperson, who tells the
   customer (key storage:<id>);
 - workshop work late: requests not accepted whose due date has passed, or whose delivery is
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from shouhou.org import roles as r
 
-from .models import Delivery, DeliveryTask, WorkshopRequest
+from .models import Delivery, DeliverySettings, DeliveryTask, WorkshopRequest
 
 S = Delivery.Status
 BEFORE_WORKSHOP = (S.SCHEDULED, S.RECONFIRMED)
@@ -40,6 +41,21 @@ def _create(rows: list[DeliveryTask]) -> int:
     before = DeliveryTask.all_objects.filter(key__in=keys).count()
     DeliveryTask.all_objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return DeliveryTask.all_objects.filter(key__in=keys).count() - before
+
+
+def _by_crew_lead():
+    """(lead days, organisation ids or None for "every other", ids to exclude) per distinct
+    `crew_confirm_lead_days`: the default covers every organisation not set otherwise."""
+    default = DeliverySettings._meta.get_field("crew_confirm_lead_days").default
+    custom: dict[int, list[int]] = {}
+    for org, lead in DeliverySettings.objects.exclude(crew_confirm_lead_days=default).values_list(
+        "organisation_id", "crew_confirm_lead_days"
+    ):
+        custom.setdefault(lead, []).append(org)
+    others = [org for orgs in custom.values() for org in orgs]
+    yield default, None, others
+    for lead, orgs in sorted(custom.items()):
+        yield lead, orgs, []
 
 
 def daily(now) -> dict:
@@ -61,23 +77,30 @@ def daily(now) -> dict:
         ).values_list("pk", "organisation_id", "reconfirm_due_on", "scheduled_date")
     ]
 
-    day_before = [
-        DeliveryTask(
-            organisation_id=org,
-            delivery_id=pk,
-            kind=task.DAY_BEFORE,
-            role=r.DELIVERY_CREW,
-            assigned_to_id=crew_user,
-            due_on=day - dt.timedelta(days=1),
-            key=f"day_before:{pk}:{day.isoformat()}",
-        )  # fmt: skip
-        for pk, org, day, crew_user in Delivery.all_objects.filter(
+    day_before = []
+    for lead, orgs, others in _by_crew_lead():
+        rows = Delivery.all_objects.filter(
             status__in=ACTIVE[:-1],
             scheduled_date__gte=today,
-            scheduled_date__lte=tomorrow,
+            scheduled_date__lte=today + dt.timedelta(days=lead),
             customer_confirmed_at__isnull=True,
-        ).values_list("pk", "organisation_id", "scheduled_date", "crew__user_id")
-    ]
+        )
+        rows = rows.filter(organisation_id__in=orgs) if orgs is not None else rows
+        rows = rows.exclude(organisation_id__in=others) if others else rows
+        day_before += [
+            DeliveryTask(
+                organisation_id=org,
+                delivery_id=pk,
+                kind=task.DAY_BEFORE,
+                role=r.DELIVERY_CREW,
+                assigned_to_id=crew_user,
+                due_on=day - dt.timedelta(days=lead),
+                key=f"day_before:{pk}:{day.isoformat()}",
+            )  # fmt: skip
+            for pk, org, day, crew_user in rows.values_list(
+                "pk", "organisation_id", "scheduled_date", "crew__user_id"
+            )
+        ]
 
     storage = [
         DeliveryTask(

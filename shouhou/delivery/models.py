@@ -7,6 +7,7 @@ reports back to customer service. `DeliveryTask`s are the reminders the daily jo
 """
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -38,6 +39,15 @@ class DeliverySettings(OrgSettings):
     )
     workshop_due_working_days = models.PositiveSmallIntegerField(
         _("workshop work due (working days before delivery)"), default=2
+    )
+    crew_confirm_lead_days = models.PositiveSmallIntegerField(
+        _("crew confirms with the customer (days before)"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "The crew confirms the delivery with the customer this many days before the "
+            "delivery date (seed 003: the day before); the daily job raises the task then."
+        ),
     )
     callback_offsets = models.CharField(
         _("callbacks after delivery"),

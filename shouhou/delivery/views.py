@@ -80,6 +80,10 @@ COLUMNS = [
 ]
 
 
+# Tiny and local until the shared Excel helper of shouhou.core.exports is merged.
+YUAN_FORMAT = '"¥"#,##0.00'
+
+
 @login_required
 def day_xlsx(request):
     from openpyxl import Workbook
@@ -115,10 +119,11 @@ def day_xlsx(request):
                     phone,
                     d.address,
                     goods,
-                    float(d.contract.balance_due),
+                    d.contract.balance_due,  # the Decimal, in a yuan number cell
                     str(d.get_status_display()),
                 ]
             )
+            ws.cell(ws.max_row, 8).number_format = YUAN_FORMAT
     for col, width in zip("ABCDEFGHI", (10, 12, 16, 10, 14, 40, 40, 12, 12), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()

@@ -21,7 +21,13 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(OrganisationSettings)
 class OrganisationSettingsAdmin(SimpleHistoryAdmin):
-    list_display = ("organisation", "contract_requires_full_name", "office_opens", "office_closes")
+    list_display = (
+        "organisation",
+        "contract_requires_full_name",
+        "office_opens",
+        "office_closes",
+        "calendar_next_year_from_month",
+    )
 
 
 @admin.register(Store)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -56,6 +57,15 @@ class OrganisationSettings(OrgSettings):
         _("customer archive due within (days)"),
         default=2,
         help_text=_("A customer archive is created within this many days of the first contact."),
+    )
+    calendar_next_year_from_month = models.PositiveSmallIntegerField(
+        _("next year's holiday schedule needed from (month)"),
+        default=11,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_(
+            "From this month on, deadlines may reach into next year, so the pages warn the "
+            "administrators while next year's official holiday schedule is not entered."
+        ),
     )
     history = HistoricalRecords()
 

@@ -5,6 +5,7 @@ bonus bases."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 
 from django.utils import timezone
@@ -12,6 +13,10 @@ from django.utils.translation import gettext as _
 
 from .models import RATES, Rate
 from .selectors import MonthView
+
+# Money: the Decimal itself in a number cell, shown as yuan (tiny and local until the shared
+# Excel helper of shouhou.core.exports is merged).
+YUAN_FORMAT = '"¥"#,##0.00'
 
 
 def month_workbook(view: MonthView, *, organisation, store_name: str = "") -> bytes:
@@ -68,10 +73,10 @@ def month_workbook(view: MonthView, *, organisation, store_name: str = "") -> by
                 row.permit_number,
                 row.store_name,
                 row.base,
-                *[float(row.rates[k]) / 100 for k in RATES],
-                *[float(row.scores[k]) for k in RATES],
-                float(row.total),
-                float(row.bonus_base),
+                *[Decimal(str(row.rates[k])) / 100 for k in RATES],
+                *[Decimal(str(row.scores[k])) for k in RATES],
+                Decimal(str(row.total)),
+                Decimal(str(row.bonus_base)),
             ]
         )
         r = ws.max_row
@@ -79,12 +84,12 @@ def month_workbook(view: MonthView, *, organisation, store_name: str = "") -> by
             ws.cell(r, 6 + i).number_format = "0.00%"
         for i in range(len(RATES) + 1):
             ws.cell(r, 11 + i).number_format = "0.00"
-        ws.cell(r, 17).number_format = "#,##0.00"
+        ws.cell(r, 17).number_format = YUAN_FORMAT
     total_row = ws.max_row + 1
     ws.cell(total_row, 1, _("Total"))
     ws.cell(total_row, 5, sum(r.base for r in view.rows))
-    ws.cell(total_row, 17, float(sum(r.bonus_base for r in view.rows)))
-    ws.cell(total_row, 17).number_format = "#,##0.00"
+    ws.cell(total_row, 17, sum((Decimal(str(r.bonus_base)) for r in view.rows), Decimal("0.00")))
+    ws.cell(total_row, 17).number_format = YUAN_FORMAT
     for cell in ws[total_row]:
         cell.font = Font(bold=True)
     widths = [6, 12, 14, 12, 8] + [11] * 10 + [9, 12]

@@ -44,6 +44,7 @@ class StaffSettingsAdmin(SimpleHistoryAdmin):
         "fine_due_hours",
         "suspend_on_overdue_fine",
         "permit_validity_months",
+        "permit_expiry_warning_days",
     )
 
 

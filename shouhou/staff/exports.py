@@ -4,6 +4,7 @@ are masked in exports."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -15,6 +16,8 @@ from shouhou.core.phones import mask_phone
 
 from . import selectors
 
+# Tiny and local until the shared Excel helper of shouhou.core.exports is merged.
+YUAN_FORMAT = '"¥"#,##0.00'
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -38,7 +41,8 @@ def report_expiring(*, user, today=None):
         ]
         for p in selectors.permits_expiring(user=user, today=today)
     ]
-    return _("Permits expiring in the next 30 days"), headers, rows
+    days = selectors.permit_expiry_warning_days(user.organisation_id)
+    return _("Permits expiring in the next %(days)s days") % {"days": days}, headers, rows
 
 
 def report_owing(*, user, now=None):
@@ -101,6 +105,9 @@ def xlsx_response(title: str, headers: list, rows: list, filename: str) -> HttpR
         cell.font = Font(bold=True)
     for row in rows:
         ws.append(row)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, Decimal):  # money: the Decimal in a yuan number cell
+                cell.number_format = YUAN_FORMAT
     for col in ws.columns:
         width = max(len(str(c.value or "")) for c in col) + 4
         ws.column_dimensions[col[0].column_letter].width = min(width * 1.6, 50)

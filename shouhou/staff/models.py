@@ -68,6 +68,14 @@ class StaffSettings(OrgSettings):
         _("assessment pass mark"), default=60, validators=[MaxValueValidator(100)]
     )
     permit_prefix = models.CharField(_("permit number prefix"), max_length=10, default="SG")
+    permit_expiry_warning_days = models.PositiveSmallIntegerField(
+        _("warn of permits expiring within (days)"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "The reports and the dashboard list permits that expire within this many days."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:

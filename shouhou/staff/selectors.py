@@ -28,6 +28,7 @@ from .models import (
     OnboardingApplication,
     Payment,
     ServiceStaff,
+    StaffSettings,
     TrainingSession,
     WorkPermit,
 )
@@ -178,8 +179,23 @@ def permits_list(*, user, status: str = ""):
     return qs
 
 
-def permits_expiring(*, user, today: dt.date | None = None, days: int = 30):
+def permit_expiry_warning_days(organisation) -> int:
+    """The organisation's warning window for expiring permits (a staff setting; default 30)."""
+    org_id = getattr(organisation, "pk", organisation)
+    days = (
+        StaffSettings.objects.filter(organisation_id=org_id)
+        .values_list("permit_expiry_warning_days", flat=True)
+        .first()
+    )
+    return days or StaffSettings._meta.get_field("permit_expiry_warning_days").default
+
+
+def permits_expiring(*, user, today: dt.date | None = None, days: int | None = None):
+    """Valid or suspended permits expiring between today and `days` from now (default: the
+    organisation's `permit_expiry_warning_days`)."""
     today = today or timezone.localdate()
+    if days is None:
+        days = permit_expiry_warning_days(user.organisation_id)
     return (
         permits_list(user=user)
         .filter(
@@ -411,7 +427,8 @@ def dashboard_cards(*, user) -> list[dict]:
             "alert": False,
         },
         {
-            "label": _("Permits expiring within 30 days"),
+            "label": _("Permits expiring within %(days)s days")
+            % {"days": permit_expiry_warning_days(user.organisation_id)},
             "value": permits_expiring(user=user, today=today).count(),
             "url": reverse("staff:reports"),
             "alert": False,

@@ -125,6 +125,8 @@ class Calendar:
     covered_years: frozenset[int] = frozenset()
     office_hours: OfficeHours = field(default_factory=OfficeHours)
     tz: ZoneInfo | str = SHANGHAI
+    # From this month on next year's schedule is needed too (OrganisationSettings).
+    next_year_from_month: int = 11
     # Derived in __post_init__ (not arguments).
     _zone: ZoneInfo = field(init=False, repr=False, compare=False)
     _exc: dict[dt.date, tuple[bool, str]] = field(init=False, repr=False, compare=False)

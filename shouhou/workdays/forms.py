@@ -90,3 +90,31 @@ class UploadForm(_YearForm):
         if f.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 1 MB."))
         return f
+
+
+class NoticeForm(forms.Form):
+    """The State Council's notice text, pasted as published; read, shown, then confirmed."""
+
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=1990,
+        max_value=2200,
+        required=False,
+        help_text=_("Leave empty to take it from the notice's title."),
+    )
+    text = forms.CharField(
+        label=_("Text of the notice"),
+        max_length=20000,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 10,
+                "placeholder": "一、元旦:1月1日(星期五)放假,共1天。\n"
+                "二、春节:2月5日(农历除夕、星期五)至13日(农历正月初八、星期六)放假调休,共9天。"
+                "2月20日(星期六)上班。",
+            }
+        ),
+        help_text=_(
+            "Paste the State Council's holiday notice (国务院办公厅关于部分节假日安排的通知) as "
+            "published; the days it reads are shown for you to confirm before anything is saved."
+        ),
+    )

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
@@ -17,14 +18,13 @@ from shouhou.org import roles as r
 from .models import WorkCalendar, WorkCalendarDay
 from .services import EDITOR_ROLES, OrgRef, calendar_for
 
-# From this month on, next year's schedule is needed too (deadlines reach into January).
-NEXT_YEAR_FROM_MONTH = 11
 
-
-def years_needed(today: dt.date) -> list[int]:
-    """The years whose schedule deadlines may need now: this year, and next year from November."""
+def years_needed(today: dt.date, from_month: int = 11) -> list[int]:
+    """The years whose schedule deadlines may need now: this year, and next year from the
+    organisation's `calendar_next_year_from_month` (default November: deadlines reach into
+    January)."""
     years = [today.year]
-    if today.month >= NEXT_YEAR_FROM_MONTH:
+    if today.month >= from_month:
         years.append(today.year + 1)
     return years
 
@@ -46,7 +46,30 @@ def calendar_warnings(*, organisation: OrgRef, today: dt.date | None = None) -> 
         return []
     today = today or timezone.localdate()
     cal = calendar_for(organisation)
-    return [uncovered_warning(y) for y in years_needed(today) if not cal.covers(y)]
+    return [
+        uncovered_warning(y)
+        for y in years_needed(today, cal.next_year_from_month)
+        if not cal.covers(y)
+    ]
+
+
+def calendar_banners(*, user, today=None) -> list[dict]:
+    """The warnings of `calendar_warnings` for the page frame, only for the people who can act
+    on them (administration, cs_manager: `can_edit`), each with a link to the year's page."""
+    if not can_edit(user):
+        return []
+    today = today or timezone.localdate()
+    cal = calendar_for(user.organisation_id)
+    url = reverse("workdays:calendar")
+    return [
+        {
+            "text": uncovered_warning(y),
+            "url": f"{url}?year={y}#notice",
+            "link": _("Enter the schedule of %(year)s") % {"year": str(y)},
+        }
+        for y in years_needed(today, cal.next_year_from_month)
+        if not cal.covers(y)
+    ]
 
 
 def can_view(user: Any) -> bool:
@@ -159,5 +182,5 @@ def calendar_year(*, user: Any, year: int, today: dt.date | None = None) -> dict
 
 def frame_context(*, user) -> dict:
     """What every page's frame shows from the calendar (registered in navigation.py)."""
-    org = getattr(user, "organisation", None)
-    return {"calendar_warnings": calendar_warnings(organisation=org) if org else []}
+    # only for the people who can enter the missing year, with a link to do it
+    return {"calendar_warnings": calendar_banners(user=user)}

@@ -153,10 +153,15 @@ def invalidate(organisation: OrgRef) -> None:
         _local.pop(org_id, None)
 
 
-def office_hours_for(organisation: OrgRef) -> OfficeHours:
-    """The organisation's office hours (OrganisationSettings; created with defaults if missing)."""
+def _settings_row(organisation: OrgRef) -> OrganisationSettings:
+    return OrganisationSettings.for_org(_org_id(organisation))
 
-    settings_row = OrganisationSettings.for_org(_org_id(organisation))
+
+def office_hours_for(
+    organisation: OrgRef, settings_row: OrganisationSettings | None = None
+) -> OfficeHours:
+    """The organisation's office hours (OrganisationSettings; created with defaults if missing)."""
+    settings_row = settings_row or _settings_row(organisation)
     try:
         return OfficeHours(settings_row.office_opens, settings_row.office_closes)
     except ValueError:
@@ -173,8 +178,12 @@ def _load(org_id: int) -> Calendar:
             "date", "is_working", "name"
         )
         exceptions = {d: (working, name) for d, working, name in days}
+    settings_row = _settings_row(org_id)
     return Calendar(
-        exceptions=exceptions, covered_years=years, office_hours=office_hours_for(org_id)
+        exceptions=exceptions,
+        covered_years=years,
+        office_hours=office_hours_for(org_id, settings_row),
+        next_year_from_month=settings_row.calendar_next_year_from_month,
     )
 
 
@@ -616,3 +625,32 @@ def calendar_day_remove(*, by: User | None, organisation: OrgRef, date: dt.date)
             note=date.isoformat(),
         )
         invalidate(organisation)
+
+
+def calendar_import_notice(
+    *, organisation, text: str, by, year: int | None = None, dry_run: bool = False, note: str = ""
+):
+    """Read the State Council's notice text (`notice.parse_notice`) and, unless `dry_run`, enter
+    its year with `calendar_enter_year` (replacing the year's days; the note records the source).
+
+    Returns `(notice, calendar)`: the parsed `Notice` (what the page and the API show for
+    confirmation) and the saved `WorkCalendar` (None on a dry run). An unreadable notice raises
+    `ValidationFailed` (code "notice_unreadable", field "text") and nothing is written; the
+    editor check applies to a dry run too."""
+    from .notice import parse_notice
+
+    organisation = _organisation(organisation)
+    _check_editor(by, organisation)
+    parsed = parse_notice(text, year)
+    if dry_run:
+        return parsed, None
+    cal = calendar_enter_year(
+        organisation=organisation,
+        year=parsed.year,
+        holidays=parsed.holidays,
+        workdays=parsed.workdays,
+        by=by,
+        note=note
+        or _("Imported from the State Council's notice of %(year)s.") % {"year": parsed.year},
+    )
+    return parsed, cal

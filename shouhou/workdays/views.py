@@ -19,7 +19,7 @@ from shouhou.core.typing import AuthedRequest
 
 from . import selectors, services
 from .fileformat import read_file, split_rows
-from .forms import DayForm, EnterYearForm, RemoveDayForm, UploadForm
+from .forms import DayForm, EnterYearForm, NoticeForm, RemoveDayForm, UploadForm
 from .package import package_years
 
 MIN_YEAR, MAX_YEAR = services.MIN_YEAR, services.MAX_YEAR
@@ -51,22 +51,31 @@ def calendar_page(request: AuthedRequest) -> HttpResponse:
         "day_form": DayForm(prefix="day"),
         "enter_form": EnterYearForm(prefix="enter", initial={"year": year}),
         "upload_form": UploadForm(prefix="upload", initial={"year": year}),
+        "notice_form": NoticeForm(prefix="notice", initial={"year": year}),
     }
     status = 200
+    preview = None
     if request.method == "POST":
         if not selectors.can_edit(user):
             raise PermissionDenied
         action = request.POST.get("action")
-        handler = ACTIONS.get(action or "")
-        if handler is None:
-            return redirect(f"{reverse('workdays:calendar')}?year={year}")
-        done, bound, shown = handler(request, year)
-        if done:
-            messages.success(request, done)
-        if not bound:  # done, or an error already put in the messages
-            return redirect(f"{reverse('workdays:calendar')}?year={shown or year}")
-        forms.update(bound)
-        status = 400
+        if action == "notice_preview":
+            preview, forms["notice_form"] = _notice_preview(request)
+            if preview is not None:
+                year = preview.year
+            else:
+                status = 400
+        else:
+            handler = ACTIONS.get(action or "")
+            if handler is None:
+                return redirect(f"{reverse('workdays:calendar')}?year={year}")
+            done, bound, shown = handler(request, year)
+            if done:
+                messages.success(request, done)
+            if not bound:  # done, or an error already put in the messages
+                return redirect(f"{reverse('workdays:calendar')}?year={shown or year}")
+            forms.update(bound)
+            status = 400
     context = selectors.calendar_year(user=user, year=year, today=today)
     context.update(forms)
     context.update(
@@ -76,6 +85,10 @@ def calendar_page(request: AuthedRequest) -> HttpResponse:
             "prev_year": year - 1 if year > MIN_YEAR else None,
             "next_year": year + 1 if year < MAX_YEAR else None,
             "this_year": today.year,
+            "notice_preview": preview,
+            "notice_periods": (
+                selectors.holiday_periods(preview.holidays) if preview is not None else []
+            ),
         }
     )
     return render(request, "workdays/calendar.html", context, status=status)
@@ -200,7 +213,53 @@ def _import_package(request: AuthedRequest, year: int) -> _Outcome:
     return None, {}, None
 
 
+def _notice_form_error(form, exc):
+    exc.fields = {"text": exc.fields.get("text", [])} if exc.fields else {}
+    add_domain_error(form, exc)
+
+
+def _notice_preview(request):
+    """Read the pasted notice and show its days (nothing saved)."""
+    form = NoticeForm(request.POST, prefix="notice")
+    if not form.is_valid():
+        return None, form
+    try:
+        parsed, _cal = services.calendar_import_notice(
+            organisation=request.user.organisation,
+            text=form.cleaned_data["text"],
+            year=form.cleaned_data["year"],
+            by=request.user,
+            dry_run=True,
+        )
+    except DomainError as exc:
+        _notice_form_error(form, exc)
+        return None, form
+    return parsed, form
+
+
+def _notice_confirm(request, year):
+    """Save what the preview showed: the same text is read again and entered."""
+    form = NoticeForm(request.POST, prefix="notice")
+    if form.is_valid():
+        try:
+            parsed, cal = services.calendar_import_notice(
+                organisation=request.user.organisation,
+                text=form.cleaned_data["text"],
+                year=form.cleaned_data["year"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            _notice_form_error(form, exc)
+        else:
+            msg = _(
+                "The schedule of %(year)s is imported: %(h)s holidays, %(w)s make-up working days."
+            ) % {"year": cal.year, "h": len(parsed.holidays), "w": len(parsed.workdays)}
+            return msg, {}, cal.year
+    return None, {"notice_form": form}, None
+
+
 ACTIONS = {
+    "notice_confirm": _notice_confirm,
     "set_day": _set_day,
     "remove_day": _remove_day,
     "enter_year": _enter_year,

@@ -82,6 +82,10 @@ class WorkOrderOut(serializers.ModelSerializer):
     policy = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
     report = serializers.SerializerMethodField()
+    repeat_contacts = serializers.SerializerMethodField(
+        help_text="Later calls about this order that joined it (一个杜绝: the customer should "
+        "not have had to call again); 0 for an order called in once."
+    )
 
     class Meta:
         model = WorkOrder
@@ -140,7 +144,11 @@ class WorkOrderOut(serializers.ModelSerializer):
             "no_bonus",
             "allowed_actions",
             "report",
+            "repeat_contacts",
         ]
+
+    def get_repeat_contacts(self, o) -> int:
+        return o.calls.filter(joined=True).count()
 
     def get_customer(self, o) -> dict:
         return {"id": o.customer_id, "name": o.customer.name}
@@ -168,7 +176,11 @@ class WorkOrderOut(serializers.ModelSerializer):
 
 class WorkOrderListOut(WorkOrderOut):
     class Meta(WorkOrderOut.Meta):
-        fields = [f for f in WorkOrderOut.Meta.fields if f not in ("report", "allowed_actions")]
+        fields = [
+            f
+            for f in WorkOrderOut.Meta.fields
+            if f not in ("report", "allowed_actions", "repeat_contacts")
+        ]
 
 
 # Input ------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from shouhou.core.phones import mask_phone
 
-from . import selectors
+from . import config, selectors
 
 SECTIONS = [
     ("no_news", gettext_lazy("Dispatched over 2 working days ago, no news")),
@@ -20,6 +20,17 @@ SECTIONS = [
     ("needs_revisit", gettext_lazy("Orders needing another visit")),
     ("unreachable", gettext_lazy("Unreachable customers")),
 ]
+
+
+def sections_for(organisation) -> list[tuple[str, str]]:
+    """The sections with their titles; the no-news one names the organisation's
+    `no_news_after_days` (default 2)."""
+    days = config.settings_for(organisation).no_news_after_days
+    titles = {
+        "no_news": _("Dispatched over %(n)s working days ago, no news") % {"n": days},
+    }
+    return [(key, titles.get(key, str(title))) for key, title in SECTIONS]
+
 
 COLUMNS = [
     ("number", gettext_lazy("Order")),
@@ -87,7 +98,7 @@ def report_xlsx(*, user, day: dt.date | None = None, full_phone: bool = False) -
     rows = report_rows(user=user, day=day, full_phone=full_phone)
     wb = Workbook()
     wb.remove(wb.active)
-    for key, title in SECTIONS:
+    for key, title in sections_for(user.organisation):
         ws = wb.create_sheet(str(title)[:31].replace("/", "-"))
         ws.append([str(label) for _k, label in COLUMNS])
         for cell in ws[1]:

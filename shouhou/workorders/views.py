@@ -28,7 +28,7 @@ from . import config, selectors, services, states
 from .checklist import SPECIAL_CASES, STEPS
 from .forms import IntakeForm, PublicRequestForm
 from .models import Kind, PublicRequest, ReportPart, ServiceReport, Source, WorkOrder
-from .reports import COLUMNS, SECTIONS, report_rows, report_xlsx
+from .reports import COLUMNS, report_rows, report_xlsx, sections_for
 
 PROGRESS_SALT = "shouhou.workorders.progress"
 
@@ -452,7 +452,7 @@ def reports(request):
         raise PermissionDeniedError()
     day = _report_day(request)
     rows = report_rows(user=request.user, day=day)
-    sections = [(key, title, rows[key]) for key, title in SECTIONS]
+    sections = [(key, title, rows[key]) for key, title in sections_for(request.user.organisation)]
     return render(
         request,
         "workorders/reports.html",

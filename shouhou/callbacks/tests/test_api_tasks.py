@@ -186,3 +186,30 @@ def test_settings_are_read_by_the_office_and_changed_by_the_manager(api, org, ag
     resp = api.patch(url, {"max_attempts": 4, "greeting_holidays": "春节,国庆节"})
     assert resp.status_code == 200 and resp.json()["max_attempts"] == 4
     assert cs.settings_for(org).greeting_holidays == "春节,国庆节"
+
+
+def test_the_list_filters_by_work_order_and_by_delivery(api, org, agent, make_user, store):
+    from shouhou.delivery import services as ds
+    from shouhou.delivery.tests.factories import make_contract
+
+    from .tasks_factories import dispatched, make_technician
+
+    desk = make_user("service_desk", store=store)
+    tech = make_technician(org, name="赵师傅")
+    order = dispatched(desk, tech, make_customer(org), timezone.now())
+    other_order = dispatched(desk, tech, make_customer(org), timezone.now())
+    sales = make_user("sales", store=store)
+    delivery = ds.delivery_schedule(
+        by=sales, contract=make_contract(sales, store), scheduled_date=days(30).isoformat()
+    )
+    of_order = make_task(org, work_order=order)
+    make_task(org, work_order=other_order)
+    of_delivery = make_task(org, delivery=delivery, customer=delivery.customer)
+    make_task(org)
+    api.as_(agent)
+    assert _ids(api.get(URL, work_order=order.pk)) == [of_order.pk]
+    assert _ids(api.get(URL, delivery=delivery.pk)) == [of_delivery.pk]
+    assert _ids(api.get(URL, work_order=order.pk, delivery=delivery.pk)) == []
+    assert len(_ids(api.get(URL))) == 4
+    body = _error(api.get(URL, work_order="abc"), 400, "invalid")
+    assert "work_order" in body["fields"]

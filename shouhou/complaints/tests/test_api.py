@@ -38,15 +38,17 @@ def test_the_counter_decides_then_files_an_exchange_that_needs_the_vp(
     r = api.post(
         f"{CASES}{case['id']}/submit/", {"resolution": "换新补偿", "compensation": "2000.01"}
     )
-    assert r.json()["route_roles"] == ["cs_manager", "store_manager", "vp_operations"]
-    r = api.as_(store_manager).post(f"{CASES}{case['id']}/sign/", {})
+    assert r.json()["route_roles"] == ["store_manager", "vp_operations"]
+    r = api.as_(cs_manager).post(f"{CASES}{case['id']}/sign/", {})
     assert r.status_code == 403
     assert r.json()["error"]["code"] == "approver_required"
-    assert "客服经理" in r.json()["error"]["message"]
+    assert "店长" in r.json()["error"]["message"]
     assert not Signature.objects.exists()
-    assert [c["id"] for c in api.as_(cs_manager).get(f"{CASES}approvals/").json()] == [case["id"]]
+    assert api.as_(cs_manager).get(f"{CASES}approvals/").json() == []
+    queue = api.as_(store_manager).get(f"{CASES}approvals/").json()
+    assert [c["id"] for c in queue] == [case["id"]]
+    assert queue[0]["signs_for"] == ["store_manager"]
     assert api.post(f"{CASES}{case['id']}/sign/", {}).status_code == 200
-    assert api.as_(store_manager).post(f"{CASES}{case['id']}/sign/", {}).status_code == 200
     r = api.as_(vp).post(f"{CASES}{case['id']}/sign/", {"note": "同意"})
     assert r.json()["status"] == "approved"
     r = api.as_(vp).post(f"{CASES}{case['id']}/sign/", {})
@@ -54,6 +56,61 @@ def test_the_counter_decides_then_files_an_exchange_that_needs_the_vp(
     api.as_(clerk).post(f"{CASES}{case['id']}/carry-out/")
     r = api.post(f"{CASES}{case['id']}/close/")
     assert r.json()["status"] == "done"
+
+
+SIGNERS = [
+    "clerk",
+    "cs_supervisor",
+    "cs_manager",
+    "store_manager",
+    "vp_operations",
+    "general_manager",
+]
+BAND_1 = ["cs_manager", "store_manager"]
+BAND_2 = ["store_manager", "vp_operations"]
+BAND_3 = ["store_manager", "general_manager"]
+
+
+@pytest.mark.parametrize(
+    "amount,route,signs_for,alone",
+    [
+        (amount, BAND_1, [[], [], ["cs_manager"], BAND_1, BAND_1, BAND_1], "store_manager")
+        for amount in ("1999.99", "2000.00")
+    ]
+    + [
+        (amount, BAND_2, [[], [], [], ["store_manager"], BAND_2, BAND_2], "vp_operations")
+        for amount in ("2000.01", "4999.99", "5000.00")
+    ]
+    + [
+        (
+            "5000.01",
+            BAND_3,
+            [[], [], [], ["store_manager"], ["store_manager"], BAND_3],
+            "general_manager",
+        )
+    ],
+)
+def test_each_band_names_what_each_role_may_sign_and_who_alone_may_approve(
+    api, clerk, make_user, kettle, sold, amount, route, signs_for, alone
+):
+    """signs_for == the whole route: that role alone may approve the case."""
+    users = {code: make_user(code, display_name=code) for code in SIGNERS}
+    d = decide(api, clerk, sold(kettle), wanted="exchange")
+    case = api.post(
+        CASES,
+        {"kind": "exchange", "decision": d["id"], "description": "漏水"},
+        **{"Idempotency-Key": "c1"},
+    ).json()
+    r = api.post(f"{CASES}{case['id']}/submit/", {"resolution": "补偿", "compensation": amount})
+    assert r.json()["route_roles"] == route
+    url = f"{CASES}{case['id']}/"
+    assert [api.as_(users[code]).get(url).json()["signs_for"] for code in SIGNERS] == signs_for
+    # the lowest role whose signature covers the whole route approves alone
+    assert SIGNERS[[len(x) for x in signs_for].index(len(route))] == alone
+    r = api.as_(users[alone]).post(f"{url}sign/", {})
+    assert r.status_code == 200 and r.json()["status"] == "approved"
+    assert {sig["signed_by"] for sig in r.json()["signatures"]} == {users[alone].pk}
+    assert [sig["role"] for sig in r.json()["signatures"]] == route
 
 
 def test_an_amount_with_three_decimals_is_refused_with_the_field(api, clerk, kettle, sold):

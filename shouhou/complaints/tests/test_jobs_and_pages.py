@@ -76,10 +76,37 @@ def test_the_detail_page_names_who_must_approve_and_refuses_the_wrong_role(clien
     services.case_submit(by=clerk, case=case, resolution="赔偿", compensation="6000")
     client.force_login(clerk)
     page = client.get(reverse("complaints:detail", args=[case.pk])).content.decode()
-    assert 'id="required-approver"' in page and "客服经理" in page
+    assert 'id="required-approver">等待审批:店长<' in page.replace("\n", "")
+    assert 'id="sign-covers"' not in page
     r = client.post(reverse("complaints:sign", args=[case.pk]), {"approve": "1"})
     assert r.status_code == 400
     assert not case.signatures.exists()
+
+
+def test_the_general_manager_sees_and_gives_the_one_signature_that_settles_a_large_case(
+    client, clerk, gm, customer
+):
+    case = services.case_register(by=clerk, kind="complaint", customer=customer, description="慢")
+    services.case_submit(by=clerk, case=case, resolution="赔偿", compensation="6000")
+    client.force_login(gm)
+    page = client.get(reverse("complaints:detail", args=[case.pk])).content.decode()
+    assert 'id="sign-covers">您的签字同时签署:店长、总经理<' in page
+    r = client.post(reverse("complaints:sign", args=[case.pk]), {"approve": "1"})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "approved" and case.signatures.count() == 2
+
+
+def test_the_monthly_statistics_go_to_the_roles_the_organisation_set(
+    clerk, supervisor, store_manager, gm, customer, org
+):
+    settings = services.settings_for(org)
+    settings.statistics_recipient_roles = ["general_manager"]
+    settings.save()
+    case = services.case_register(by=clerk, kind="complaint", customer=customer, description="慢")
+    Case.objects.filter(pk=case.pk).update(created_at=timezone.now() - dt.timedelta(days=31))
+    send_monthly_statistics(timezone.now())
+    assert set(Notification.objects.values_list("recipient", flat=True)) == {gm.pk}
 
 
 def test_the_list_the_queue_the_statistics_and_excel_answer(client, cs_manager, clerk, customer):

@@ -39,18 +39,73 @@ def test_a_case_outside_the_promises_without_cost_goes_to_the_cs_manager():
 
 
 @pytest.mark.parametrize("amount", ["1999.99", "2000.00"])
-def test_up_to_and_including_2000_the_store_manager_countersigns_last(amount):
+def test_up_to_and_including_2000_the_cs_manager_with_the_store_managers_approval(amount):
+    """5.3 "总值在2000元以内,但需报店长审批": 以内 includes 2000.00."""
     assert roles_for(amount) == ("cs_manager", "store_manager")
 
 
 @pytest.mark.parametrize("amount", ["2000.01", "3000.00", "4999.99", "5000.00"])
-def test_over_2000_up_to_and_including_5000_the_vp_signs_last(amount):
-    assert roles_for(amount) == ("cs_manager", "store_manager", "vp_operations")
+def test_over_2000_up_to_and_including_5000_the_store_manager_then_the_vp(amount):
+    """5.4 "总费用在2000元至5000元,报营运副总审批": no customer-service manager step."""
+    assert roles_for(amount) == ("store_manager", "vp_operations")
 
 
 @pytest.mark.parametrize("amount", ["5000.01", "100000.00"])
-def test_over_5000_the_general_manager_signs_last(amount):
-    assert roles_for(amount) == ("cs_manager", "store_manager", "general_manager")
+def test_over_5000_the_store_manager_then_the_general_manager(amount):
+    """5.4 "总费用在5000元以上,报总经理审批"."""
+    assert roles_for(amount) == ("store_manager", "general_manager")
+
+
+SIGNERS = ["clerk", "cs_supervisor", "cs_manager", "store_manager", "vp_operations"]
+SIGNERS.append("general_manager")
+
+
+def alone(amount, **kw) -> set[str]:
+    """The roles whose one signature covers every step of the case's route."""
+    roles = roles_for(amount, **kw)
+    return {c for c in SIGNERS if routing.steps_covered({c}, roles, 0) == len(roles)}
+
+
+@pytest.mark.parametrize(
+    "amount,who",
+    [
+        ("1999.99", {"store_manager", "vp_operations", "general_manager"}),
+        ("2000.00", {"store_manager", "vp_operations", "general_manager"}),
+        ("2000.01", {"vp_operations", "general_manager"}),
+        ("4999.99", {"vp_operations", "general_manager"}),
+        ("5000.00", {"vp_operations", "general_manager"}),
+        ("5000.01", {"general_manager"}),
+    ],
+)
+def test_who_alone_may_approve_at_and_around_each_boundary(amount, who):
+    assert alone(amount) == who
+
+
+def test_the_clerk_band_may_be_approved_alone_by_anyone_from_the_clerk_up():
+    assert alone("0.00", kind="return") == set(SIGNERS)
+    assert alone("0.00", installed=True) == set(SIGNERS) - {"clerk"}
+
+
+def test_a_lower_signature_covers_only_the_steps_it_may_sign():
+    band_3 = ("store_manager", "general_manager")
+    assert routing.steps_covered({"store_manager"}, band_3, 0) == 1
+    assert routing.steps_covered({"vp_operations"}, band_3, 0) == 1
+    assert routing.steps_covered({"vp_operations"}, band_3, 1) == 0
+    assert routing.steps_covered({"cs_manager"}, band_3, 0) == 0
+    assert routing.steps_covered({"general_manager"}, band_3, 1) == 1
+
+
+def test_the_ranks_come_from_the_organisation_when_given():
+    ranks = {**routing.DEFAULT_RANK, "store_manager": 7}
+    assert routing.steps_covered({"store_manager"}, ("store_manager", "general_manager"), 0) == 1
+    assert (
+        routing.steps_covered(
+            {"store_manager"}, ("store_manager", "general_manager"), 0, ranks=ranks
+        )
+        == 2
+    )
+    assert not routing.may_sign({"finance"}, "clerk", ranks={**ranks, "finance": 0})
+    assert routing.may_sign({"finance"}, "clerk", ranks={**ranks, "finance": 2})
 
 
 def test_a_negative_amount_is_refused():
@@ -100,6 +155,8 @@ def test_every_amount_finds_an_approver(amount):
     assert routing.route(routing.Case("complaint", amount, True, False), ROUTES).approver_roles
 
 
-def test_the_store_manager_does_not_sign_for_the_cs_manager_when_countersigning_later():
-    assert not routing.may_sign({"store_manager"}, "cs_manager", later_roles=("store_manager",))
-    assert routing.may_sign({"vp_operations"}, "cs_manager", later_roles=("store_manager",))
+def test_a_higher_role_may_sign_an_earlier_step_of_the_chain_itself():
+    band_1 = ("cs_manager", "store_manager")
+    assert routing.may_sign({"store_manager"}, "cs_manager")
+    assert routing.steps_covered({"store_manager"}, band_1, 0) == 2
+    assert routing.steps_covered({"cs_manager"}, band_1, 0) == 1

@@ -58,3 +58,27 @@ def test_settings_change_the_deadlines(sales, store):
     assert d.workshop_due_on == dt.date(2026, 10, 8)
     assert services.callback_offsets(sales.organisation) == ["2d", "2m"]
     assert cfg.history.count() == 2
+
+
+def test_the_crew_confirmation_lead_is_an_organisation_setting(sales, crew, supervisor, store):
+    """Default: the day before (seed 003). Set to 3: the task comes 3 days before, and the
+    default still holds for an organisation that did not change it."""
+    d = services.delivery_schedule(
+        by=sales, contract=make_contract(sales, store), scheduled_date="2026-09-17"
+    )
+    services.delivery_assign(by=supervisor, delivery=d, crew=crew, vehicle="京A1")
+    monday = dt.datetime(2026, 9, 14, 1, tzinfo=SHANGHAI)
+    assert jobs.daily(monday)["day_before"] == 0
+    cfg = services.settings_for(sales.organisation)
+    cfg.crew_confirm_lead_days = 3
+    cfg.save()
+    assert jobs.daily(monday)["day_before"] == 1
+    task = DeliveryTask.objects.get(kind="day_before")
+    assert task.delivery == d and task.due_on == dt.date(2026, 9, 14)
+    assert task.assigned_to == crew.user
+    cfg.crew_confirm_lead_days = 1
+    cfg.save()
+    DeliveryTask.objects.all().delete()
+    assert jobs.daily(monday)["day_before"] == 0
+    assert jobs.daily(dt.datetime(2026, 9, 16, 1, tzinfo=SHANGHAI))["day_before"] == 1
+    assert DeliveryTask.objects.get(kind="day_before").due_on == dt.date(2026, 9, 16)

@@ -29,9 +29,14 @@ def test_the_calendar_shows_the_days_runs_by_crew(client, supervisor, delivery):
     assert delivery.contract.number in html and "刘师傅" in html
 
 
-def test_the_excel_of_the_day_lists_each_run(client, supervisor, delivery):
+def test_the_excel_of_the_day_lists_each_run(client, sales, supervisor, delivery, store):
+    from decimal import Decimal
+
     from openpyxl import load_workbook
 
+    other_day = services.delivery_schedule(
+        by=sales, contract=make_contract(sales, store), scheduled_date="2026-09-15"
+    )
     client.force_login(supervisor)
     resp = client.get("/delivery/day.xlsx?day=2026-09-14")
     assert resp.status_code == 200
@@ -40,6 +45,10 @@ def test_the_excel_of_the_day_lists_each_run(client, supervisor, delivery):
     assert len(rows) == 2
     assert rows[1][0] == "刘师傅" and rows[1][2] == delivery.contract.number
     assert "****" in rows[1][4]  # phone masked
+    assert other_day.contract.number not in [row[2] for row in rows]
+    balance = ws.cell(2, 8)  # 4,000.00 of goods, 500.00 paid
+    assert balance.data_type == "n" and Decimal(str(balance.value)) == Decimal("3500.00")
+    assert balance.number_format == '"¥"#,##0.00'
 
 
 def test_scheduling_page_creates_a_delivery_once(client, sales, contract):

@@ -191,8 +191,10 @@ def test_the_excel_bonus_sheet_has_the_header_and_one_row_per_technician(
     # = 0 + 0.5 + 1 + 0 + 1 = 2.50
     assert ws.cell(r, 16).value == pytest.approx(2.5)
     assert ws.cell(r, 17).value == 0
+    assert ws.cell(r, 17).data_type == "n" and ws.cell(r, 17).number_format == '"¥"#,##0.00'
     total_row = header_row + 3
     assert ws.cell(total_row, 5).value == 14
+    assert ws.cell(total_row, 17).number_format == '"¥"#,##0.00'
 
 
 def test_an_open_month_sheet_says_it_is_not_final(client, clerk, june):

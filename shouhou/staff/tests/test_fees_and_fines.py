@@ -201,3 +201,27 @@ def test_suspend_and_reinstate_by_hand_are_audited_transitions(worker, desk):
     services.permit_reinstate(by=desk, permit=permit)
     permit.refresh_from_db()
     assert permit.status == "valid"
+
+
+def test_the_owing_report_lists_who_owes_what_with_money_as_yuan_cells(client, worker, desk, org):
+    import io
+    from decimal import Decimal
+
+    import openpyxl
+    from django.urls import reverse
+
+    paid_up = ServiceStaffFactory(organisation=org, name="李师傅")
+    services.fine_create(by=desk, staff=worker, category="late", description="迟到", amount="50")
+    services.fine_create(by=desk, staff=worker, category="late", description="迟到", amount="30.50")
+    client.force_login(desk)
+    resp = client.get(reverse("staff:report_xlsx", args=["owing"]))
+    rows = {
+        row[0].value: row
+        for row in openpyxl.load_workbook(io.BytesIO(resp.content)).active.iter_rows(min_row=2)
+    }
+    assert paid_up.name not in rows
+    unpaid_fines, total = rows["王师傅"][4], rows["王师傅"][6]
+    assert Decimal(str(unpaid_fines.value)) == Decimal("80.50")
+    assert unpaid_fines.data_type == "n" and unpaid_fines.number_format == '"¥"#,##0.00'
+    fees = Decimal(str(rows["王师傅"][3].value))
+    assert Decimal(str(total.value)) == fees + Decimal("80.50")

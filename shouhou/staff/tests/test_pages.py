@@ -228,3 +228,35 @@ def test_merchant_admin_cannot_do_desk_steps(client, merchant_admin, new_staff):
     resp = client.post(reverse("staff:step", args=[staff.pk]), {"step": "documents"})
     assert resp.status_code == 403
     assert app_of(staff).step == "documents"
+
+
+def test_the_expiry_warning_window_is_an_organisation_setting(client, desk, org):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shouhou.staff.selectors import dashboard_cards, permits_expiring
+
+    today = timezone.localdate()
+    soon = WorkPermitFactory(
+        staff=ServiceStaffFactory(organisation=org, name="十天后"),
+        organisation=org,
+        valid_until=today + dt.timedelta(days=10),
+    )
+    later = WorkPermitFactory(
+        staff=ServiceStaffFactory(organisation=org, name="四十天后"),
+        organisation=org,
+        valid_until=today + dt.timedelta(days=40),
+    )
+    assert list(permits_expiring(user=desk, today=today)) == [soon]
+    cfg = services.settings_for(org)
+    assert cfg.permit_expiry_warning_days == 30
+    cfg.permit_expiry_warning_days = 45
+    cfg.save()
+    assert list(permits_expiring(user=desk, today=today)) == [soon, later]
+    cfg.permit_expiry_warning_days = 7
+    cfg.save()
+    assert list(permits_expiring(user=desk, today=today)) == []
+    assert dashboard_cards(user=desk)[1]["label"] == "7天内到期的上岗证"
+    client.force_login(desk)
+    assert "7天内到期的上岗证" in client.get(reverse("staff:reports")).content.decode()

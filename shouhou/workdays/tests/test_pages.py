@@ -45,14 +45,23 @@ def test_a_year_not_entered_is_shown_with_a_warning(client, clerk):
     assert 'id="year-warning"' in page and WARNING_2027 in page
 
 
-def test_every_page_warns_in_november_that_next_year_is_not_entered(client, clerk):
+def test_in_november_the_people_who_can_act_are_warned_with_a_link_and_nobody_else(
+    client, clerk, manager, make_user
+):
     # the banner comes from the base template (core's context processor calls our selector)
-    client.force_login(clerk)
     banner = f'<div class="banner warn" role="alert">{WARNING_2027}'
-    with time_machine.travel(NOVEMBER_2026):
-        assert banner in client.get(URL, {"year": 2026}).content.decode()
-    with time_machine.travel(JUNE_2026):
-        assert WARNING_2027 not in client.get(URL, {"year": 2026}).content.decode()
+    link = '<a href="/workdays/calendar/?year=2027#notice">录入2027年的节假日安排</a>'
+    for user in (manager, make_user("administration")):
+        client.force_login(user)
+        with time_machine.travel(NOVEMBER_2026):
+            page = client.get("/").content.decode()
+            assert banner in page and link in page
+        with time_machine.travel(JUNE_2026):
+            assert WARNING_2027 not in client.get(URL, {"year": 2026}).content.decode()
+    for user in (clerk, make_user("store_manager"), make_user("technician")):
+        client.force_login(user)
+        with time_machine.travel(NOVEMBER_2026):
+            assert WARNING_2027 not in client.get("/").content.decode()
 
 
 def test_a_technician_can_neither_see_nor_edit_the_calendar(client, make_user):

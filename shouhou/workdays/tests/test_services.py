@@ -134,6 +134,21 @@ def test_the_warning_appears_in_november_when_next_year_is_not_entered(org):
     assert calendar_warnings(organisation=None) == []
 
 
+def test_the_month_from_which_next_year_is_needed_is_an_organisation_setting(org):
+    from shouhou.org.models import OrganisationSettings
+
+    row, _ = OrganisationSettings.objects.get_or_create(organisation=org)
+    assert row.calendar_next_year_from_month == 11
+    assert calendar_warnings(organisation=org, today=D(2026, 10, 15)) == []
+    row.calendar_next_year_from_month = 10
+    row.save()
+    assert calendar_warnings(organisation=org, today=D(2026, 10, 15)) == [WARNING_2027]
+    row.calendar_next_year_from_month = 12
+    row.save()
+    assert calendar_warnings(organisation=org, today=D(2026, 11, 20)) == []
+    assert calendar_warnings(organisation=org, today=D(2026, 12, 1)) == [WARNING_2027]
+
+
 def test_entering_2027_removes_the_warning_and_its_holidays_count(org, admin_user):
     assert services.add_working_days(at(2027, 2, 5, 10), 1, org) == at(2027, 2, 8, 10)
     cal = services.calendar_enter_year(

@@ -44,6 +44,14 @@ def test_a_second_call_about_the_same_problem_answers_200_joined(api, desk):
     assert again.json()["joined"] is True and again.json()["id"] == first["id"]
 
 
+def test_the_order_counts_the_repeat_contacts_about_it(api, desk):
+    first = api.as_(desk).post(URL, new_caller()).json()
+    assert first["repeat_contacts"] == 0
+    api.post(URL, new_caller(description="又坏了"))
+    api.post(URL, new_caller(description="还没人来"))
+    assert api.get(f"{URL}{first['id']}/").json()["repeat_contacts"] == 2
+
+
 def test_incomplete_customer_data_is_a_400_with_fields_and_nothing_is_written(api, desk):
     data = new_caller(customer_data={"name": "某某", "mobile": "123"})
     r = api.as_(desk).post(URL, data, **{"Idempotency-Key": "k-2"})
