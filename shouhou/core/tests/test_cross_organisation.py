@@ -131,6 +131,8 @@ NOT_OBJECT_URLS = {
     "callbacks:feedback": "public signed link: the token names the organisation",
     "staff:report_xlsx": "a report name, each organisation's own rows",
     "workdays-calendar-detail": "a year: each organisation edits its own calendar",
+    "workdays-calendar-day-set": "a year: each organisation edits its own calendar",
+    "workdays-calendar-day-remove": "a year and a date: each organisation edits its own calendar",
     "performance-month-detail": "a month (YYYY-MM): each organisation sees its own month",
     "performance-month-close": "a month (YYYY-MM): each organisation closes its own month",
     "performance-month-reopen": "a month (YYYY-MM): each organisation reopens its own month",
