@@ -40,12 +40,18 @@ def _sources():
 
 
 def _imports(tree):
-    """(app imported, line, inside a function) for each `from shouhou.<app>... import`."""
-    inner = set()
+    """(app imported, line, inside a function) for each `from shouhou.<app>... import`.
+
+    Imports under `if TYPE_CHECKING:` are annotations only (never run), so they do not count."""
+    inner, typing_only = set(), set()
     for fn in ast.walk(tree):
         if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
             inner.update(id(n) for n in ast.walk(fn))
+        if isinstance(fn, ast.If) and getattr(fn.test, "id", "") == "TYPE_CHECKING":
+            typing_only.update(id(n) for n in ast.walk(fn))
     for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             parts = node.module.split(".")
             if parts[0] == "shouhou" and len(parts) > 1:
