@@ -24,6 +24,8 @@ from shouhou.core.errors import (
     PermissionDeniedError,
     ValidationFailed,
 )
+from shouhou.core.orgcache import OrgCache
+from shouhou.org.models import OrganisationSettings
 from shouhou.org.roles import MERCHANT_ADMIN, OFFICE_ROLES, require_role
 
 from . import selectors
@@ -59,11 +61,30 @@ def _lock(customer: Customer) -> Customer:
     return Customer.objects.select_for_update().get(pk=customer.pk)
 
 
-def _archive_days(organisation) -> int:
-    from shouhou.org.models import OrganisationSettings
+def _load_archive_days(org_id: int) -> int:
+    days = (
+        OrganisationSettings.objects.filter(organisation_id=org_id)
+        .values_list("archive_within_days", flat=True)
+        .first()
+    )
+    return days if days is not None else DEFAULT_ARCHIVE_DAYS
 
-    row = OrganisationSettings.objects.filter(organisation_id=organisation.pk).first()
-    return row.archive_within_days if row else DEFAULT_ARCHIVE_DAYS
+
+def _org_settings_version(org_id: int):
+    return (
+        OrganisationSettings.objects.filter(organisation_id=org_id)
+        .values_list("pk", "updated_at")
+        .first()
+    )
+
+
+_archive_days_cache = OrgCache("customers-archive-days", _load_archive_days, _org_settings_version)
+_archive_days_cache.invalidate_on(OrganisationSettings)
+
+
+def _archive_days(organisation) -> int:
+    """The organisation's archive time limit (cached per process, see core.orgcache)."""
+    return _archive_days_cache.get(getattr(organisation, "pk", organisation))
 
 
 def archive_due_at(start: dt.datetime, organisation) -> dt.datetime:
@@ -158,6 +179,7 @@ def customer_create(
     other_phones: Iterable[str] = (),
     allow_honorific: bool = False,
     address_label: str = "",
+    phones_checked: bool = False,
 ) -> Customer:
     """Register a customer with their address and phones.
 
@@ -188,7 +210,10 @@ def customer_create(
         ),
     )
     # Found by phone first: a known number means an existing customer, whatever else was typed.
-    _check_phones_free(by, mobile=clean.get("mobile"), others=clean.get("other_phones", []))
+    # (`phones_checked`: the caller has just looked these numbers up in the whole organisation;
+    # the unique constraints still refuse a number registered in the meantime.)
+    if not phones_checked:
+        _check_phones_free(by, mobile=clean.get("mobile"), others=clean.get("other_phones", []))
     if selectors.is_merchant_admin(by):
         merchant = by.merchant
     if store is None:
@@ -221,7 +246,7 @@ def customer_create(
                 created_by=by,
                 archive_due_at=archive_due_at(now, by.organisation),
             )
-            CustomerAddress.objects.create(
+            address = CustomerAddress.objects.create(
                 organisation_id=by.organisation_id,
                 customer=customer,
                 label=address_label,
@@ -235,12 +260,12 @@ def customer_create(
                 CustomerPhone.objects.create(
                     organisation_id=by.organisation_id, customer=customer, number=number
                 )
-            audit_record(
-                actor=by,
-                action="shouhou.customer.created",
-                obj=customer,
-                after=_customer_snapshot(customer),
-            )
+            # The snapshot of what was just written (as `_customer_snapshot` would read it).
+            after = snapshot(customer)
+            after["address"] = str(address)
+            after["other_phones"] = sorted(clean["other_phones"])
+            customer.intake_district, customer.intake_address = address.district, str(address)
+            audit_record(actor=by, action="shouhou.customer.created", obj=customer, after=after)
     except IntegrityError:
         # Someone registered the same number a moment ago: answer as for any duplicate.
         _check_phones_free(by, mobile=clean["mobile"], others=clean["other_phones"])

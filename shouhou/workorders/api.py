@@ -336,7 +336,17 @@ def _technician(user, pk):
 
 # The viewset ------------------------------------------------------------------------------------
 class _IntakeCreate:
-    def create(self, request, *args, **kwargs):
+    """The intake behind POST /api/v1/workorders/ (see `IdempotentCreateMixin`: the key keeps a
+    pointer to the order and a replay renders it again)."""
+
+    def idempotent_render(self, order, status_code) -> dict:
+        # A new order has no report yet; a replay reads the order as it is now.
+        context = {"report": None} if getattr(order, "_intake_new", False) else {}
+        body = dict(WorkOrderOut(order, context=context).data)
+        body["joined"] = status_code == status.HTTP_200_OK
+        return body
+
+    def idempotent_create(self, request):
         from shouhou.catalog.models import Product, ProductModel
         from shouhou.customers.selectors import customer_get
         from shouhou.org.models import Dealer, Store
@@ -350,7 +360,7 @@ class _IntakeCreate:
         customer = None
         if v.get("customer") is not None:
             try:
-                customer = customer_get(user=user, pk=v["customer"])
+                customer = customer_get(user=user, pk=v["customer"], for_intake=True)
             except NotFoundError as exc:
                 raise ValidationFailed(fields={"customer": [_("Not found.")]}) from exc
         result = services.workorder_intake(
@@ -370,12 +380,8 @@ class _IntakeCreate:
             distance_km=v.get("distance_km"),
             received_at=v.get("received_at"),
         )
-        context = {} if result.joined else {"report": None}
-        body = dict(WorkOrderOut(result.order, context=context).data)
-        body["joined"] = result.joined
-        return Response(
-            body, status=status.HTTP_200_OK if result.joined else status.HTTP_201_CREATED
-        )
+        result.order._intake_new = not result.joined
+        return (status.HTTP_200_OK if result.joined else status.HTTP_201_CREATED), result.order
 
 
 class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericViewSet):

@@ -417,6 +417,30 @@ class WorkOrder(OrgScopedModel):
         return states.STATUS_LABELS.get(self.status, self.status)
 
 
+class WorkOrderCounter(models.Model):
+    """The last order number given per organisation and year: an intake takes the next one
+    under a row lock, so the order is inserted once, already carrying its number."""
+
+    organisation = models.ForeignKey(
+        "org.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("work-order number counter")
+        verbose_name_plural = _("work-order number counters")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="wo_counter_unique_year")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.year}: {self.value}"
+
+
 class StatusChange(OrgScopedModel):
     """The order's state history; deadlines are recomputed from it (never a running counter)."""
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shouhou.core.audit import audit_record, snapshot
+from shouhou.core.audit import audit_batch, audit_record, snapshot
 from shouhou.core.errors import (
     Conflict,
     DomainError,
@@ -32,6 +32,7 @@ from shouhou.core.errors import (
     PermissionDeniedError,
     ValidationFailed,
 )
+from shouhou.core.idempotency import service_atomic
 from shouhou.core.money import to_money
 from shouhou.org import roles as r
 
@@ -49,6 +50,7 @@ from .models import (
     Source,
     StatusChange,
     WorkOrder,
+    WorkOrderCounter,
 )
 
 # Who may do what ------------------------------------------------------------------------------
@@ -147,8 +149,8 @@ def _history(order: WorkOrder) -> list[tuple[dt.datetime, str]]:
 def compute_due_times(order: WorkOrder, *, dispatched_at=None, cal=None, history=None) -> dict:
     """Due times of the order's targets from its policy and its state history (read from the
     database unless given as (time, status entered) pairs)."""
-    cal = cal or calendar(order.organisation)
-    specs = config.target_specs(order.policy)
+    cal = cal or calendar(order.organisation_id)
+    specs = config.policy_specs(order.organisation_id, order.policy_id)
     anchors = dl.Anchors(
         received_at=order.received_at, dispatched_at=dispatched_at or order.dispatched_at
     )
@@ -231,6 +233,33 @@ def _reply_fields(order, now) -> dict:
 
 
 # Intake ---------------------------------------------------------------------------------------
+def _next_number(org_id: int, received_at: dt.datetime) -> str:
+    """The next order number of the organisation's year (WO + yymmdd + the year's counter).
+
+    One statement: the counter row is incremented and read back, and stays locked until the
+    intake commits (as `select_for_update` would lock it), so two intakes never get the same
+    number. The first order of a year creates the row.
+    """
+    local = timezone.localtime(received_at)
+    table = connection.ops.quote_name(WorkOrderCounter._meta.db_table)
+    for _attempt in range(2):
+        with connection.cursor() as cur:
+            cur.execute(
+                f"UPDATE {table} SET value = value + 1 "  # noqa: S608 - a model's table name
+                "WHERE organisation_id = %s AND year = %s RETURNING value",
+                [org_id, local.year],
+            )
+            row = cur.fetchone()
+        if row is not None:
+            return f"WO{local:%y%m%d}{row[0]:06d}"
+        try:
+            with transaction.atomic():
+                WorkOrderCounter.objects.create(organisation_id=org_id, year=local.year, value=0)
+        except IntegrityError:
+            pass  # another intake created it first: take the next number from it
+    raise Conflict(_("Could not give the order a number; try again."), code="numbering")
+
+
 @dataclass
 class IntakeResult:
     order: WorkOrder
@@ -254,10 +283,11 @@ def _find_or_create_customer(*, by, organisation, customer_data: dict, store, me
         raise ValidationFailed(fields={"mobile": [_("A phone number is required.")]})
     can_register = by is not None and r.has_role(by, *INTAKE_ROLES)
     if can_register:
-        from shouhou.customers.selectors import customer_find_by_phone
+        from shouhou.customers.selectors import customer_find_by_phone, is_office
 
         try:
-            existing = customer_find_by_phone(user=by, phone=mobile)
+            # One query: the customer, locked, with the default address the order copies.
+            existing = customer_find_by_phone(user=by, phone=mobile, for_intake=True)
         except ValidationFailed as exc:
             raise ValidationFailed(fields={"mobile": exc.fields.get("phone", [])}) from exc
     else:
@@ -265,8 +295,13 @@ def _find_or_create_customer(*, by, organisation, customer_data: dict, store, me
             norm = normalise_phone(mobile)
         except ValueError as exc:
             raise ValidationFailed(fields={"mobile": [str(exc)]}) from exc
-        existing = Customer.all_objects.filter(organisation=organisation, mobile=norm).first()
+        existing = (
+            Customer.all_objects.select_for_update()
+            .filter(organisation=organisation, mobile=norm)
+            .first()
+        )
     if existing is not None:
+        existing.intake_locked = True
         return existing, False
     if not can_register:
         raise ValidationFailed(
@@ -286,6 +321,8 @@ def _find_or_create_customer(*, by, organisation, customer_data: dict, store, me
             store=store,
             merchant=merchant,
             allow_honorific=source in (Source.HOTLINE, Source.CALLBACK),
+            # An office user's lookup above searched the whole organisation already.
+            phones_checked=is_office(by),
         )
     except DuplicateError as exc:
         # Known under a number this user cannot see (e.g. another merchant's customer).
@@ -395,10 +432,11 @@ def workorder_intake(
     if received_at > now + dt.timedelta(minutes=5):
         raise ValidationFailed(fields={"received_at": [_("Cannot be in the future.")]})
 
-    # Configuration rows are written once per organisation, outside the intake's transaction.
-    config.ensure_default_policies(organisation)
-    settings = config.settings_for(organisation) if technician is not None else None
-    with transaction.atomic():
+    # The configuration comes from the per-organisation cache (its first load writes the
+    # defaults, outside the intake's transaction).
+    cfg = config.org_config(organisation)
+    settings = cfg.settings if technician is not None else None
+    with service_atomic(), audit_batch():
         new_customer = False
         if customer is None:
             customer, new_customer = _find_or_create_customer(
@@ -413,8 +451,10 @@ def workorder_intake(
             raise ValidationFailed(fields={"contract": [_("This contract is another customer's.")]})
         existing = None
         if not new_customer:  # a customer created in this transaction has no order yet
-            # One intake at a time per customer, so two calls cannot both open an order.
-            type(customer).all_objects.select_for_update().filter(pk=customer.pk).first()
+            # One intake at a time per customer, so two calls cannot both open an order (the
+            # lookup by phone has taken the lock already).
+            if not getattr(customer, "intake_locked", False):
+                type(customer).all_objects.select_for_update().filter(pk=customer.pk).first()
             existing = _open_order_for(
                 customer=customer, product=product, contract=contract, kind=kind
             )
@@ -432,7 +472,11 @@ def workorder_intake(
             distance_km=distance_km,
             ensure=False,
         )
-        address = customer.default_address if hasattr(customer, "addresses") else None
+        if hasattr(customer, "intake_address"):  # read with the customer (one query)
+            district, address = customer.intake_district or "", customer.intake_address or ""
+        else:
+            default = customer.default_address if hasattr(customer, "addresses") else None
+            district, address = getattr(default, "district", "") or "", str(default or "")
         order = WorkOrder(
             organisation=organisation,
             kind=kind,
@@ -440,10 +484,12 @@ def workorder_intake(
             status=states.NEW,
             customer=customer,
             contact_phone=customer.mobile,
-            district=getattr(address, "district", "") or "",
-            address=str(address) if address else "",
-            store=store or customer.store,
-            merchant=merchant or getattr(contract, "merchant", None) or customer.merchant,
+            district=district,
+            address=address,
+            store_id=store.pk if store is not None else customer.store_id,
+            merchant_id=merchant.pk
+            if merchant is not None
+            else (contract.merchant_id if contract is not None else customer.merchant_id),
             dealer=dealer,
             product=product,
             product_model=product_model,
@@ -459,9 +505,8 @@ def workorder_intake(
         # The history is the NEW state at `received_at` (written below): no pause yet.
         for name, value in compute_due_times(order, history=[(received_at, states.NEW)]).items():
             setattr(order, name, value)
+        order.number = _next_number(organisation.pk, received_at)
         order.save(force_insert=True)
-        order.number = f"WO{timezone.localtime(received_at):%y%m%d}{order.pk:06d}"
-        WorkOrder.all_objects.filter(pk=order.pk).update(number=order.number)
         StatusChange.all_objects.create(
             organisation=organisation,
             order=order,

@@ -163,9 +163,14 @@ def intake(request):
                     handled_by=user,
                     handled_at=timezone.now(),
                 )
-            return 200, {"id": result.order.pk, "joined": result.joined}
+            return (200 if result.joined else 201), result.order
 
-        body = submit_idempotent(request, form, scope="page:workorders:intake", action=action)
+        def answer(order, status):
+            return {"id": order.pk, "joined": status == 200}
+
+        body = submit_idempotent(
+            request, form, scope="page:workorders:intake", action=action, render=answer
+        )
         if body is not None:
             if body["joined"]:
                 messages.info(request, _("The customer already has this problem open: joined."))
