@@ -37,7 +37,6 @@ def _seed(rows: int) -> dict:
     from shouhou.org.roles import ensure_roles
     from shouhou.staff.models import ServiceStaff
     from shouhou.workorders import states
-    from shouhou.workorders.models import WorkOrder
 
     rnd = random.Random(15)
     ensure_roles()
@@ -74,45 +73,13 @@ def _seed(rows: int) -> dict:
     resolved = [s for s, _ in states.STATUS_CHOICES if s not in states.UNRESOLVED_STATES]
     now = timezone.now()
     year = 365 * 24 * 3600
-    batch, made = [], 0
     t0 = time.perf_counter()
-    for i in range(rows):
-        status = rnd.choice(unresolved) if i % 3 == 0 else rnd.choice(resolved)
-        received = now - dt.timedelta(seconds=rnd.randrange(year))
-        tech = None if status == states.NEW else techs[i % 20]
-        c = customers[rnd.randrange(len(customers))]
-        batch.append(
-            WorkOrder(
-                organisation=org,
-                number=f"L{i:08d}",
-                kind="repair",
-                source="hotline",
-                status=status,
-                customer=c,
-                contact_phone=c.mobile,
-                district="朝阳区",
-                address=f"压测路{i}号",
-                store=stores[i % 3],
-                merchant=merchants[i % 5] if i % 2 else None,
-                description="热水器不出热水，" * rnd.randint(1, 30),
-                technician=tech,
-                dispatch_seq=0 if tech is None else 1,
-                received_at=received,
-                reported_at=received,
-                dispatched_at=None if tech is None else received + dt.timedelta(hours=1),
-                contact_due_at=received + dt.timedelta(days=1),
-                reply_due_at=received + dt.timedelta(days=2),
-                contact_overdue=status in unresolved and i % 7 == 0,
-                is_reissued=i % 97 == 0,
-            )
+    made = _insert_orders(
+        _order_row(
+            i, rnd, org, stores, merchants, customers, techs, unresolved, resolved, now, year
         )
-        if len(batch) == 5000:
-            WorkOrder.all_objects.bulk_create(batch)
-            made += len(batch)
-            batch = []
-    if batch:
-        WorkOrder.all_objects.bulk_create(batch)
-        made += len(batch)
+        for i in range(rows)
+    )
     secs = time.perf_counter() - t0
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
@@ -131,6 +98,82 @@ def _seed(rows: int) -> dict:
     }
 
 
+def _order_row(i, rnd, org, stores, merchants, customers, techs, unresolved, resolved, now, year):
+
+    from shouhou.workorders import states
+
+    status = rnd.choice(unresolved) if i % 3 == 0 else rnd.choice(resolved)
+    received = now - dt.timedelta(seconds=rnd.randrange(year))
+    tech = None if status == states.NEW else techs[i % 20]
+    c = customers[rnd.randrange(len(customers))]
+    return {
+        "organisation_id": org.pk,
+        "number": f"L{i:08d}",
+        "kind": "repair",
+        "source": "hotline",
+        "status": status,
+        "customer_id": c.pk,
+        "contact_phone": c.mobile,
+        "district": "朝阳区",
+        "address": f"压测路{i}号",
+        "store_id": stores[i % 3].pk,
+        "merchant_id": merchants[i % 5].pk if i % 2 else None,
+        "description": "热水器不出热水，" * rnd.randint(1, 30),
+        "technician_id": tech.pk if tech else None,
+        "dispatch_seq": 0 if tech is None else 1,
+        "received_at": received,
+        "reported_at": received,
+        "dispatched_at": None if tech is None else received + dt.timedelta(hours=1),
+        "contact_due_at": received + dt.timedelta(days=1),
+        "reply_due_at": received + dt.timedelta(days=2),
+        "contact_overdue": status in unresolved and i % 7 == 0,
+        "is_reissued": i % 97 == 0,
+        "created_at": received,
+        "updated_at": received,
+    }
+
+
+def _insert_orders(rows) -> int:
+    """Write work-order rows (dicts of column values; the rest take the model defaults) with
+    COPY on PostgreSQL and executemany on SQLite: no model instance per row."""
+    from django.db import connection
+
+    from shouhou.workorders.models import WorkOrder
+
+    fields = [f for f in WorkOrder._meta.concrete_fields if not f.primary_key]
+    defaults = {}
+    for f in fields:
+        defaults[f.attname] = f.get_default() if f.has_default() else (None if f.null else "")
+    table = connection.ops.quote_name(WorkOrder._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    made = 0
+
+    def values(row):
+        return [
+            f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection) for f in fields
+        ]
+
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(values(row))
+                    made += 1
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"
+            batch = []
+            for row in rows:
+                batch.append(values(row))
+                if len(batch) == 5000:
+                    cur.executemany(sql, batch)
+                    made, batch = made + len(batch), []
+            if batch:
+                cur.executemany(sql, batch)
+                made += len(batch)
+    return made
+
+
 def _deep_url(client, url: str, page: int) -> str:
     """The URL of the `page`-th page, reached the way a client does (page number or cursor)."""
     nxt = client.get(url).json().get("next")
@@ -143,6 +186,29 @@ def _deep_url(client, url: str, page: int) -> str:
         nxt = client.get(nxt).json()["next"]
     parts = urlsplit(nxt)
     return f"{parts.path}?{parts.query}"
+
+
+def _plan(client, url) -> list[str]:
+    """The query plan of the list's main query (EXPLAIN ANALYZE on PostgreSQL)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    main = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "ORDER BY" in q["sql"] and "LIMIT" in q["sql"] and "django_session" not in q["sql"]
+    ]
+    if not main:
+        return []
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) " + main[0])
+        else:
+            cur.execute("EXPLAIN QUERY PLAN " + main[0])
+        lines = [" ".join(str(c) for c in row) for row in cur.fetchall()]
+    return [line.strip() for line in lines][:12]
 
 
 def run() -> dict:
@@ -189,6 +255,24 @@ def run() -> dict:
             "queries_per_request": queries,
             "bytes": len(resp.content),
             "status": resp.status_code,
+            "plan": _plan(client, url),
         }
     out["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    out["workorder_indexes"] = _index_use()
     return out
+
+
+def _index_use() -> dict:
+    """How often each index of the work-order table was scanned during the run (PostgreSQL):
+    an index no plan used costs every write and serves nothing."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_stat_force_next_flush()")
+        cur.execute(
+            "SELECT indexrelname, idx_scan FROM pg_stat_user_indexes "
+            "WHERE relname = 'workorders_workorder' ORDER BY indexrelname"
+        )
+        return dict(cur.fetchall())

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from shouhou.core.api import IdempotentCreateMixin
 from shouhou.core.errors import PermissionDeniedError, ValidationFailed
+from shouhou.core.pagination import KeysetPagination
 
 from . import selectors, services
 from .models import Case, ComplaintCause, Kind, Responsibility, Signature, Status
@@ -133,6 +134,7 @@ def _get(model, user, pk, field):
 
 
 class CaseBase(viewsets.GenericViewSet):
+    pagination_class = KeysetPagination
     serializer_class = CaseOut
     queryset = Case.objects.none()
 

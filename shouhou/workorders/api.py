@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from shouhou.core.api import IdempotentCreateMixin
 from shouhou.core.errors import NotFoundError, ValidationFailed
 from shouhou.core.idempotency import run_idempotent
+from shouhou.core.pagination import KeysetPagination
 
 from . import selectors, services, states
 from .checklist import STEP_CODES
@@ -163,9 +164,55 @@ class WorkOrderOut(serializers.ModelSerializer):
         return ReportOut(report).data if report else None
 
 
-class WorkOrderListOut(WorkOrderOut):
-    class Meta(WorkOrderOut.Meta):
-        fields = [f for f in WorkOrderOut.Meta.fields if f not in ("report", "allowed_actions")]
+SUMMARY_DESCRIPTION_CHARS = 80
+
+
+class WorkOrderListOut(serializers.Serializer):
+    """A list row (issue 26): what a queue shows. The detail endpoint has the full order."""
+
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    category = serializers.CharField()
+    customer = serializers.SerializerMethodField()
+    contact_phone = serializers.SerializerMethodField(help_text="Masked: 138****1234.")
+    technician = serializers.SerializerMethodField()
+    store = serializers.IntegerField(source="store_id", allow_null=True)
+    merchant = serializers.IntegerField(source="merchant_id", allow_null=True)
+    description = serializers.SerializerMethodField(
+        help_text=f"The first {SUMMARY_DESCRIPTION_CHARS} characters."
+    )
+    is_emergency = serializers.BooleanField()
+    is_reissued = serializers.BooleanField()
+    received_at = serializers.DateTimeField()
+    contact_due_at = serializers.DateTimeField(allow_null=True)
+    onsite_due_at = serializers.DateTimeField(allow_null=True)
+    reply_due_at = serializers.DateTimeField(allow_null=True)
+    fixed_due_at = serializers.DateTimeField(allow_null=True)
+    overdue = serializers.SerializerMethodField()
+    missed_service = serializers.BooleanField()
+
+    def get_customer(self, o) -> dict:
+        return {"id": o.customer_id, "name": o.customer.name}
+
+    def get_contact_phone(self, o) -> str:
+        from shouhou.core.phones import mask_phone
+
+        return mask_phone(o.contact_phone) if o.contact_phone else ""
+
+    def get_technician(self, o) -> dict | None:
+        return {"id": o.technician_id, "name": o.technician.name} if o.technician_id else None
+
+    def get_description(self, o) -> str:
+        text = o.description or ""
+        if len(text) <= SUMMARY_DESCRIPTION_CHARS:
+            return text
+        return text[: SUMMARY_DESCRIPTION_CHARS - 1] + "…"
+
+    def get_overdue(self, o) -> bool:
+        return bool(o.contact_overdue or o.onsite_overdue or o.fixed_overdue or o.reply_missed)
 
 
 # Input ------------------------------------------------------------------------------------------
@@ -334,6 +381,16 @@ def _technician(user, pk):
     return _obj(ServiceStaff, pk, user.organisation_id, "technician")
 
 
+def _int_param(params, name):
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationFailed(fields={name: [_("A whole number.")]}) from None
+
+
 # The viewset ------------------------------------------------------------------------------------
 class _IntakeCreate:
     """The intake behind POST /api/v1/workorders/ (see `IdempotentCreateMixin`: the key keeps a
@@ -391,14 +448,22 @@ class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericVie
     queryset = WorkOrder.all_objects.none()
     filter_backends: list = []
 
+    pagination_class = KeysetPagination
+
     def get_queryset(self):
         p = self.request.query_params
+        overdue = p.get("overdue")
         return selectors.workorder_list(
             user=self.request.user,
             status=p.get("status"),
             kind=p.get("kind"),
             q=p.get("q"),
             flag=p.get("flag"),
+            technician_id=_int_param(p, "technician"),
+            store_id=_int_param(p, "store"),
+            merchant_id=_int_param(p, "merchant"),
+            overdue=None if overdue in (None, "") else overdue.lower() in ("1", "true", "yes"),
+            summary=True,
         )
 
     def _order(self, pk) -> WorkOrder:
@@ -413,7 +478,21 @@ class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericVie
         s.is_valid(raise_exception=True)
         return s.validated_data
 
-    @extend_schema(responses=WorkOrderListOut(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status", str, description="A state, `open`, `paused`, `resolved` or `unresolved`."
+            ),
+            OpenApiParameter("kind", str),
+            OpenApiParameter("q", str, description="Number, customer, phone or address."),
+            OpenApiParameter("flag", str),
+            OpenApiParameter("technician", int),
+            OpenApiParameter("store", int),
+            OpenApiParameter("merchant", int),
+            OpenApiParameter("overdue", bool, description="Any time limit missed."),
+        ],
+        responses=WorkOrderListOut(many=True),
+    )
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(WorkOrderListOut(page, many=True).data)

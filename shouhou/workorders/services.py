@@ -633,7 +633,7 @@ def workorder_dispatch(*, by, order: WorkOrder, technician, now=None) -> WorkOrd
     now = _now(now)
     _require_desk(by, order)
     _merchant_staff_only(by, technician)
-    settings = config.ensure_defaults(order.organisation)
+    settings = config.ensure_defaults(order.organisation_id)
     with transaction.atomic():
         return _dispatch(order, technician, by=by, now=now, settings=settings)
 
@@ -642,7 +642,7 @@ def workorder_reassign(*, by, order: WorkOrder, technician, note: str = "", now=
     now = _now(now)
     _require_desk(by, order)
     _merchant_staff_only(by, technician)
-    settings = config.ensure_defaults(order.organisation)
+    settings = config.ensure_defaults(order.organisation_id)
     with transaction.atomic():
         order = _lock(order)
         return _dispatch(order, technician, by=by, now=now, settings=settings, action="reassign")
@@ -694,7 +694,7 @@ def workorder_unreachable(*, by, order, note: str = "", now=None) -> WorkOrder:
     must report why (`workorder_report_unreachable`)."""
     now = _now(now)
     _require_actor(by, order)
-    settings = config.ensure_defaults(order.organisation)
+    settings = config.ensure_defaults(order.organisation_id)
     with transaction.atomic():
         order = _lock(order)
         states.check("unreachable", order.status)
@@ -709,7 +709,7 @@ def workorder_unreachable(*, by, order, note: str = "", now=None) -> WorkOrder:
         updates = _reply_fields(order, now)
         if order.unreachable_since is None:
             updates["unreachable_since"] = now
-            updates["unreachable_report_due_at"] = calendar(order.organisation).add_working_days(
+            updates["unreachable_report_due_at"] = calendar(order.organisation_id).add_working_days(
                 now, settings.unreachable_report_after_days
             )
         return _transition(order, "unreachable", by=by, now=now, updates=updates, note=note)
@@ -747,14 +747,14 @@ def workorder_appoint(*, by, order, appointment_at: dt.datetime, now=None) -> Wo
         raise ValidationFailed(
             fields={"appointment_at": [_("The appointment cannot be in the past.")]}
         )
-    settings = config.ensure_defaults(order.organisation)
+    settings = config.ensure_defaults(order.organisation_id)
     with transaction.atomic():
         order = _lock(order)
         states.check("appoint", order.status)
         _skip_appointment_callbacks(order, by=by, note=_("The appointment was changed."))
         callback_on = None
         if not order.no_callback:
-            callback_on = calendar(order.organisation).add_working_days(
+            callback_on = calendar(order.organisation_id).add_working_days(
                 timezone.localtime(appointment_at).date(), settings.callback_after_appointment_days
             )
         return _transition(
@@ -1268,7 +1268,7 @@ def workorder_reissue(*, by, order, note: str = "", now=None) -> WorkOrder:
     for the technician, and the order goes out again today marked 重发 (first in every list)."""
     now = _now(now)
     _require_desk(by, order, REISSUE_ROLES)
-    settings = config.ensure_defaults(order.organisation)
+    settings = config.ensure_defaults(order.organisation_id)
     with transaction.atomic():
         order = _lock(order)
         states.check("reissue", order.status)

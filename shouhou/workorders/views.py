@@ -50,16 +50,24 @@ def order_list(request):
         if r.has_role(request.user, r.TECHNICIAN, r.DELIVERY_CREW):
             return my_jobs(request)  # a technician's work orders are their jobs
         raise PermissionDeniedError()
+    from rest_framework.request import Request
+
+    from shouhou.core.pagination import KeysetPagination
+
     p = request.GET
     qs = selectors.workorder_list(
-        user=request.user, status=p.get("status"), q=p.get("q"), flag=p.get("flag")
+        user=request.user, status=p.get("status"), q=p.get("q"), flag=p.get("flag"), summary=True
     )
-    page = Paginator(qs, 50).get_page(p.get("page"))
+    # The API's keyset pages: page 500 costs what page 1 costs, and no COUNT of the table.
+    paginator = KeysetPagination()
+    page = paginator.paginate_queryset(qs, Request(request))
     return render(
         request,
         "workorders/list.html",
         {
             "page": page,
+            "next_url": paginator.get_next_link(),
+            "first_url": paginator.get_first_link() if p.get("cursor") else None,
             "statuses": states.STATUS_CHOICES,
             "pending_requests": selectors.public_requests_pending(user=request.user)[:20],
         },
