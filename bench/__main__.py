@@ -21,6 +21,8 @@ BENCHMARKS = [
     "callbacks_coverage",
     "callbacks_daily",
     "performance_month",
+    "intake",
+    "lists",
 ]
 
 

@@ -79,8 +79,9 @@ class IdempotentCreateMixin:
 
     A viewset that defines `idempotent_create(request) -> (status, obj)` and
     `idempotent_render(obj, status) -> dict` keeps only a pointer to the object it made and
-    renders the answer from it (also on a replay); otherwise the first answer is stored. The
-    same key with a different request body is refused (409 `idempotency_key_reused`).
+    renders the answer from it (also on a replay), refusing the same key with a different
+    request body (409 `idempotency_key_reused`); otherwise the first answer is stored and
+    replayed.
     """
 
     def create(self, request, *args, **kwargs):

@@ -57,8 +57,8 @@ def run_idempotent(
 
     Without `render`, `action()` returns (status, body) and the body is stored. With `render`,
     `action()` returns (status, obj): only a pointer to `obj` is stored and the body is
-    `render(obj, status)`, the first time and on every replay. A replay whose `fingerprint`
-    (see `request_hash`) differs from the first request's is refused (409).
+    `render(obj, status)`, the first time and on every replay; such a replay whose
+    `fingerprint` (see `request_hash`) differs from the first request's is refused (409).
 
     The key row and the action's writes commit together: if the action fails, nothing is kept
     and the client may retry with the same key.
@@ -113,7 +113,9 @@ def _wait_until_answered(row: IdempotencyKey, *, seconds: float = 5.0) -> Idempo
 def _replay(row: IdempotencyKey, *, render=None, fingerprint: str = "") -> tuple[int, dict, bool]:
     if row.status_code is None:
         raise Conflict(_("The same request is still being processed."), code="request_in_progress")
-    if fingerprint and row.request_hash and fingerprint != row.request_hash:
+    # Refused only where the answer is rendered from the object (the work-order intake): the
+    # other endpoints keep replaying the first answer whatever the body, as they always did.
+    if render is not None and fingerprint and row.request_hash and fingerprint != row.request_hash:
         raise Conflict(
             _("This idempotency key was already used for a different request."),
             code="idempotency_key_reused",
