@@ -1,4 +1,8 @@
-"""`python -m bench [name ...]`: run benchmarks in a throw-away database, print JSON lines.
+"""`python -m bench [name ...] [--rows N] [--repeat N] [--incremental]`: run benchmarks in a
+throw-away database, print JSON lines.
+
+Options are handed to the benchmarks as environment variables (`BENCH_ROWS`, `BENCH_REPEAT`,
+`BENCH_INCREMENTAL`) so that each module keeps its plain `run() -> dict`.
 
 Each benchmark is a module in this package with `run() -> dict`. The database is the one
 DATABASE_URL names (PostgreSQL for the real numbers), but the benchmarks run in a fresh test
@@ -17,10 +21,34 @@ BENCHMARKS = [
     "callbacks_coverage",
     "callbacks_daily",
     "performance_month",
+    "intake",
+    "lists",
 ]
 
 
+def _options(argv):
+    names, i = [], 0
+    flags = {"--rows": "BENCH_ROWS", "--repeat": "BENCH_REPEAT", "--n": "BENCH_N"}
+    while i < len(argv):
+        arg = argv[i]
+        name, _, value = arg.partition("=")
+        if name in flags:
+            if not value:
+                i += 1
+                value = argv[i]
+            os.environ[flags[name]] = value
+        elif arg == "--incremental":
+            os.environ["BENCH_INCREMENTAL"] = "1"
+        elif arg == "--profile":
+            os.environ["BENCH_PROFILE"] = "1"
+        else:
+            names.append(arg)
+        i += 1
+    return names
+
+
 def main(argv):
+    argv = _options(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouhou.settings")
     import django
 

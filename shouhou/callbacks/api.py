@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from shouhou.core.errors import PermissionDeniedError
 from shouhou.core.idempotency import run_idempotent
+from shouhou.core.pagination import KeysetPagination
 from shouhou.core.phones import mask_phone
 from shouhou.org import roles as r
 
@@ -189,6 +190,7 @@ def _valid(serializer_class, data) -> dict:
 
 @extend_schema(tags=["callbacks"])
 class CallbackTaskViewSet(viewsets.GenericViewSet):
+    pagination_class = KeysetPagination
     queryset = CallbackTask.objects.none()
     serializer_class = CallbackTaskOut
 

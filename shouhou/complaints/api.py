@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from shouhou.catalog.models import Product, Supplier
 from shouhou.core.api import IdempotentCreateMixin
 from shouhou.core.errors import PermissionDeniedError, ValidationFailed
+from shouhou.core.pagination import KeysetPagination
 from shouhou.customers.models import Customer
 from shouhou.promises.models import PromiseDecision
 from shouhou.sales.models import Contract
@@ -153,6 +154,7 @@ def _get(model, user, pk, field):
 
 
 class CaseBase(viewsets.GenericViewSet):
+    pagination_class = KeysetPagination
     serializer_class = CaseOut
     queryset = Case.objects.none()
 

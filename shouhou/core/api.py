@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
-from .idempotency import run_idempotent
+from .idempotency import request_hash, run_idempotent
 
 log = logging.getLogger(__name__)
 
@@ -75,18 +75,35 @@ def exception_handler(exc, context):
 
 
 class IdempotentCreateMixin:
-    """`create` honours the Idempotency-Key header: a replay returns the first response."""
+    """`create` honours the Idempotency-Key header: a replay returns the first response.
+
+    A viewset that defines `idempotent_create(request) -> (status, obj)` and
+    `idempotent_render(obj, status) -> dict` keeps only a pointer to the object it made and
+    renders the answer from it (also on a replay), refusing the same key with a different
+    request body (409 `idempotency_key_reused`); otherwise the first answer is stored and
+    replayed.
+    """
 
     def create(self, request, *args, **kwargs):
-        def action():
-            resp = super(IdempotentCreateMixin, self).create(request, *args, **kwargs)
-            return resp.status_code, resp.data
+        render = getattr(self, "idempotent_render", None)
+        if render is not None:
+
+            def action():
+                return self.idempotent_create(request)
+
+        else:
+
+            def action():
+                resp = super(IdempotentCreateMixin, self).create(request, *args, **kwargs)
+                return resp.status_code, resp.data
 
         status, body, replayed = run_idempotent(
             user=request.user,
             scope=f"api:{request.path}",
             key=request.headers.get("Idempotency-Key"),
             action=action,
+            render=render,
+            fingerprint=request_hash(request.body),
         )
         response = Response(body, status=status)
         if replayed:

@@ -14,3 +14,6 @@ class CoreConfig(AppConfig):
 
         register_menu(MenuEntry(_("Dashboard"), "dashboard", ALL, order=10))
         connect_org_settings()
+        from . import orgcache
+
+        orgcache.connect()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +13,26 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from .models import AuditEvent
+
+_pending: ContextVar[list | None] = ContextVar("shouhou_audit_pending", default=None)
+
+
+@contextmanager
+def audit_batch():
+    """Write the events recorded inside the block in one INSERT when it ends without an error
+    (a service that records several events, such as an intake registering a customer and an
+    order). Use it inside the service's transaction; nested batches join the outer one."""
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set([])
+    try:
+        yield
+        events = _pending.get()
+        if events:
+            AuditEvent.objects.bulk_create(events)
+    finally:
+        _pending.reset(token)
 
 
 def _jsonable(value: Any) -> Any:
@@ -57,7 +79,7 @@ def audit_record(
     organisation_id = getattr(obj, "organisation_id", None)
     if organisation_id is None and obj._meta.model_name == "organisation":
         organisation_id = obj.pk
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         organisation_id=organisation_id,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
@@ -68,6 +90,12 @@ def audit_record(
         after=_jsonable(after) if after is not None else None,
         note=note,
     )
+    pending = _pending.get()
+    if pending is not None:
+        pending.append(event)
+    else:
+        event.save(force_insert=True)
+    return event
 
 
 def audit_events_for(

@@ -23,24 +23,33 @@ class IdempotentFormMixin(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-def submit_idempotent(request, form: forms.Form, *, scope: str, action):
+def submit_idempotent(request, form: forms.Form, *, scope: str, action, render=None):
     """Run a page form's `action` once per hidden idempotency key (a double-clicked submit).
 
-    `action()` returns `(status, body)` as for `run_idempotent`. Returns the body, or None after
-    attaching the domain error to the form (re-render it). An object of another organisation
-    (NotFoundError) is a 404 page, as a forged id in the URL would be.
+    `action()` returns `(status, body)` as for `run_idempotent` (or `(status, obj)` with
+    `render(obj, status) -> body`: only a pointer to `obj` is kept). Returns the body, or None
+    after attaching the domain error to the form (re-render it). An object of another
+    organisation (NotFoundError) is a 404 page, as a forged id in the URL would be.
     """
     from django.http import Http404
 
     from .errors import NotFoundError
-    from .idempotency import run_idempotent
+    from .idempotency import request_hash, run_idempotent
 
+    items = sorted(
+        (k, v)
+        for k, values in request.POST.lists()
+        if k not in ("csrfmiddlewaretoken", "idempotency_key")
+        for v in values
+    )
     try:
         _status, body, _replayed = run_idempotent(
             user=request.user,
             scope=scope,
             key=form.cleaned_data.get("idempotency_key"),
             action=action,
+            render=render,
+            fingerprint=request_hash(*(f"{k}={v}" for k, v in items)),
         )
     except NotFoundError as exc:
         raise Http404(str(exc.message)) from exc

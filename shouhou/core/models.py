@@ -153,13 +153,23 @@ class AuditEvent(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """A create request replayed with the same Idempotency-Key returns the first answer."""
+    """A create request replayed with the same Idempotency-Key returns the first answer.
+
+    Endpoints that can render their answer from the object they made keep a pointer to it
+    (`content_type`, `object_id`) and re-render on a replay; the others keep the answer itself
+    (`response`). `request_hash` tells a replay from a different request under the same key.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
     scope = models.CharField(max_length=200, help_text="the endpoint the key was used on")
     status_code = models.PositiveSmallIntegerField(null=True)
     response = models.JSONField(null=True)
+    request_hash = models.CharField(max_length=64, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

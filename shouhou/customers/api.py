@@ -19,12 +19,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from shouhou.core.api import IdempotentCreateMixin
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.idempotency import run_idempotent
+from shouhou.core.pagination import KeysetPagination
 from shouhou.core.phones import mask_phone
 
 from . import selectors, services
@@ -332,10 +332,8 @@ def _truthy(value) -> bool | None:
     raise ValidationFailed(fields={"value": [_("Use true or false.")]})
 
 
-class CustomerPagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class CustomerPagination(KeysetPagination):
+    """Keyset pages (shouhou.core.pagination): `cursor`, `page_size` (default 50, max 200)."""
 
 
 # Views ------------------------------------------------------------------------------------------

@@ -20,8 +20,9 @@ import logging
 import re
 from importlib import import_module
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Replace
+from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat, Replace
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -154,41 +155,69 @@ def customer_list(
     )
 
 
-def customer_get(*, user, pk) -> Customer:
-    """One customer `user` may see, with phones, addresses and products; NotFoundError else."""
+def _for_intake(qs: QuerySet) -> QuerySet:
+    """What a work-order intake reads of a customer, in one query: the row (locked, as the
+    intake's "one intake at a time per customer") and its default address as
+    `intake_district` / `intake_address` (the text of `CustomerAddress.__str__`)."""
+    default = CustomerAddress.objects.filter(customer=OuterRef("pk")).order_by("-is_default", "id")
+    text = Concat("province", "city", "district", "detail", output_field=CharField())
+    if transaction.get_connection().in_atomic_block:
+        qs = qs.select_for_update(of=("self",))
+    return qs.annotate(
+        intake_district=Subquery(default.values("district")[:1]),
+        intake_address=Subquery(default.annotate(t=text).values("t")[:1]),
+    )
+
+
+def customer_get(*, user, pk, for_intake: bool = False) -> Customer:
+    """One customer `user` may see, with phones, addresses and products; NotFoundError else.
+
+    `for_intake=True`: only what an intake reads, in one query (see `_for_intake`)."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFoundError() from None
-    customer = (
-        customer_visible_qs(user=user)
-        .select_related("store", "merchant", "created_by")
-        .prefetch_related("phones", "addresses", "products__product", "products__model__product")
-        .filter(pk=pk)
-        .first()
-    )
+    qs = customer_visible_qs(user=user)
+    if for_intake:
+        qs = _for_intake(qs)
+    else:
+        qs = qs.select_related("store", "merchant", "created_by").prefetch_related(
+            "phones", "addresses", "products__product", "products__model__product"
+        )
+    customer = qs.filter(pk=pk).first()
     if customer is None:
         raise NotFoundError(_("No such customer."))
     return customer
 
 
-def customer_find_by_phone(*, user, phone) -> Customer | None:
+def customer_find_by_phone(*, user, phone, for_intake: bool = False) -> Customer | None:
     """The visible customer with this mobile or other phone, or None.
 
     Raises ValidationFailed (field "phone") when `phone` is not a phone number.
+    `for_intake=True`: only what an intake reads, in one query (see `_for_intake`).
     """
     try:
         number = normalise_phone(str(phone or ""))
     except ValueError as exc:
         raise ValidationFailed(fields={"phone": [str(exc)]}) from exc
     others = CustomerPhone.objects.filter(customer=OuterRef("pk"), number=number)
-    return (
-        customer_visible_qs(user=user)
-        .filter(Q(mobile=number) | Exists(others))
-        .select_related("store", "merchant")
-        .prefetch_related("addresses")
-        .first()
-    )
+    if for_intake:
+        # The ids with this number as mobile or other phone, as one UNION of two index
+        # lookups: an OR over both tables would read every customer of the organisation.
+        ids = (
+            Customer.objects.filter(organisation_id=user.organisation_id, mobile=number)
+            .order_by()
+            .values("pk")
+            .union(
+                CustomerPhone.objects.filter(organisation_id=user.organisation_id, number=number)
+                .order_by()
+                .values("customer_id")
+            )
+        )
+        qs = customer_visible_qs(user=user).filter(pk__in=ids)
+        return _for_intake(qs).order_by("pk").first()
+    qs = customer_visible_qs(user=user).filter(Q(mobile=number) | Exists(others))
+    return qs.select_related("store", "merchant").prefetch_related("addresses").first()
 
 
 def customer_contracts(*, user, customer: Customer) -> QuerySet:

@@ -155,6 +155,7 @@ def customer_create(
     other_phones: Iterable[str] = (),
     allow_honorific: bool = False,
     address_label: str = "",
+    phones_checked: bool = False,
 ) -> Customer:
     """Register a customer with their address and phones.
 
@@ -185,7 +186,10 @@ def customer_create(
         ),
     )
     # Found by phone first: a known number means an existing customer, whatever else was typed.
-    _check_phones_free(by, mobile=clean.get("mobile"), others=clean.get("other_phones", []))
+    # (`phones_checked`: the caller has just looked these numbers up in the whole organisation;
+    # the unique constraints still refuse a number registered in the meantime.)
+    if not phones_checked:
+        _check_phones_free(by, mobile=clean.get("mobile"), others=clean.get("other_phones", []))
     if selectors.is_merchant_admin(by):
         merchant = by.merchant
     if store is None:
@@ -218,7 +222,7 @@ def customer_create(
                 created_by=by,
                 archive_due_at=archive_due_at(now, by.organisation),
             )
-            CustomerAddress.objects.create(
+            address = CustomerAddress.objects.create(
                 organisation_id=by.organisation_id,
                 customer=customer,
                 label=address_label,
@@ -232,12 +236,12 @@ def customer_create(
                 CustomerPhone.objects.create(
                     organisation_id=by.organisation_id, customer=customer, number=number
                 )
-            audit_record(
-                actor=by,
-                action="shouhou.customer.created",
-                obj=customer,
-                after=_customer_snapshot(customer),
-            )
+            # The snapshot of what was just written (as `_customer_snapshot` would read it).
+            after = snapshot(customer)
+            after["address"] = str(address)
+            after["other_phones"] = sorted(clean["other_phones"])
+            customer.intake_district, customer.intake_address = address.district, str(address)
+            audit_record(actor=by, action="shouhou.customer.created", obj=customer, after=after)
     except IntegrityError:
         # Someone registered the same number a moment ago: answer as for any duplicate.
         _check_phones_free(by, mobile=clean["mobile"], others=clean["other_phones"])

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from shouhou.core.api import IdempotentCreateMixin
 from shouhou.core.errors import PermissionDeniedError
+from shouhou.core.pagination import KeysetPagination
 from shouhou.core.phones import mask_phone
 from shouhou.org import roles as r
 from shouhou.sales.models import PaymentMethod
@@ -213,6 +214,7 @@ def _valid(serializer_class, data) -> dict:
 
 
 class DeliveryBase(viewsets.GenericViewSet):
+    pagination_class = KeysetPagination
     queryset = Delivery.objects.none()
     serializer_class = DeliveryOut
 

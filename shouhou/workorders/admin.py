@@ -13,6 +13,7 @@ from .models import (
     SlaTarget,
     StatusChange,
     WorkOrder,
+    WorkOrderCounter,
     WorkOrderSettings,
 )
 
@@ -171,3 +172,9 @@ class PublicRequestAdmin(admin.ModelAdmin):
     list_display = ["name", "mobile", "store", "kind", "status", "created_at", "handled_at"]
     list_filter = ["status", "organisation"]
     raw_id_fields = ["order", "handled_by", "store"]
+
+
+@admin.register(WorkOrderCounter)
+class WorkOrderCounterAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "year", "value")
+    list_filter = ("year",)

@@ -1,15 +1,21 @@
 """Per-organisation configuration of work orders: settings and SLA policies, seeded lazily.
 
 Every number is a row an administrator can change (with history); the defaults below are the
-ones of seed 001 / seed 002 and are written once per organisation, the first time it is needed.
+ones of seed 001 / seed 002 and are written once per organisation, the first time it is needed
+(when the per-organisation cache `org_config` is filled, so never on the hot path).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
+
+from shouhou.core.orgcache import OrgCache
+from shouhou.org.models import Organisation
 
 from . import deadlines as dl
 from . import policies
@@ -65,14 +71,19 @@ DEFAULT_POLICIES = [
 settings_for = WorkOrderSettings.for_org  # created with the defaults on first use (cached)
 
 
+def _pk(organisation) -> int:
+    return organisation if isinstance(organisation, int) else organisation.pk
+
+
 def ensure_default_policies(organisation) -> None:
     """Write the default SLA policies for an organisation that has none yet."""
-    if SlaPolicy.objects.filter(organisation=organisation).exists():
+    org_id = _pk(organisation)
+    if SlaPolicy.objects.filter(organisation_id=org_id).exists():
         return
     with transaction.atomic():
         for code, name, description, criteria, loan, targets in DEFAULT_POLICIES:
             policy, created = SlaPolicy.objects.get_or_create(
-                organisation=organisation,
+                organisation_id=org_id,
                 code=code,
                 defaults={
                     "name": str(name),
@@ -84,7 +95,7 @@ def ensure_default_policies(organisation) -> None:
             if created:
                 for target, amount, unit, anchor in targets:
                     SlaTarget.objects.create(
-                        organisation=organisation,
+                        organisation_id=org_id,
                         policy=policy,
                         target=target,
                         amount=Decimal(amount),
@@ -94,8 +105,67 @@ def ensure_default_policies(organisation) -> None:
 
 
 def ensure_defaults(organisation) -> WorkOrderSettings:
-    ensure_default_policies(organisation)
-    return settings_for(organisation)
+    """The organisation's settings (defaults written on first use), from the cache."""
+    return org_config(organisation).settings
+
+
+@dataclass
+class OrgConfig:
+    """What every intake and dispatch reads: settings, active policies, each policy's targets."""
+
+    settings: WorkOrderSettings
+    policies: list[SlaPolicy]
+    specs: dict[int, list[dl.TargetSpec]] = field(default_factory=dict)
+
+
+def _load(org_id: int) -> OrgConfig:
+    ensure_default_policies(org_id)
+    settings = settings_for(org_id)
+    policies = list(SlaPolicy.objects.filter(organisation_id=org_id).order_by("pk"))
+    specs: dict[int, list[dl.TargetSpec]] = {p.pk: [] for p in policies}
+    for t in SlaTarget.objects.filter(organisation_id=org_id).order_by("policy_id", "target"):
+        specs.setdefault(t.policy_id, []).append(t.spec())
+    return OrgConfig(settings, [p for p in policies if p.is_active], specs)
+
+
+def _fingerprint(org_id: int) -> tuple:
+    """Counts and latest changes of the rows `_load` reads, in one query."""
+
+    def stats(model, what):
+        return Subquery(
+            model.objects.filter(organisation_id=OuterRef("pk"))
+            .order_by()
+            .values("organisation_id")
+            .annotate(v=what)
+            .values("v")
+        )
+
+    row = (
+        Organisation.objects.filter(pk=org_id)
+        .annotate(
+            policies=stats(SlaPolicy, Count("pk")),
+            policies_at=stats(SlaPolicy, Max("updated_at")),
+            targets=stats(SlaTarget, Count("pk")),
+            targets_at=stats(SlaTarget, Max("updated_at")),
+            settings_at=Subquery(
+                WorkOrderSettings.objects.filter(organisation_id=OuterRef("pk")).values(
+                    "updated_at"
+                )[:1]
+            ),
+        )
+        .values_list("policies", "policies_at", "targets", "targets_at", "settings_at")
+        .first()
+    )
+    return tuple(row) if row else ()
+
+
+_cache = OrgCache("workorders-config", _load, _fingerprint)
+_cache.invalidate_on(SlaPolicy, SlaTarget, WorkOrderSettings)
+
+
+def org_config(organisation) -> OrgConfig:
+    """The organisation's work-order configuration, cached per process (see core.orgcache)."""
+    return _cache.get(_pk(organisation))
 
 
 def category_chain(category) -> list[int]:
@@ -118,12 +188,10 @@ def choose_policy(
     distance_km=None,
     ensure=True,
 ) -> SlaPolicy | None:
-    """The most specific active policy for these facts (see `policies.choose`).
-
-    `ensure=False`: the caller has already called `ensure_default_policies`."""
-    if ensure:
-        ensure_default_policies(organisation)
-    rows = list(SlaPolicy.objects.filter(organisation=organisation, is_active=True))
+    """The most specific active policy for these facts (see `policies.choose`), from the
+    cached configuration (which writes the defaults on its first load; `ensure` is kept for
+    callers of the older signature)."""
+    rows = org_config(organisation).policies
     facts = policies.OrderFacts(
         customer_id=customer.pk if customer else None,
         category_ids=category_chain(product.category if product else None),
@@ -150,7 +218,20 @@ def choose_policy(
 def target_specs(policy: SlaPolicy | None) -> list[dl.TargetSpec]:
     if policy is None:
         return []
-    return [t.spec() for t in SlaTarget.objects.filter(policy=policy)]
+    specs = org_config(policy.organisation_id).specs.get(policy.pk)
+    if specs is None:  # a policy made since the cache was filled (another process)
+        return [t.spec() for t in SlaTarget.objects.filter(policy=policy)]
+    return list(specs)
+
+
+def policy_specs(organisation_id: int, policy_id: int | None) -> list[dl.TargetSpec]:
+    """The targets of a policy, by ids (no policy row loaded), from the cache."""
+    if policy_id is None:
+        return []
+    specs = org_config(organisation_id).specs.get(policy_id)
+    if specs is None:
+        return [t.spec() for t in SlaTarget.objects.filter(policy_id=policy_id)]
+    return list(specs)
 
 
 def permit_kind(settings: WorkOrderSettings, order_kind: str) -> str | None:

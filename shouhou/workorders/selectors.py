@@ -46,6 +46,43 @@ def workorder_visible_qs(*, user) -> QuerySet:
     return qs.none()
 
 
+# What a list row shows (the summary; the detail endpoint and page show the full order).
+SUMMARY_FIELDS = (
+    "id",
+    "organisation_id",
+    "number",
+    "kind",
+    "status",
+    "customer_id",
+    "customer__id",
+    "customer__name",
+    "contact_phone",
+    "technician_id",
+    "technician__id",
+    "technician__name",
+    "store_id",
+    "merchant_id",
+    "description",
+    "is_emergency",
+    "is_reissued",
+    "needs_revisit",
+    "missed_service",
+    "received_at",
+    "contact_due_at",
+    "onsite_due_at",
+    "reply_due_at",
+    "fixed_due_at",
+    "contact_overdue",
+    "onsite_overdue",
+    "fixed_overdue",
+    "reply_missed",
+    "unreachable_since",
+)
+OVERDUE = (
+    Q(contact_overdue=True) | Q(onsite_overdue=True) | Q(fixed_overdue=True) | Q(reply_missed=True)
+)
+
+
 def workorder_list(
     *,
     user,
@@ -54,16 +91,36 @@ def workorder_list(
     q: str | None = None,
     flag: str | None = None,
     technician_id: int | None = None,
+    store_id: int | None = None,
+    merchant_id: int | None = None,
+    overdue: bool | None = None,
+    summary: bool = False,
 ) -> QuerySet:
-    qs = workorder_visible_qs(user=user).select_related(*LIST_RELATED)
+    """Orders `user` may see, re-issued first, then newest (the index `wo_list_default` and,
+    for one technician, `wo_list_technician` serve this order). `status` is a state, a clock
+    category (`open`, `paused`, `resolved`) or `unresolved`; `summary=True` loads only what a
+    list row shows (`SUMMARY_FIELDS`)."""
+    qs = workorder_visible_qs(user=user)
+    if summary:
+        qs = qs.select_related("customer", "technician").only(*SUMMARY_FIELDS)
+    else:
+        qs = qs.select_related(*LIST_RELATED)
     if status == "unresolved":
         qs = qs.filter(status__in=states.UNRESOLVED_STATES)
+    elif status in (states.OPEN, states.PAUSED, states.RESOLVED):
+        qs = qs.filter(status__in=[s for s, c in states.CATEGORY.items() if c == status])
     elif status:
         qs = qs.filter(status=status)
     if kind:
         qs = qs.filter(kind=kind)
     if technician_id:
         qs = qs.filter(technician_id=technician_id)
+    if store_id:
+        qs = qs.filter(store_id=store_id)
+    if merchant_id:
+        qs = qs.filter(merchant_id=merchant_id)
+    if overdue is not None:
+        qs = qs.filter(OVERDUE) if overdue else qs.exclude(OVERDUE)
     if flag in (
         "missed_service",
         "is_reissued",
@@ -114,7 +171,7 @@ def my_jobs(*, user, include_done_today: bool = False) -> list[WorkOrder]:
             technician=staff, status=states.DONE, completed_at__gte=start
         )
     return list(
-        qs.select_related("customer", "product").order_by(
+        qs.select_related("customer", "product", "technician").order_by(
             "-is_reissued", "appointment_at", "dispatched_at", "id"
         )
     )

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shouhou.core.audit import audit_record, snapshot
+from shouhou.core.audit import audit_batch, audit_record, snapshot
 from shouhou.core.errors import (
     Conflict,
     DomainError,
@@ -32,9 +32,10 @@ from shouhou.core.errors import (
     PermissionDeniedError,
     ValidationFailed,
 )
+from shouhou.core.idempotency import service_atomic
 from shouhou.core.money import to_money
 from shouhou.customers.models import Customer
-from shouhou.customers.selectors import customer_find_by_phone
+from shouhou.customers.selectors import customer_find_by_phone, is_office
 from shouhou.customers.services import customer_create
 from shouhou.org import roles as r
 from shouhou.staff.services import can_work, staff_for_user
@@ -54,6 +55,7 @@ from .models import (
     Source,
     StatusChange,
     WorkOrder,
+    WorkOrderCounter,
 )
 
 # Who may do what ------------------------------------------------------------------------------
@@ -149,8 +151,8 @@ def _history(order: WorkOrder) -> list[tuple[dt.datetime, str]]:
 def compute_due_times(order: WorkOrder, *, dispatched_at=None, cal=None, history=None) -> dict:
     """Due times of the order's targets from its policy and its state history (read from the
     database unless given as (time, status entered) pairs)."""
-    cal = cal or calendar(order.organisation)
-    specs = config.target_specs(order.policy)
+    cal = cal or calendar(order.organisation_id)
+    specs = config.policy_specs(order.organisation_id, order.policy_id)
     anchors = dl.Anchors(
         received_at=order.received_at, dispatched_at=dispatched_at or order.dispatched_at
     )
@@ -236,6 +238,33 @@ def _reply_fields(order, now) -> dict:
 
 
 # Intake ---------------------------------------------------------------------------------------
+def _next_number(org_id: int, received_at: dt.datetime) -> str:
+    """The next order number of the organisation's year (WO + yymmdd + the year's counter).
+
+    One statement: the counter row is incremented and read back, and stays locked until the
+    intake commits (as `select_for_update` would lock it), so two intakes never get the same
+    number. The first order of a year creates the row.
+    """
+    local = timezone.localtime(received_at)
+    table = connection.ops.quote_name(WorkOrderCounter._meta.db_table)
+    for _attempt in range(2):
+        with connection.cursor() as cur:
+            cur.execute(
+                f"UPDATE {table} SET value = value + 1 "  # noqa: S608 - a model's table name
+                "WHERE organisation_id = %s AND year = %s RETURNING value",
+                [org_id, local.year],
+            )
+            row = cur.fetchone()
+        if row is not None:
+            return f"WO{local:%y%m%d}{row[0]:06d}"
+        try:
+            with transaction.atomic():
+                WorkOrderCounter.objects.create(organisation_id=org_id, year=local.year, value=0)
+        except IntegrityError:
+            pass  # another intake created it first: take the next number from it
+    raise Conflict(_("Could not give the order a number; try again."), code="numbering")
+
+
 @dataclass
 class IntakeResult:
     order: WorkOrder
@@ -258,7 +287,8 @@ def _find_or_create_customer(*, by, organisation, customer_data: dict, store, me
     can_register = by is not None and r.has_role(by, *INTAKE_ROLES)
     if can_register:
         try:
-            existing = customer_find_by_phone(user=by, phone=mobile)
+            # One query: the customer, locked, with the default address the order copies.
+            existing = customer_find_by_phone(user=by, phone=mobile, for_intake=True)
         except ValidationFailed as exc:
             raise ValidationFailed(fields={"mobile": exc.fields.get("phone", [])}) from exc
     else:
@@ -266,8 +296,13 @@ def _find_or_create_customer(*, by, organisation, customer_data: dict, store, me
             norm = normalise_phone(mobile)
         except ValueError as exc:
             raise ValidationFailed(fields={"mobile": [str(exc)]}) from exc
-        existing = Customer.objects.filter(organisation=organisation, mobile=norm).first()
+        existing = (
+            Customer.objects.select_for_update()
+            .filter(organisation=organisation, mobile=norm)
+            .first()
+        )
     if existing is not None:
+        existing.intake_locked = True
         return existing, False
     if not can_register:
         raise ValidationFailed(
@@ -287,6 +322,8 @@ def _find_or_create_customer(*, by, organisation, customer_data: dict, store, me
             store=store,
             merchant=merchant,
             allow_honorific=source in (Source.HOTLINE, Source.CALLBACK),
+            # An office user's lookup above searched the whole organisation already.
+            phones_checked=is_office(by),
         )
     except DuplicateError as exc:
         # Known under a number this user cannot see (e.g. another merchant's customer).
@@ -396,10 +433,11 @@ def workorder_intake(
     if received_at > now + dt.timedelta(minutes=5):
         raise ValidationFailed(fields={"received_at": [_("Cannot be in the future.")]})
 
-    # Configuration rows are written once per organisation, outside the intake's transaction.
-    config.ensure_default_policies(organisation)
-    settings = config.settings_for(organisation) if technician is not None else None
-    with transaction.atomic():
+    # The configuration comes from the per-organisation cache (its first load writes the
+    # defaults, outside the intake's transaction).
+    cfg = config.org_config(organisation)
+    settings = cfg.settings if technician is not None else None
+    with service_atomic(), audit_batch():
         new_customer = False
         if customer is None:
             customer, new_customer = _find_or_create_customer(
@@ -414,8 +452,10 @@ def workorder_intake(
             raise ValidationFailed(fields={"contract": [_("This contract is another customer's.")]})
         existing = None
         if not new_customer:  # a customer created in this transaction has no order yet
-            # One intake at a time per customer, so two calls cannot both open an order.
-            type(customer).objects.select_for_update().filter(pk=customer.pk).first()
+            # One intake at a time per customer, so two calls cannot both open an order (the
+            # lookup by phone has taken the lock already).
+            if not getattr(customer, "intake_locked", False):
+                type(customer).objects.select_for_update().filter(pk=customer.pk).first()
             existing = _open_order_for(
                 customer=customer, product=product, contract=contract, kind=kind
             )
@@ -433,7 +473,11 @@ def workorder_intake(
             distance_km=distance_km,
             ensure=False,
         )
-        address = customer.default_address if hasattr(customer, "addresses") else None
+        if hasattr(customer, "intake_address"):  # read with the customer (one query)
+            district, address = customer.intake_district or "", customer.intake_address or ""
+        else:
+            default = customer.default_address if hasattr(customer, "addresses") else None
+            district, address = getattr(default, "district", "") or "", str(default or "")
         order = WorkOrder(
             organisation=organisation,
             kind=kind,
@@ -441,10 +485,12 @@ def workorder_intake(
             status=states.NEW,
             customer=customer,
             contact_phone=customer.mobile,
-            district=getattr(address, "district", "") or "",
-            address=str(address) if address else "",
-            store=store or customer.store,
-            merchant=merchant or getattr(contract, "merchant", None) or customer.merchant,
+            district=district,
+            address=address,
+            store_id=store.pk if store is not None else customer.store_id,
+            merchant_id=merchant.pk
+            if merchant is not None
+            else (contract.merchant_id if contract is not None else customer.merchant_id),
             dealer=dealer,
             product=product,
             product_model=product_model,
@@ -460,9 +506,8 @@ def workorder_intake(
         # The history is the NEW state at `received_at` (written below): no pause yet.
         for name, value in compute_due_times(order, history=[(received_at, states.NEW)]).items():
             setattr(order, name, value)
+        order.number = _next_number(organisation.pk, received_at)
         order.save(force_insert=True)
-        order.number = f"WO{timezone.localtime(received_at):%y%m%d}{order.pk:06d}"
-        WorkOrder.objects.filter(pk=order.pk).update(number=order.number)
         StatusChange.objects.create(
             organisation=organisation,
             order=order,
@@ -587,7 +632,7 @@ def workorder_dispatch(*, by, order: WorkOrder, technician, now=None) -> WorkOrd
     now = _now(now)
     _require_desk(by, order)
     _merchant_staff_only(by, technician)
-    settings = config.ensure_defaults(order.organisation)
+    settings = config.ensure_defaults(order.organisation_id)
     with transaction.atomic():
         return _dispatch(order, technician, by=by, now=now, settings=settings)
 
@@ -596,7 +641,7 @@ def workorder_reassign(*, by, order: WorkOrder, technician, note: str = "", now=
     now = _now(now)
     _require_desk(by, order)
     _merchant_staff_only(by, technician)
-    settings = config.ensure_defaults(order.organisation)
+    settings = config.ensure_defaults(order.organisation_id)
     with transaction.atomic():
         order = _lock(order)
         return _dispatch(order, technician, by=by, now=now, settings=settings, action="reassign")
@@ -648,7 +693,7 @@ def workorder_unreachable(*, by, order, note: str = "", now=None) -> WorkOrder:
     must report why (`workorder_report_unreachable`)."""
     now = _now(now)
     _require_actor(by, order)
-    settings = config.ensure_defaults(order.organisation)
+    settings = config.ensure_defaults(order.organisation_id)
     with transaction.atomic():
         order = _lock(order)
         states.check("unreachable", order.status)
@@ -663,7 +708,7 @@ def workorder_unreachable(*, by, order, note: str = "", now=None) -> WorkOrder:
         updates = _reply_fields(order, now)
         if order.unreachable_since is None:
             updates["unreachable_since"] = now
-            updates["unreachable_report_due_at"] = calendar(order.organisation).add_working_days(
+            updates["unreachable_report_due_at"] = calendar(order.organisation_id).add_working_days(
                 now, settings.unreachable_report_after_days
             )
         return _transition(order, "unreachable", by=by, now=now, updates=updates, note=note)
@@ -701,14 +746,14 @@ def workorder_appoint(*, by, order, appointment_at: dt.datetime, now=None) -> Wo
         raise ValidationFailed(
             fields={"appointment_at": [_("The appointment cannot be in the past.")]}
         )
-    settings = config.ensure_defaults(order.organisation)
+    settings = config.ensure_defaults(order.organisation_id)
     with transaction.atomic():
         order = _lock(order)
         states.check("appoint", order.status)
         _skip_appointment_callbacks(order, by=by, note=_("The appointment was changed."))
         callback_on = None
         if not order.no_callback:
-            callback_on = calendar(order.organisation).add_working_days(
+            callback_on = calendar(order.organisation_id).add_working_days(
                 timezone.localtime(appointment_at).date(), settings.callback_after_appointment_days
             )
         return _transition(
@@ -1216,7 +1261,7 @@ def workorder_reissue(*, by, order, note: str = "", now=None) -> WorkOrder:
     for the technician, and the order goes out again today marked 重发 (first in every list)."""
     now = _now(now)
     _require_desk(by, order, REISSUE_ROLES)
-    settings = config.ensure_defaults(order.organisation)
+    settings = config.ensure_defaults(order.organisation_id)
     with transaction.atomic():
         order = _lock(order)
         states.check("reissue", order.status)

@@ -52,16 +52,24 @@ def order_list(request):
         if r.has_role(request.user, r.TECHNICIAN, r.DELIVERY_CREW):
             return my_jobs(request)  # a technician's work orders are their jobs
         raise PermissionDeniedError()
+    from rest_framework.request import Request
+
+    from shouhou.core.pagination import KeysetPagination
+
     p = request.GET
     qs = selectors.workorder_list(
-        user=request.user, status=p.get("status"), q=p.get("q"), flag=p.get("flag")
+        user=request.user, status=p.get("status"), q=p.get("q"), flag=p.get("flag"), summary=True
     )
-    page = Paginator(qs, 50).get_page(p.get("page"))
+    # The API's keyset pages: page 500 costs what page 1 costs, and no COUNT of the table.
+    paginator = KeysetPagination()
+    page = paginator.paginate_queryset(qs, Request(request))
     return render(
         request,
         "workorders/list.html",
         {
             "page": page,
+            "next_url": paginator.get_next_link(),
+            "first_url": paginator.get_first_link() if p.get("cursor") else None,
             "statuses": states.STATUS_CHOICES,
             "pending_requests": selectors.public_requests_pending(user=request.user)[:20],
         },
@@ -161,9 +169,14 @@ def intake(request):
                     handled_by=user,
                     handled_at=timezone.now(),
                 )
-            return 200, {"id": result.order.pk, "joined": result.joined}
+            return (200 if result.joined else 201), result.order
 
-        body = submit_idempotent(request, form, scope="page:workorders:intake", action=action)
+        def answer(order, status):
+            return {"id": order.pk, "joined": status == 200}
+
+        body = submit_idempotent(
+            request, form, scope="page:workorders:intake", action=action, render=answer
+        )
         if body is not None:
             if body["joined"]:
                 messages.info(request, _("The customer already has this problem open: joined."))
