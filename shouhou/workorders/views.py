@@ -20,6 +20,7 @@ from django_scopes import scopes_disabled
 
 from shouhou.core.errors import DomainError, PermissionDeniedError, ValidationFailed
 from shouhou.core.forms import add_domain_error, submit_idempotent
+from shouhou.core.links import load_customer_link, sign_customer_link
 from shouhou.org import roles as r
 
 from . import config, selectors, services, states
@@ -32,11 +33,11 @@ PROGRESS_SALT = "shouhou.workorders.progress"
 
 
 def progress_token(order: WorkOrder) -> str:
-    return signing.dumps({"o": order.pk, "g": order.organisation_id}, salt=PROGRESS_SALT)
+    return sign_customer_link({"o": order.pk, "g": order.organisation_id}, salt=PROGRESS_SALT)
 
 
 def request_token(req: PublicRequest) -> str:
-    return signing.dumps({"r": req.pk, "g": req.organisation_id}, salt=PROGRESS_SALT)
+    return sign_customer_link({"r": req.pk, "g": req.organisation_id}, salt=PROGRESS_SALT)
 
 
 def _office(user):
@@ -577,7 +578,7 @@ def progress(request, token):
     from django.conf import settings as dj
 
     try:
-        data = signing.loads(token, salt=PROGRESS_SALT, max_age=dt.timedelta(days=3650))
+        data = load_customer_link(token, salt=PROGRESS_SALT, max_age=dt.timedelta(days=3650))
     except signing.BadSignature as exc:
         raise Http404() from exc
     with scopes_disabled():
@@ -593,7 +594,7 @@ def progress(request, token):
         org = (order or req).organisation
         days = config.settings_for(org).progress_link_days
         try:
-            signing.loads(token, salt=PROGRESS_SALT, max_age=dt.timedelta(days=days))
+            load_customer_link(token, salt=PROGRESS_SALT, max_age=dt.timedelta(days=days))
         except signing.SignatureExpired as exc:
             raise Http404() from exc
         report = ServiceReport.all_objects.filter(order=order).first() if order else None
