@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -181,7 +182,9 @@ class CustomerDataIn(serializers.Serializer):
 class IntakeIn(serializers.Serializer):
     source = serializers.ChoiceField(choices=[c for c in Source.choices if c[0] != "self_service"])
     kind = serializers.ChoiceField(choices=Kind.choices)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=settings.SHOUHOU_TEXT_MAX_LENGTH
+    )
     customer = serializers.IntegerField(required=False)
     customer_data = CustomerDataIn(required=False)
     store = serializers.IntegerField(required=False)
@@ -378,6 +381,20 @@ class _IntakeCreate:
         )
 
 
+class WorkOrderListFilter(serializers.Serializer):
+    """The list's query parameters: an unknown status, kind or flag is a 400, not an empty or
+    unfiltered list."""
+
+    status = serializers.ChoiceField(
+        choices=["unresolved", *[c for c, _label in states.STATUS_CHOICES]],
+        required=False,
+        allow_blank=True,
+    )
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False, allow_blank=True)
+    flag = serializers.ChoiceField(choices=selectors.LIST_FLAGS, required=False, allow_blank=True)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
 class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericViewSet):
     """Work orders. Reads are limited to what the user may see (others: 404)."""
 
@@ -386,7 +403,9 @@ class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericVie
     filter_backends: list = []
 
     def get_queryset(self):
-        p = self.request.query_params
+        f = WorkOrderListFilter(data=self.request.query_params)
+        f.is_valid(raise_exception=True)
+        p = f.validated_data
         return selectors.workorder_list(
             user=self.request.user,
             status=p.get("status"),

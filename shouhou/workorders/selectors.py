@@ -46,6 +46,18 @@ def workorder_visible_qs(*, user) -> QuerySet:
     return qs.none()
 
 
+# The `flag` filter of the work-order list: each one a boolean column of WorkOrder.
+LIST_FLAGS = (
+    "missed_service",
+    "is_reissued",
+    "needs_revisit",
+    "contact_overdue",
+    "onsite_overdue",
+    "fixed_overdue",
+    "unreachable_overdue",
+)
+
+
 def workorder_list(
     *,
     user,
@@ -64,15 +76,7 @@ def workorder_list(
         qs = qs.filter(kind=kind)
     if technician_id:
         qs = qs.filter(technician_id=technician_id)
-    if flag in (
-        "missed_service",
-        "is_reissued",
-        "needs_revisit",
-        "contact_overdue",
-        "onsite_overdue",
-        "fixed_overdue",
-        "unreachable_overdue",
-    ):
+    if flag in LIST_FLAGS:
         qs = qs.filter(**{flag: True})
     if q:
         q = q.strip()
