@@ -5,8 +5,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The README's commands run on a developer's machine: DEBUG on, development keys. Without it the
+# settings are production (DEBUG off; SECRET_KEY and CUSTOMER_LINK_SECRET required).
+export DJANGO_ENV ?= development
 
-.PHONY: install demo run test test-fast test-browser lint types types-baseline format bench messages jobs clean
+.PHONY: install demo run test test-fast test-browser lint types types-baseline format bench messages jobs check-deploy clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -63,6 +66,14 @@ bench: install
 ## make jobs: run the periodic jobs in one process (the embedded scheduler)
 jobs: install
 	$(BIN)/python manage.py runjobs
+
+## make check-deploy: Django's deployment checklist with production settings (as CI runs it)
+check-deploy: install
+	DJANGO_ENV=production DEBUG=false \
+	SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") \
+	CUSTOMER_LINK_SECRET=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") \
+	ALLOWED_HOSTS=shouhou.example.com \
+	$(BIN)/python manage.py check --deploy
 
 messages:
 	for d in shouhou/*/locale; do (cd $$(dirname $$d) && ../../$(BIN)/python ../../manage.py compilemessages -v0); done

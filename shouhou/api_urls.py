@@ -31,6 +31,7 @@ for app in API_APPS:
 
 urlpatterns = [
     path("auth/token/", api_views.obtain_token, name="api-token"),
+    path("auth/token/rotate/", api_views.rotate_token, name="api-token-rotate"),
     path("me/", api_views.me, name="api-me"),
     *extra_urls,
     path("", include(router.urls)),

@@ -1,12 +1,17 @@
 """Settings for Shouhou, read from the environment (12-factor).
 
-Nothing needs to be set for the embedded default: SQLite in ./var, DEBUG on, a development
-secret key. Production sets DATABASE_URL, SECRET_KEY, DEBUG=false, ALLOWED_HOSTS, REDIS_URL.
+Safe by default: without `DJANGO_ENV=development` this is production — DEBUG off, SECRET_KEY and
+CUSTOMER_LINK_SECRET required, HTTPS enforced (HSTS, SSL redirect, secure cookies, the proxy's
+X-Forwarded-Proto trusted), the API schema behind login. `make demo`, `make run`, `make jobs` and
+the tests set `DJANGO_ENV=development` themselves (SQLite in ./var, DEBUG on, development keys).
+Production sets DATABASE_URL, SECRET_KEY, CUSTOMER_LINK_SECRET, ALLOWED_HOSTS, REDIS_URL; see
+docs/deployment.md.
 """
 
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -15,10 +20,27 @@ VAR_DIR.mkdir(exist_ok=True)
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env.str("SECRET_KEY", default="" if not DEBUG else "dev-only-insecure-key-change-me")
+# "development" (also "demo", "test"): the README's commands on a developer's machine.
+# Anything else, or nothing, is production.
+DJANGO_ENV = env.str("DJANGO_ENV", default="production").strip().lower()
+DEVELOPMENT = DJANGO_ENV in ("development", "dev", "demo", "test")
+
+DEBUG = env.bool("DEBUG", default=DEVELOPMENT)
+SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me" if DEVELOPMENT else "")
 if not SECRET_KEY:
-    raise environ.ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+    raise environ.ImproperlyConfigured(
+        "SECRET_KEY must be set (or DJANGO_ENV=development on a developer's machine)"
+    )
+# Old keys still accepted for sessions and signatures while a rotation settles.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+# Customer links (callback feedback, order progress) are signed with their own key, so that a
+# leaked or rotated SECRET_KEY neither forges nor breaks the links customers already hold.
+CUSTOMER_LINK_SECRET = env.str(
+    "CUSTOMER_LINK_SECRET", default="dev-only-customer-link-key" if DEVELOPMENT else ""
+)
+if not CUSTOMER_LINK_SECRET:
+    raise environ.ImproperlyConfigured("CUSTOMER_LINK_SECRET must be set in production")
+CUSTOMER_LINK_SECRET_FALLBACKS = env.list("CUSTOMER_LINK_SECRET_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -38,6 +60,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
+    "axes",
+    "csp",
     "shouhou.core",
     "shouhou.org",
     "shouhou.workdays",
@@ -55,6 +79,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every error under /api/ in the JSON error shape; oversized bodies refused with 413.
+    "shouhou.core.api_errors.ApiErrorShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -63,10 +89,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "shouhou.core.middleware.OrganisationScopeMiddleware",
     "shouhou.core.middleware.DomainErrorMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shouhou.urls"
@@ -99,9 +128,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 else:
-    # Persistent connections for production (set CONN_MAX_AGE=60); 0 by default so test and
-    # live servers do not hold the test database open after the run.
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+    # Persistent connections in production (60 s by default, checked before reuse); 0 in
+    # development so test and live servers do not hold the test database open after the run.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEVELOPMENT else 60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
@@ -110,9 +140,36 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: a locked-out username/address is refused before the password is tried.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Brute force (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is locked for AXES_COOLOFF_MINUTES, on the login page and on
+# POST /api/v1/auth/token/ alike (429; JSON error shape on /api/). A success resets the count.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15.0) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "shouhou.core.lockout.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0 if DEVELOPMENT else 1)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_VERBOSE = False
+
+# API tokens expire API_TOKEN_TTL_HOURS after they were issued; POST /api/v1/auth/token/ then
+# issues a new one, POST /api/v1/auth/token/rotate/ replaces a valid one early.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=24 * 7)
+# What a user may type into a free-text field (a work order's description, a comment).
+SHOUHOU_TEXT_MAX_LENGTH = env.int("SHOUHOU_TEXT_MAX_LENGTH", default=5000)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -133,6 +190,8 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Bodies beyond this answer 413/400 in the JSON error shape on /api/ (Django's own limit).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://")
@@ -146,7 +205,13 @@ CACHES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "shouhou.core.authentication.ExpiringTokenAuthentication",
+    ],
+    # JSON nested deeper than SHOUHOU_JSON_MAX_DEPTH is a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "shouhou.core.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -154,14 +219,28 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "shouhou.core.filters.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shouhou.core.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
 }
 
+SHOUHOU_JSON_MAX_DEPTH = env.int("SHOUHOU_JSON_MAX_DEPTH", default=32)
+
+# The OpenAPI schema and Swagger UI: for logged-in users unless API_DOCS_PUBLIC=true.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
 SPECTACULAR_SETTINGS = {
+    "DEFAULT_GENERATOR_CLASS": "shouhou.core.schema.ScopedSchemaGenerator",
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny"
+        if API_DOCS_PUBLIC
+        else "rest_framework.permissions.IsAuthenticated"
+    ],
+    "SERVE_AUTHENTICATION": [
+        "rest_framework.authentication.SessionAuthentication",
+        "shouhou.core.authentication.ExpiringTokenAuthentication",
+    ],
     "TITLE": "Shouhou API",
     "DESCRIPTION": "After-sales service management (售后服务管理)",
     "VERSION": "1",
@@ -185,8 +264,47 @@ CELERY_TIMEZONE = TIME_ZONE
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shouhou@localhost")
 
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# HTTPS: production defaults, each one switchable by env (e.g. a plain-HTTP intranet trial).
+SECURE = not DEVELOPMENT
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=SECURE)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SECURE)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SECURE)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=SECURE)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=SECURE)
+# Behind the documented reverse proxy (nginx sets X-Forwarded-Proto); empty to turn it off.
+_proxy_header = env.list(
+    "SECURE_PROXY_SSL_HEADER", default=["HTTP_X_FORWARDED_PROTO", "https"] if SECURE else []
+)
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_header) if len(_proxy_header) == 2 else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, or
+# inline blocks carrying the per-request nonce; no inline event handlers, no eval, no framing.
+# Inline style attributes (style="width: …") stay allowed: they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": [],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+if env.str("CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [env.str("CSP_REPORT_URI")]
 
 LOGGING = {
     "version": 1,

@@ -144,7 +144,7 @@ class AssignIn(serializers.Serializer):
 
 
 class BulkAssignIn(AssignIn):
-    tasks = serializers.ListField(child=serializers.IntegerField(), required=False)
+    tasks = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=1000)
 
 
 class AttemptIn(serializers.Serializer):

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from shouhou.catalog import inputs
 from shouhou.core.audit import audit_record, snapshot
 from shouhou.core.errors import DomainError, InvalidTransition, NotFoundError, ValidationFailed
+from shouhou.core.links import load_customer_link, sign_customer_link
 from shouhou.core.middleware import organisation_scope
 from shouhou.org import roles as r
 
@@ -56,7 +57,7 @@ class FeedbackLink:
 
 def feedback_token(task: CallbackTask, now: dt.datetime | None = None) -> str:
     issued = int((now or timezone.now()).timestamp())
-    return signing.dumps({"t": task.pk, "g": task.organisation_id, "i": issued}, salt=SALT)
+    return sign_customer_link({"t": task.pk, "g": task.organisation_id, "i": issued}, salt=SALT)
 
 
 def feedback_link_for(task: CallbackTask, now: dt.datetime | None = None) -> FeedbackLink:
@@ -159,7 +160,7 @@ def feedback_task_for(token: str, now: dt.datetime | None = None) -> CallbackTas
     """The task a token points to: forged 404, expired 410 (the task may be closed already)."""
     now = now or timezone.now()
     try:
-        data = signing.loads(str(token or ""), salt=SALT)
+        data = load_customer_link(str(token or ""), salt=SALT)
         task_id, org_id, issued = int(data["t"]), int(data["g"]), int(data["i"])
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise _invalid() from exc

@@ -665,34 +665,31 @@ def report(
 def workbook(*, organisation, data: dict, store=None) -> bytes:
     """The report as an Excel workbook: one sheet per section, each headed by the organisation,
     the period and the store filter."""
-    from io import BytesIO
+    from decimal import Decimal
 
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from shouhou.core import exports
 
     cov = data["coverage"]
     period = f"{cov['date_from']:%Y-%m-%d} – {cov['date_to']:%Y-%m-%d}"
     store_name = ""
     if store is not None:
         store_name = store.name
-    wb = Workbook()
+    wb = exports.new_workbook()
 
     def sheet(title, first=False):
         ws = wb.active if first else wb.create_sheet()
-        ws.title = str(title)[:31]
-        ws.append([_("Organisation"), str(organisation)])
-        ws.append([_("Period"), period])
-        ws.append([_("Store"), store_name or _("All stores")])
-        ws.append([])
+        ws.title = exports.safe_title(title)
+        exports.write_row(ws, [_("Organisation"), str(organisation)])
+        exports.write_row(ws, [_("Period"), period])
+        exports.write_row(ws, [_("Store"), store_name or _("All stores")])
+        exports.write_row(ws, [])
         return ws
 
     def header(ws, cells):
-        ws.append([str(c) for c in cells])
-        for cell in ws[ws.max_row]:
-            cell.font = Font(bold=True)
+        exports.write_row(ws, cells, bold=True)
 
     def num(value):
-        return float(value) if value is not None else None
+        return Decimal(value) if value is not None else None
 
     cov_cols = [
         _("Completed"),
@@ -724,20 +721,21 @@ def workbook(*, organisation, data: dict, store=None) -> bytes:
         ]
 
     ws = sheet(_("Coverage"), first=True)
-    ws.append(
+    exports.write_row(
+        ws,
         [
             _("Window (working days)"),
             cov["window_working_days"],
-        ]
+        ],
     )
     header(ws, ["", *cov_cols])
-    ws.append([_("Services"), *cov_cells(cov["services"])])
-    ws.append([_("Deliveries"), *cov_cells(cov["deliveries"])])
-    ws.append([])
+    exports.write_row(ws, [_("Services"), *cov_cells(cov["services"])])
+    exports.write_row(ws, [_("Deliveries"), *cov_cells(cov["deliveries"])])
+    exports.write_row(ws, [])
     header(ws, [_("Store"), _("Kind"), *cov_cols])
     for row in cov["by_store"]:
-        ws.append([row["store"], _("Services"), *cov_cells(row["services"])])
-        ws.append([row["store"], _("Deliveries"), *cov_cells(row["deliveries"])])
+        exports.write_row(ws, [row["store"], _("Services"), *cov_cells(row["services"])])
+        exports.write_row(ws, [row["store"], _("Deliveries"), *cov_cells(row["deliveries"])])
     ws.column_dimensions["A"].width = 22
 
     ws = sheet(_("Not called back in time"))
@@ -761,7 +759,8 @@ def workbook(*, organisation, data: dict, store=None) -> bytes:
         (_("Delivery"), cov["deliveries_not_in_time"]),
     ):
         for row in rows:
-            ws.append(
+            exports.write_row(
+                ws,
                 [
                     kind,
                     row["number"],
@@ -772,26 +771,27 @@ def workbook(*, organisation, data: dict, store=None) -> bytes:
                     row["deadline"],
                     row["called_on"],
                     state_labels[row["state"]],
-                ]
+                ],
             )
 
     od = data["overdue"]
     ws = sheet(_("Overdue callbacks"))
-    ws.append([_("Overdue on"), od["today"], _("Overdue tasks"), od["total"]])
+    exports.write_row(ws, [_("Overdue on"), od["today"], _("Overdue tasks"), od["total"]])
     header(ws, [_("Kind"), _("Overdue"), _("Oldest due on")])
     for row in od["by_kind"]:
-        ws.append([row["label"], row["count"], row["oldest"]])
-    ws.append([])
+        exports.write_row(ws, [row["label"], row["count"], row["oldest"]])
+    exports.write_row(ws, [])
     header(ws, [_("Agent"), _("Overdue"), _("Oldest due on")])
     for row in od["by_agent"]:
-        ws.append([row["agent"], row["count"], row["oldest"]])
-    ws.append([])
+        exports.write_row(ws, [row["agent"], row["count"], row["oldest"]])
+    exports.write_row(ws, [])
     header(
         ws,
         [_("Due on"), _("Working days overdue"), _("Kind"), _("Customer"), _("Agent"), _("Order")],
     )
     for row in od["oldest"]:
-        ws.append(
+        exports.write_row(
+            ws,
             [
                 row["due_on"],
                 row["working_days_overdue"],
@@ -799,13 +799,13 @@ def workbook(*, organisation, data: dict, store=None) -> bytes:
                 row["customer"],
                 row["agent"],
                 row["work_order"],
-            ]
+            ],
         )
 
     for by, label in GROUPINGS.items():
         sat = data["satisfaction"][by]
         ws = sheet(SATISFACTION_TITLES[by])
-        ws.append([_("Satisfied from (score)"), sat["satisfied_from"]])
+        exports.write_row(ws, [_("Satisfied from (score)"), sat["satisfied_from"]])
         header(
             ws,
             [
@@ -818,7 +818,8 @@ def workbook(*, organisation, data: dict, store=None) -> bytes:
             ],
         )
         for row in [*sat["rows"], sat["overall"]]:
-            ws.append(
+            exports.write_row(
+                ws,
                 [
                     row["label"],
                     row["scored"],
@@ -826,10 +827,8 @@ def workbook(*, organisation, data: dict, store=None) -> bytes:
                     num(row["satisfied_pct"]),
                     num(row["not_satisfied_pct"]),
                     *row["scores"],
-                ]
+                ],
             )
         ws.column_dimensions["A"].width = 24
 
-    buf = BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return exports.workbook_bytes(wb)

@@ -462,7 +462,8 @@ def callback_task_assign(*, by, task, agent) -> CallbackTask:
 @transaction.atomic
 def callback_tasks_assign(*, by, tasks, agent) -> int:
     """Bulk (re)assignment by a supervisor: every open task of `tasks` (ids) goes to `agent`
-    (None: back to the unassigned pool). Closed or unknown ids are left alone; returns how many
+    (None: back to the unassigned pool). Closed tasks are left alone; an id that is not a task
+    of the organisation is a 404 (as for one task), not a silent "0 changed". Returns how many
     tasks changed hands."""
     r.require_role(by, *SUPERVISOR_ROLES)
     org_id = _org_id(by)
@@ -473,6 +474,13 @@ def callback_tasks_assign(*, by, tasks, agent) -> int:
         errors.setdefault("tasks", []).append(_("Choose at least one task."))
     if errors:
         raise ValidationFailed(fields=errors)
+    known = set(
+        CallbackTask.all_objects.filter(organisation_id=org_id, pk__in=ids).values_list(
+            "pk", flat=True
+        )
+    )
+    if ids - known:
+        raise NotFoundError()
     target_id = target.pk if target else None
     rows = list(
         CallbackTask.objects.select_for_update()

@@ -7,13 +7,11 @@ record shows the form again with the message next to the field and what was type
 
 from __future__ import annotations
 
-import io
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -270,23 +268,20 @@ XLSX_COLUMNS = [
 
 @login_required
 def record_list_xlsx(request):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from shouhou.core import exports
 
     _require_reader(request.user)
     _form, qs = _filtered(request)
-    wb = Workbook()
+    wb = exports.new_workbook(_("Callback records"))
     ws = wb.active
-    ws.title = str(_("Callback records"))[:31]
-    ws.append([str(c) for c in XLSX_COLUMNS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    exports.write_row(ws, XLSX_COLUMNS, bold=True)
 
     def yes_no(v):
         return "" if v is None else str(_("Yes") if v else _("No"))
 
     for rec in qs[:10000]:
-        ws.append(
+        exports.write_row(
+            ws,
             [
                 timezone.localtime(rec.called_at).strftime("%Y-%m-%d %H:%M"),
                 rec.customer.name,
@@ -300,21 +295,15 @@ def record_list_xlsx(request):
                 yes_no(rec.problem_solved),
                 "；".join(records.outcome_summary(rec)),
                 rec.comment,
-            ]
+            ],
         )
     widths = (17, 10, 12, 10, 16, 16, 10, 8, 8, 8, 50, 50)
     for col, width in zip("ABCDEFGHIJKL", widths, strict=True):
         ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    resp = HttpResponse(
-        buf.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return exports.xlsx_response(
+        exports.workbook_bytes(wb),
+        f"callback-records-{timezone.localdate().isoformat()}.xlsx",
     )
-    resp["Content-Disposition"] = (
-        f'attachment; filename="callback-records-{timezone.localdate().isoformat()}.xlsx"'
-    )
-    return resp
 
 
 # --- the questionnaire ---------------------------------------------------------------------------

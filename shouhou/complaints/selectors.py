@@ -228,35 +228,28 @@ YUAN_FORMAT = '"¥"#,##0.00'
 
 def statistics_workbook(stats: dict) -> bytes:
     """The month's three tables as an Excel workbook."""
-    from io import BytesIO
+    from shouhou.core import exports
 
-    from openpyxl import Workbook
-
-    wb = Workbook()
+    wb = exports.new_workbook(_("Complaint statistics"))
     ws = wb.active
-    ws.title = _("Complaint statistics")[:31]
-    ws.append([_("Month"), stats["month"].strftime("%Y-%m")])
-    ws.append([_("Kind"), _("Total"), _("Done"), _("Refused"), _("Open")])
+    exports.write_row(ws, [_("Month"), stats["month"].strftime("%Y-%m")])
+    exports.write_row(ws, [_("Kind"), _("Total"), _("Done"), _("Refused"), _("Open")])
     for row in stats["summary"]:
-        ws.append([row["label"], row["total"], row["done"], row["refused"], row["open"]])
-    for label, value in (
-        (_("Total cost"), stats["cost"]),
-        (_("Claimed back from suppliers"), stats["claims"]),
-    ):
-        ws.append([label, Decimal(value)])
-        ws.cell(row=ws.max_row, column=2).number_format = YUAN_FORMAT
-    ws2 = wb.create_sheet(_("Complaint causes")[:31])
-    ws2.append([_("Cause category"), _("Complaints"), _("Share (%)")])
+        exports.write_row(
+            ws, [row["label"], row["total"], row["done"], row["refused"], row["open"]]
+        )
+    exports.write_row(ws, [_("Total cost"), exports.money(stats["cost"])])
+    exports.write_row(ws, [_("Claimed back from suppliers"), exports.money(stats["claims"])])
+    ws2 = wb.create_sheet(exports.safe_title(_("Complaint causes")))
+    exports.write_row(ws2, [_("Cause category"), _("Complaints"), _("Share (%)")])
     for row in stats["causes"]:
-        ws2.append([row["cause"], row["count"], row["share"]])
-    ws2.append([])
-    ws2.append([_("Responsibility"), _("Complaints")])
+        exports.write_row(ws2, [row["cause"], row["count"], row["share"]])
+    exports.write_row(ws2, [])
+    exports.write_row(ws2, [_("Responsibility"), _("Complaints")])
     for row in stats["responsibility"]:
-        ws2.append([row["responsibility"], row["count"]])
-    ws3 = wb.create_sheet(_("Returns and exchanges")[:31])
-    ws3.append([_("Kind"), _("Reason"), _("Count")])
+        exports.write_row(ws2, [row["responsibility"], row["count"]])
+    ws3 = wb.create_sheet(exports.safe_title(_("Returns and exchanges")))
+    exports.write_row(ws3, [_("Kind"), _("Reason"), _("Count")])
     for row in stats["returns"]:
-        ws3.append([row["kind"], row["reason"], row["count"]])
-    buf = BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        exports.write_row(ws3, [row["kind"], row["reason"], row["count"]])
+    return exports.workbook_bytes(wb)

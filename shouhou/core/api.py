@@ -65,8 +65,8 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    code = getattr(exc, "default_code", "error")
     detail = getattr(exc, "detail", "")
+    code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
     message = detail if isinstance(detail, str) else _("The request could not be processed.")
     if isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.AuthenticationFailed):
         response.status_code = http.HTTP_401_UNAUTHORIZED if response.status_code == 401 else 403

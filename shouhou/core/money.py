@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 CENT = Decimal("0.01")
+# MoneyField's column: 12 digits, 2 of them decimals; anything larger overflows the database.
+MONEY_MAX = Decimal("9999999999.99")
 
 
 def to_money(value: object) -> Decimal:
@@ -22,6 +24,8 @@ def to_money(value: object) -> Decimal:
         raise ValueError(_("Not an amount of money."))
     if d != d.quantize(CENT):
         raise ValueError(_("An amount has at most two decimals (fen)."))
+    if abs(d) > MONEY_MAX:
+        raise ValueError(_("An amount is at most 9,999,999,999.99 yuan."))
     return d.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

@@ -5,13 +5,11 @@ and the crew's phone pages (today's runs; one run: checklist, balance, signature
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,9 +84,7 @@ YUAN_FORMAT = '"¥"#,##0.00'
 
 @login_required
 def day_xlsx(request):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+    from shouhou.core import exports
     from shouhou.core.phones import mask_phone
 
     if not r.has_role(request.user, *r.OFFICE_ROLES, r.WAREHOUSE_KEEPER):
@@ -97,12 +93,9 @@ def day_xlsx(request):
     full_phone = r.has_role(request.user, r.CS_SUPERVISOR, r.CS_MANAGER) and bool(
         request.GET.get("full_phone")
     )
-    wb = Workbook()
+    wb = exports.new_workbook(day.isoformat())
     ws = wb.active
-    ws.title = day.isoformat()
-    ws.append([str(label) for _k, label in COLUMNS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    exports.write_row(ws, [label for _k, label in COLUMNS], bold=True)
     for crew, runs in selectors.day_by_crew(user=request.user, day=day):
         for d in runs:
             goods = "；".join(
@@ -110,7 +103,8 @@ def day_xlsx(request):
                 for line in d.contract.lines.select_related("product", "model")
             )
             phone = d.customer.mobile if full_phone else mask_phone(d.customer.mobile)
-            ws.append(
+            exports.write_row(
+                ws,
                 [
                     crew.name if crew else "",
                     d.vehicle,
@@ -119,21 +113,14 @@ def day_xlsx(request):
                     phone,
                     d.address,
                     goods,
-                    d.contract.balance_due,  # the Decimal, in a yuan number cell
+                    exports.money(d.contract.balance_due),
                     str(d.get_status_display()),
-                ]
+                ],
             )
             ws.cell(ws.max_row, 8).number_format = YUAN_FORMAT
     for col, width in zip("ABCDEFGHI", (10, 12, 16, 10, 14, 40, 40, 12, 12), strict=True):
         ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    resp = HttpResponse(
-        buf.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    resp["Content-Disposition"] = f'attachment; filename="deliveries-{day.isoformat()}.xlsx"'
-    return resp
+    return exports.xlsx_response(exports.workbook_bytes(wb), f"deliveries-{day.isoformat()}.xlsx")
 
 
 def _detail_context(request, d: Delivery) -> dict:

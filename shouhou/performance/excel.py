@@ -6,7 +6,6 @@ bonus bases."""
 from __future__ import annotations
 
 from decimal import Decimal
-from io import BytesIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,16 +19,17 @@ YUAN_FORMAT = '"¥"#,##0.00'
 
 
 def month_workbook(view: MonthView, *, organisation, store_name: str = "") -> bytes:
-    from openpyxl import Workbook
+
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from shouhou.core import exports
+
     labels = dict(Rate.choices)
-    wb = Workbook()
+    wb = exports.new_workbook(f"{view.month:%Y-%m}")
     ws = wb.active
-    ws.title = f"{view.month:%Y-%m}"
-    ws.append([_("Technician scores and bonus base"), str(organisation)])
-    ws.append([_("Month"), f"{view.month:%Y-%m}"])
+    exports.write_row(ws, [_("Technician scores and bonus base"), str(organisation)])
+    exports.write_row(ws, [_("Month"), f"{view.month:%Y-%m}"])
     if view.closed:
         who = str(view.state.closed_by) if view.state.closed_by_id else _("the month-end job")
         status = _("Closed %(at)s by %(by)s (figures frozen)") % {
@@ -38,15 +38,15 @@ def month_workbook(view: MonthView, *, organisation, store_name: str = "") -> by
         }
     else:
         status = _("Open: computed live, not final")
-    ws.append([_("Status"), status])
+    exports.write_row(ws, [_("Status"), status])
     if store_name:
-        ws.append([_("Store"), store_name])
+        exports.write_row(ws, [_("Store"), store_name])
     weights = view.scheme.get("weights", {})
-    ws.append(
-        [_("Weights")] + [f"{labels[k]} {weights.get(k, '')}%" for k in RATES if k in weights]
+    exports.write_row(
+        ws, [_("Weights")] + [f"{labels[k]} {weights.get(k, '')}%" for k in RATES if k in weights]
     )
-    ws.append([_("Printed"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
-    ws.append([])
+    exports.write_row(ws, [_("Printed"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
+    exports.write_row(ws, [])
     header = [
         _("Rank"),
         _("Technician"),
@@ -58,7 +58,7 @@ def month_workbook(view: MonthView, *, organisation, store_name: str = "") -> by
         _("Total score"),
         _("Bonus base (yuan)"),
     ]
-    ws.append(header)
+    exports.write_row(ws, header)
     header_row = ws.max_row
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
@@ -66,7 +66,8 @@ def month_workbook(view: MonthView, *, organisation, store_name: str = "") -> by
     for cell in ws[1]:
         cell.font = Font(bold=True, size=13)
     for row in view.rows:
-        ws.append(
+        exports.write_row(
+            ws,
             [
                 row.rank,
                 row.name,
@@ -76,26 +77,24 @@ def month_workbook(view: MonthView, *, organisation, store_name: str = "") -> by
                 *[Decimal(str(row.rates[k])) / 100 for k in RATES],
                 *[Decimal(str(row.scores[k])) for k in RATES],
                 Decimal(str(row.total)),
-                Decimal(str(row.bonus_base)),
-            ]
+                exports.money(row.bonus_base),
+            ],
         )
         r = ws.max_row
         for i in range(len(RATES)):
             ws.cell(r, 6 + i).number_format = "0.00%"
         for i in range(len(RATES) + 1):
             ws.cell(r, 11 + i).number_format = "0.00"
-        ws.cell(r, 17).number_format = YUAN_FORMAT
     total_row = ws.max_row + 1
-    ws.cell(total_row, 1, _("Total"))
-    ws.cell(total_row, 5, sum(r.base for r in view.rows))
-    ws.cell(total_row, 17, sum((Decimal(str(r.bonus_base)) for r in view.rows), Decimal("0.00")))
-    ws.cell(total_row, 17).number_format = YUAN_FORMAT
+    exports.write_cell(ws, total_row, 1, _("Total"))
+    exports.write_cell(ws, total_row, 5, sum(r.base for r in view.rows))
+    exports.write_cell(
+        ws, total_row, 17, exports.money(sum((r.bonus_base for r in view.rows), Decimal(0)))
+    )
     for cell in ws[total_row]:
         cell.font = Font(bold=True)
     widths = [6, 12, 14, 12, 8] + [11] * 10 + [9, 12]
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = ws.cell(header_row + 1, 3)
-    buf = BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return exports.workbook_bytes(wb)

@@ -10,12 +10,12 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from shouhou.catalog.inputs import UNKNOWN
 from shouhou.core.api import IdempotentCreateMixin
 from shouhou.core.errors import ValidationFailed
+from shouhou.core.filters import StrictOrderingFilter
 from shouhou.core.idempotency import run_idempotent
 from shouhou.core.phones import mask_phone
 from shouhou.customers.selectors import customer_phones_visible, customer_visible_qs
@@ -200,7 +200,7 @@ def _valid(serializer_class, data) -> dict:
 class ContractBase(viewsets.GenericViewSet):
     queryset = Contract.objects.none()
     serializer_class = ContractOut
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["signed_on", "delivery_date", "total", "number", "created_at"]
 
     def get_serializer_context(self):

@@ -3,15 +3,11 @@ are masked in exports."""
 
 from __future__ import annotations
 
-import io
-from decimal import Decimal
-
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from shouhou.core import exports
 from shouhou.core.phones import mask_phone
 
 from . import selectors
@@ -60,10 +56,10 @@ def report_owing(*, user, now=None):
             x["staff"].name,
             mask_phone(x["staff"].mobile),
             str(x["staff"].merchant or ""),
-            x["fees_due"],
-            x["fines_due"],
-            x["fines_overdue"],
-            x["total"],
+            exports.money(x["fees_due"]),
+            exports.money(x["fines_due"]),
+            exports.money(x["fines_overdue"]),
+            exports.money(x["total"]),
         ]
         for x in selectors.staff_owing(user=user, now=now)
     ]
@@ -97,22 +93,12 @@ REPORTS = {"expiring": report_expiring, "owing": report_owing, "pipeline": repor
 
 
 def xlsx_response(title: str, headers: list, rows: list, filename: str) -> HttpResponse:
-    wb = Workbook()
+    wb = exports.new_workbook(title)
     ws = wb.active
-    ws.title = title[:31]
-    ws.append([str(h) for h in headers])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    exports.write_row(ws, headers, bold=True)
     for row in rows:
-        ws.append(row)
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, Decimal):  # money: the Decimal in a yuan number cell
-                cell.number_format = YUAN_FORMAT
+        exports.write_row(ws, row)
     for col in ws.columns:
         width = max(len(str(c.value or "")) for c in col) + 4
         ws.column_dimensions[col[0].column_letter].width = min(width * 1.6, 50)
-    buf = io.BytesIO()
-    wb.save(buf)
-    resp = HttpResponse(buf.getvalue(), content_type=XLSX)
-    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return resp
+    return exports.xlsx_response(exports.workbook_bytes(wb), filename)

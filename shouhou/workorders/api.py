@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -250,7 +251,9 @@ class CustomerDataIn(serializers.Serializer):
 class IntakeIn(serializers.Serializer):
     source = serializers.ChoiceField(choices=[c for c in Source.choices if c[0] != "self_service"])
     kind = serializers.ChoiceField(choices=Kind.choices)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=settings.SHOUHOU_TEXT_MAX_LENGTH
+    )
     customer = serializers.IntegerField(required=False)
     customer_data = CustomerDataIn(required=False)
     store = serializers.IntegerField(required=False)
@@ -457,6 +460,30 @@ class _IntakeCreate:
         return (status.HTTP_200_OK if result.joined else status.HTTP_201_CREATED), result.order
 
 
+class WorkOrderListFilter(serializers.Serializer):
+    """The list's query parameters: an unknown status, kind or flag is a 400, not an empty or
+    unfiltered list."""
+
+    status = serializers.ChoiceField(
+        choices=[
+            "unresolved",
+            states.OPEN,
+            states.PAUSED,
+            states.RESOLVED,
+            *[c for c, _label in states.STATUS_CHOICES],
+        ],
+        required=False,
+        allow_blank=True,
+    )
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False, allow_blank=True)
+    flag = serializers.ChoiceField(choices=selectors.LIST_FLAGS, required=False, allow_blank=True)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    technician = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    store = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    merchant = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
 class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericViewSet):
     """Work orders. Reads are limited to what the user may see (others: 404)."""
 
@@ -467,18 +494,19 @@ class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericVie
     pagination_class = KeysetPagination
 
     def get_queryset(self):
-        p = self.request.query_params
-        overdue = p.get("overdue")
+        f = WorkOrderListFilter(data=self.request.query_params)
+        f.is_valid(raise_exception=True)
+        p = f.validated_data
         return selectors.workorder_list(
             user=self.request.user,
             status=p.get("status"),
             kind=p.get("kind"),
             q=p.get("q"),
             flag=p.get("flag"),
-            technician_id=_int_param(p, "technician"),
-            store_id=_int_param(p, "store"),
-            merchant_id=_int_param(p, "merchant"),
-            overdue=None if overdue in (None, "") else overdue.lower() in ("1", "true", "yes"),
+            technician_id=p.get("technician"),
+            store_id=p.get("store"),
+            merchant_id=p.get("merchant"),
+            overdue=p.get("overdue"),
             summary=True,
         )
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.catalog.models import Product
@@ -24,7 +25,11 @@ class IntakeForm(IdempotentFormMixin, forms.Form):
     district = forms.CharField(label=_("District"), max_length=30, required=False)
     address_detail = forms.CharField(label=_("Address"), max_length=200, required=False)
     product = forms.ModelChoiceField(label=_("Product"), queryset=None, required=False)
-    description = forms.CharField(label=_("Problem"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Problem"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=settings.SHOUHOU_TEXT_MAX_LENGTH,
+    )
     is_emergency = forms.BooleanField(label=_("Emergency"), required=False)
     distance_km = forms.DecimalField(
         label=_("Distance (km)"), required=False, min_value=0, max_digits=7, decimal_places=1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,21 +91,16 @@ def report_rows(*, user, day: dt.date | None = None, full_phone: bool = False) -
 
 
 def report_xlsx(*, user, day: dt.date | None = None, full_phone: bool = False) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from shouhou.core import exports
 
     rows = report_rows(user=user, day=day, full_phone=full_phone)
-    wb = Workbook()
+    wb = exports.new_workbook()
     wb.remove(wb.active)
     for key, title in sections_for(user.organisation):
-        ws = wb.create_sheet(str(title)[:31].replace("/", "-"))
-        ws.append([str(label) for _k, label in COLUMNS])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
+        ws = wb.create_sheet(exports.safe_title(title))
+        exports.write_row(ws, [label for _k, label in COLUMNS], bold=True)
         for row in rows[key]:
-            ws.append([row[k] for k, _label in COLUMNS])
+            exports.write_row(ws, [row[k] for k, _label in COLUMNS])
         for col, width in zip("ABCDEFGH", (18, 12, 14, 10, 14, 10, 17, 40), strict=True):
             ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return exports.workbook_bytes(wb)

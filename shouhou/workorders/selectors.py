@@ -81,6 +81,16 @@ SUMMARY_FIELDS = (
 OVERDUE = (
     Q(contact_overdue=True) | Q(onsite_overdue=True) | Q(fixed_overdue=True) | Q(reply_missed=True)
 )
+# The `flag` filter of the work-order list: each one a boolean column of WorkOrder.
+LIST_FLAGS = (
+    "missed_service",
+    "is_reissued",
+    "needs_revisit",
+    "contact_overdue",
+    "onsite_overdue",
+    "fixed_overdue",
+    "unreachable_overdue",
+)
 
 
 def workorder_list(
@@ -121,15 +131,7 @@ def workorder_list(
         qs = qs.filter(merchant_id=merchant_id)
     if overdue is not None:
         qs = qs.filter(OVERDUE) if overdue else qs.exclude(OVERDUE)
-    if flag in (
-        "missed_service",
-        "is_reissued",
-        "needs_revisit",
-        "contact_overdue",
-        "onsite_overdue",
-        "fixed_overdue",
-        "unreachable_overdue",
-    ):
+    if flag in LIST_FLAGS:
         qs = qs.filter(**{flag: True})
     if q:
         q = q.strip()

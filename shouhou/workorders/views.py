@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from shouhou.core.errors import DomainError, PermissionDeniedError, ValidationFailed
 from shouhou.core.forms import add_domain_error, submit_idempotent
+from shouhou.core.links import load_customer_link, sign_customer_link
 from shouhou.core.middleware import organisation_scope
 from shouhou.org import roles as r
 from shouhou.org.models import Organisation, Store
@@ -34,11 +35,11 @@ PROGRESS_SALT = "shouhou.workorders.progress"
 
 
 def progress_token(order: WorkOrder) -> str:
-    return signing.dumps({"o": order.pk, "g": order.organisation_id}, salt=PROGRESS_SALT)
+    return sign_customer_link({"o": order.pk, "g": order.organisation_id}, salt=PROGRESS_SALT)
 
 
 def request_token(req: PublicRequest) -> str:
-    return signing.dumps({"r": req.pk, "g": req.organisation_id}, salt=PROGRESS_SALT)
+    return sign_customer_link({"r": req.pk, "g": req.organisation_id}, salt=PROGRESS_SALT)
 
 
 def _office(user):
@@ -579,7 +580,7 @@ def progress(request, token):
     from django.conf import settings as dj
 
     try:
-        data = signing.loads(token, salt=PROGRESS_SALT, max_age=dt.timedelta(days=3650))
+        data = load_customer_link(token, salt=PROGRESS_SALT, max_age=dt.timedelta(days=3650))
     except signing.BadSignature as exc:
         raise Http404() from exc
     # The signed token names the organisation: its scope guards every read and the signature.
@@ -596,7 +597,7 @@ def progress(request, token):
         org = (order or req).organisation
         days = config.settings_for(org).progress_link_days
         try:
-            signing.loads(token, salt=PROGRESS_SALT, max_age=dt.timedelta(days=days))
+            load_customer_link(token, salt=PROGRESS_SALT, max_age=dt.timedelta(days=days))
         except signing.SignatureExpired as exc:
             raise Http404() from exc
         report = ServiceReport.objects.filter(order=order).first() if order else None

@@ -114,9 +114,11 @@ def test_bulk_reassignment_moves_only_open_tasks_of_the_organisation(
     b = make_task(org, assigned_to=agent)
     done = make_task(org, assigned_to=agent, status="done")
     foreign = make_task(other_org)
-    n = s.callback_tasks_assign(
-        by=supervisor, tasks=[a.pk, b.pk, done.pk, foreign.pk, "junk"], agent=colleague
-    )
+    # another organisation's id is a 404 for the whole request (issue 17), nothing moves
+    with pytest.raises(NotFoundError):
+        s.callback_tasks_assign(by=supervisor, tasks=[a.pk, foreign.pk], agent=colleague)
+    assert not CallbackTask.all_objects.filter(assigned_to=colleague).exists()
+    n = s.callback_tasks_assign(by=supervisor, tasks=[a.pk, b.pk, done.pk, "junk"], agent=colleague)
     assert n == 2
     assert set(
         CallbackTask.all_objects.filter(assigned_to=colleague).values_list("pk", flat=True)

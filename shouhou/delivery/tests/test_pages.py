@@ -140,3 +140,18 @@ def test_the_scheduling_page_lists_contracts_without_a_delivery(client, sales, c
     assert contract.number in html
     services.delivery_schedule(by=sales, contract=contract, scheduled_date="2026-09-30")
     assert contract.number not in client.get("/delivery/new/").content.decode()
+
+
+def test_the_excel_of_the_day_writes_text_not_formulas_and_money_as_a_number(
+    client, supervisor, delivery
+):
+    from openpyxl import load_workbook
+
+    from shouhou.core.exports import MONEY_FORMAT
+
+    Delivery.all_objects.filter(pk=delivery.pk).update(address="=1+2 @evil")
+    client.force_login(supervisor)
+    resp = client.get("/delivery/day.xlsx?day=2026-09-14")
+    ws = load_workbook(io.BytesIO(resp.content)).active
+    assert ws["F2"].value == "=1+2 @evil" and ws["F2"].data_type == "s"
+    assert ws["H2"].data_type == "n" and ws["H2"].number_format == MONEY_FORMAT
