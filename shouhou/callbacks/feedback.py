@@ -150,7 +150,7 @@ def feedback_scope(token: str):
     """The scope of the organisation a feedback token names (nothing for a forged token): the
     public page reads and writes inside it, like a logged-in request of that organisation."""
     try:
-        org_id = int(signing.loads(str(token or ""), salt=SALT)["g"])
+        org_id = int(load_customer_link(str(token or ""), salt=SALT)["g"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         org_id = None
     return organisation_scope(org_id)

@@ -475,9 +475,7 @@ def callback_tasks_assign(*, by, tasks, agent) -> int:
     if errors:
         raise ValidationFailed(fields=errors)
     known = set(
-        CallbackTask.all_objects.filter(organisation_id=org_id, pk__in=ids).values_list(
-            "pk", flat=True
-        )
+        CallbackTask.objects.filter(organisation_id=org_id, pk__in=ids).values_list("pk", flat=True)
     )
     if ids - known:
         raise NotFoundError()

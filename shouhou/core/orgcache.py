@@ -92,8 +92,7 @@ def _new_organisation(sender, instance, created, raw=False, **kwargs):
 
 
 def connect() -> None:
-    from shouhou.org.models import Organisation
-
+    # A lazy sender ("app_label.Model"): core imports no app.
     post_save.connect(
-        _new_organisation, sender=Organisation, dispatch_uid="orgcache-new-organisation"
+        _new_organisation, sender="org.Organisation", dispatch_uid="orgcache-new-organisation"
     )

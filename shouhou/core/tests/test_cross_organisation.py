@@ -131,6 +131,7 @@ NOT_OBJECT_URLS = {
     "callbacks:feedback": "public signed link: the token names the organisation",
     "staff:report_xlsx": "a report name, each organisation's own rows",
     "workdays-calendar-detail": "a year: each organisation edits its own calendar",
+    "password_reset_confirm": "Django's password reset link: the signed token names the user",
     "workdays-calendar-day-set": "a year: each organisation edits its own calendar",
     "workdays-calendar-day-remove": "a year and a date: each organisation edits its own calendar",
     "performance-month-detail": "a month (YYYY-MM): each organisation sees its own month",
