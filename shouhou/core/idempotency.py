@@ -93,9 +93,17 @@ def run_idempotent(
     except IntegrityError:
         # The key was used before (or another request with the same key won the race):
         # answer with what the first one stored.
+        # A double click's twin can meet the first request's row before that row is readable
+        # here (SQLite's shared cache in tests): give the first request a moment to commit.
+        deadline = time.monotonic() + 5.0
         existing = IdempotencyKey.objects.filter(user=user, scope=scope, key=key).first()
+        while existing is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            existing = IdempotencyKey.objects.filter(user=user, scope=scope, key=key).first()
         if existing is None:
-            raise
+            raise Conflict(
+                _("The same request is still being processed."), code="request_in_progress"
+            ) from None
         return _replay(_wait_until_answered(existing), render=render, fingerprint=fingerprint)
     return status, (render(result, status) if render else result), False
 
