@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django_scopes import scope
 
 from shouhou.callbacks.models import CallbackTask
 from shouhou.core.errors import InvalidTransition
@@ -171,7 +172,9 @@ def test_concurrent_dispatch_has_exactly_one_winner(org, desk):
         copy = WorkOrder.all_objects.get(pk=order.pk)
         barrier.wait()
         try:
-            s.workorder_dispatch(by=desk, order=copy, technician=tech)
+            # a thread starts with no scope: open the organisation's, as a request does
+            with scope(organisation=org):
+                s.workorder_dispatch(by=desk, order=copy, technician=tech)
             results.append("ok")
         except InvalidTransition:
             results.append("409")
