@@ -407,16 +407,6 @@ def _technician(user, pk):
     return _obj(ServiceStaff, pk, user.organisation_id, "technician")
 
 
-def _int_param(params, name):
-    raw = params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValidationFailed(fields={name: [_("A whole number.")]}) from None
-
-
 # The viewset ------------------------------------------------------------------------------------
 class _IntakeCreate:
     """The intake behind POST /api/v1/workorders/ (see `IdempotentCreateMixin`: the key keeps a
