@@ -612,6 +612,9 @@ def _check_permit(order, technician, *, settings, on_date) -> None:
 def _dispatch(order, technician, *, by, now, settings, action="dispatch", extra=None) -> WorkOrder:
     _check_permit(order, technician, settings=settings, on_date=timezone.localtime(now).date())
     states.check(action, order.status)
+    signals.workorder_dispatching.publish(
+        sender=WorkOrder, order=order, technician=technician, at=now, by=by
+    )
     due = compute_due_times(order, dispatched_at=now)
     updates = {
         "technician_id": technician.pk,
@@ -872,6 +875,9 @@ def workorder_complete(
     with transaction.atomic():
         order = _lock(order)
         states.check("complete", order.status)
+        signals.workorder_completing.publish(
+            sender=WorkOrder, order=order, fee=fee, parts=parts, steps_done=steps_done, by=by
+        )
         _report_write(
             order,
             by=by,
@@ -1211,6 +1217,7 @@ def workorder_sign(
         states.check("sign", order.status)
         if report is None:
             raise InvalidTransition(_("There is no service report to sign."), code="no_report")
+        signals.workorder_signing.publish(sender=WorkOrder, order=order, report=report, by=by)
         n = ServiceReport.objects.filter(pk=report.pk, signed_at__isnull=True).update(
             signature=signature, signer_name=signer_name, signed_at=now, signed_via=via
         )
@@ -1226,7 +1233,9 @@ def workorder_sign(
             obj=report,
             after={"signer_name": signer_name, "signed_at": now, "signed_via": via},
         )
-        return _transition(order, "sign", by=by, now=now, updates={"confirmed_at": now})
+        order = _transition(order, "sign", by=by, now=now, updates={"confirmed_at": now})
+        signals.workorder_signed.publish(sender=WorkOrder, order=order, report=report, by=by)
+        return order
 
 
 def workorder_close(*, by, order, note: str = "", now=None) -> WorkOrder:
@@ -1234,6 +1243,8 @@ def workorder_close(*, by, order, note: str = "", now=None) -> WorkOrder:
     _require_desk(by, order, DESK_ROLES)
     with transaction.atomic():
         order = _lock(order)
+        states.check("close", order.status)
+        signals.workorder_closing.publish(sender=WorkOrder, order=order, by=by)
         return _transition(order, "close", by=by, now=now, updates={"closed_at": now}, note=note)
 
 

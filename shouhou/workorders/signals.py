@@ -34,3 +34,46 @@ workorder_cancelled = DomainEvent(
     on_commit=False,
     doc="The order was cancelled; `note` says why.",
 )
+
+# Guards: sent inside the transaction *before* the change, so that a higher app can refuse it by
+# raising a domain error (`ValidationFailed`, `Conflict`...), which reaches the caller unchanged
+# and rolls everything back. The order is locked; nothing has been written yet.
+
+workorder_dispatching = DomainEvent(
+    "workorders.dispatching",
+    payload=("order", "technician", "at", "by"),
+    on_commit=False,
+    doc="An order is about to be given to `technician` at `at` (dispatch, reassign, second "
+    "dispatch); subscribers refuse what they know is wrong (off duty, on leave, double-booked).",
+)
+
+workorder_completing = DomainEvent(
+    "workorders.completing",
+    payload=("order", "fee", "parts", "steps_done", "by"),
+    on_commit=False,
+    doc="The technician is about to report the work done with this fee, these parts and these "
+    "service steps; subscribers refuse a fee that differs from the accepted quote, etc.",
+)
+
+workorder_signing = DomainEvent(
+    "workorders.signing",
+    payload=("order", "report", "by"),
+    on_commit=False,
+    doc="The customer is about to sign the service report; subscribers refuse while required "
+    "service steps are not ticked, etc.",
+)
+
+workorder_signed = DomainEvent(
+    "workorders.signed",
+    payload=("order", "report", "by"),
+    on_commit=False,
+    doc="The customer signed the service report (it is frozen from now on).",
+)
+
+workorder_closing = DomainEvent(
+    "workorders.closing",
+    payload=("order", "by"),
+    on_commit=False,
+    doc="The order is about to be closed; subscribers refuse while something is still out "
+    "(a loan unit not returned, parts not accounted for).",
+)
