@@ -79,7 +79,7 @@ def test_anything_but_a_jpeg_png_or_webp_picture_is_refused(on_site, tech, media
 
 
 def test_a_photo_over_the_size_limit_is_refused(on_site, tech, monkeypatch):
-    monkeypatch.setattr(s, "MAX_PHOTO_BYTES", 100)
+    monkeypatch.setattr("shouhou.workorders.services.report.MAX_PHOTO_BYTES", 100)
     with pytest.raises(ValidationFailed) as exc:
         s.service_report_add_photo(by=tech.user, order=on_site, image=picture(size=(200, 200)))
     assert "MB" in exc.value.fields["image"][0]

@@ -1,0 +1,435 @@
+"""Taking an order in: the caller found or created, one problem one order (joining), the number,
+the due times, a public request turned down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shouhou.core.audit import audit_batch, audit_record, snapshot
+from shouhou.core.errors import (
+    Conflict,
+    DuplicateError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationFailed,
+)
+from shouhou.core.idempotency import service_atomic
+from shouhou.core.phones import normalise_phone
+from shouhou.customers.models import Customer
+from shouhou.customers.selectors import customer_find_by_phone, is_office
+from shouhou.customers.services import customer_create
+from shouhou.org import roles as r
+
+from .. import config, states
+from ..models import (
+    Call,
+    Kind,
+    MissedService,
+    PublicRequest,
+    Source,
+    StatusChange,
+    WorkOrder,
+    WorkOrderCounter,
+)
+from .common import (
+    DESK_ROLES,
+    INTAKE_ROLES,
+    TECH_ROLES,
+    _lock,
+    _now,
+    _same_org,
+    _staff_for,
+    _transition,
+    compute_due_times,
+)
+from .dispatch import _dispatch
+
+
+# Intake ---------------------------------------------------------------------------------------
+def _next_number(org_id: int, received_at: dt.datetime) -> str:
+    """The next order number of the organisation's year (WO + yymmdd + the year's counter).
+
+    One statement: the counter row is incremented and read back, and stays locked until the
+    intake commits (as `select_for_update` would lock it), so two intakes never get the same
+    number. The first order of a year creates the row.
+    """
+    local = timezone.localtime(received_at)
+    table = connection.ops.quote_name(WorkOrderCounter._meta.db_table)
+    for _attempt in range(2):
+        with connection.cursor() as cur:
+            cur.execute(
+                f"UPDATE {table} SET value = value + 1 "  # noqa: S608 - a model's table name
+                "WHERE organisation_id = %s AND year = %s RETURNING value",
+                [org_id, local.year],
+            )
+            row = cur.fetchone()
+        if row is not None:
+            return f"WO{local:%y%m%d}{row[0]:06d}"
+        try:
+            with transaction.atomic():
+                WorkOrderCounter.objects.create(organisation_id=org_id, year=local.year, value=0)
+        except IntegrityError:
+            pass  # another intake created it first: take the next number from it
+    raise Conflict(_("Could not give the order a number; try again."), code="numbering")
+
+
+@dataclass
+class IntakeResult:
+    order: WorkOrder
+    joined: bool
+
+
+def _find_or_create_customer(*, by, organisation, customer_data: dict, store, merchant, source):
+    """(customer, created, locked): the customer with this phone, or a new one validated by the
+    customers app; `locked` says whether the row is already locked for this intake.
+
+    Only the office and merchant admins register customers; the public form and a technician
+    reporting a job of their own find known customers only (`customer_unknown` otherwise).
+    """
+    data = dict(customer_data or {})
+    mobile = (data.get("mobile") or "").strip()
+    if not mobile:
+        raise ValidationFailed(fields={"mobile": [_("A phone number is required.")]})
+    can_register = by is not None and r.has_role(by, *INTAKE_ROLES)
+    if can_register:
+        try:
+            # One query: the customer, locked, with the default address the order copies.
+            existing = customer_find_by_phone(user=by, phone=mobile, for_intake=True)
+        except ValidationFailed as exc:
+            raise ValidationFailed(fields={"mobile": exc.fields.get("phone", [])}) from exc
+    else:
+        try:
+            norm = normalise_phone(mobile)
+        except ValueError as exc:
+            raise ValidationFailed(fields={"mobile": [str(exc)]}) from exc
+        existing = (
+            Customer.objects.select_for_update()
+            .filter(organisation=organisation, mobile=norm)
+            .first()
+        )
+    if existing is not None:
+        return existing, False, True
+    if not can_register:
+        raise ValidationFailed(
+            _("This phone number is not a known customer; the service desk registers it."),
+            fields={"mobile": [_("Not a known customer.")]},
+            code="customer_unknown",
+        )
+    try:
+        created = customer_create(
+            by=by,
+            name=data.get("name", ""),
+            mobile=mobile,
+            district=data.get("district", ""),
+            address_detail=data.get("address_detail", ""),
+            province=data.get("province", ""),
+            city=data.get("city", ""),
+            store=store,
+            merchant=merchant,
+            allow_honorific=source in (Source.HOTLINE, Source.CALLBACK),
+            # An office user's lookup above searched the whole organisation already.
+            phones_checked=is_office(by),
+        )
+    except DuplicateError as exc:
+        # Known under a number this user cannot see (e.g. another merchant's customer).
+        existing_id = exc.extra.get("existing_id")
+        if not existing_id:
+            raise
+        return Customer.objects.get(pk=existing_id, organisation=organisation), False, False
+    return created, True, True
+
+
+def _open_order_for(*, customer, product, contract, kind):
+    qs = WorkOrder.objects.filter(
+        organisation_id=customer.organisation_id,
+        customer=customer,
+        status__in=states.UNRESOLVED_STATES,
+    )
+    if contract is not None:
+        qs = qs.filter(contract=contract)
+        if product is not None:
+            qs = qs.filter(Q(product=product) | Q(product__isnull=True))
+    elif product is not None:
+        qs = qs.filter(product=product)
+    else:
+        qs = qs.filter(product__isnull=True, contract__isnull=True, kind=kind)
+    return qs.order_by("received_at", "id").first()
+
+
+def workorder_intake(
+    *,
+    by,
+    organisation=None,
+    source: str,
+    kind: str,
+    description: str = "",
+    customer=None,
+    customer_data: dict | None = None,
+    store=None,
+    merchant=None,
+    dealer=None,
+    product=None,
+    product_model=None,
+    contract=None,
+    is_emergency: bool = False,
+    distance_km=None,
+    received_at: dt.datetime | None = None,
+    technician=None,
+    now: dt.datetime | None = None,
+) -> IntakeResult:
+    """Take a service request. A second request about the same open problem joins that order.
+
+    `by` None is the public (QR code) form: `organisation` and `store` say where it came from.
+    `source="technician"`: a job the technician got directly, reported now; `received_at` is when
+    they got it (reported later than the same day: missed service; much later: no callback and
+    no bonus).
+    """
+    now = _now(now)
+    organisation = organisation or getattr(by, "organisation", None)
+    if organisation is None:
+        raise ValidationFailed(_("No organisation for this request."))
+    if source not in Source.values:
+        raise ValidationFailed(fields={"source": [_("Unknown source.")]})
+    if kind not in Kind.values:
+        raise ValidationFailed(fields={"kind": [_("Unknown kind of service.")]})
+    if by is None:
+        technician = None
+        if source != Source.SELF_SERVICE:
+            raise PermissionDeniedError()
+    elif source == Source.TECHNICIAN:
+        if technician is not None and r.has_role(by, *DESK_ROLES):
+            pass  # the desk records what the technician phoned in
+        else:
+            r.require_role(by, *TECH_ROLES)
+            technician = _staff_for(by)
+            if technician is None:
+                raise PermissionDeniedError(
+                    _("Your login is not linked to a service staff record."), code="not_staff"
+                )
+    else:
+        technician = None
+        r.require_role(by, *INTAKE_ROLES)
+    if by is not None and by.organisation_id and by.organisation_id != organisation.pk:
+        raise NotFoundError()
+    if (
+        by is not None
+        and by.merchant_id
+        and not r.has_role(by, *(INTAKE_ROLES - {r.MERCHANT_ADMIN}))
+    ):
+        merchant = by.merchant
+    for name, obj in (
+        ("customer", customer),
+        ("store", store),
+        ("merchant", merchant),
+        ("dealer", dealer),
+        ("product", product),
+        ("product_model", product_model),
+        ("contract", contract),
+    ):
+        if obj is not None and obj.organisation_id != organisation.pk:
+            raise ValidationFailed(fields={name: [_("Not found.")]})
+    if product_model is not None and product is None:
+        product = product_model.product
+    if distance_km is not None:
+        distance_km = Decimal(str(distance_km))
+        if distance_km < 0:
+            raise ValidationFailed(fields={"distance_km": [_("Cannot be negative.")]})
+    received_at = received_at or now
+    if received_at > now + dt.timedelta(minutes=5):
+        raise ValidationFailed(fields={"received_at": [_("Cannot be in the future.")]})
+
+    # The configuration comes from the per-organisation cache (its first load writes the
+    # defaults, outside the intake's transaction).
+    cfg = config.org_config(organisation)
+    settings = cfg.settings if technician is not None else None
+    with service_atomic(), audit_batch():
+        new_customer = locked = False
+        if customer is None:
+            customer, new_customer, locked = _find_or_create_customer(
+                by=by,
+                organisation=organisation,
+                customer_data=customer_data or {},
+                store=store,
+                merchant=merchant,
+                source=source,
+            )
+        if contract is not None and contract.customer_id != customer.pk:
+            raise ValidationFailed(fields={"contract": [_("This contract is another customer's.")]})
+        existing = None
+        if not new_customer:  # a customer created in this transaction has no order yet
+            # One intake at a time per customer, so two calls cannot both open an order (the
+            # lookup by phone has taken the lock already).
+            if not locked:
+                type(customer).objects.select_for_update().filter(pk=customer.pk).first()
+            existing = _open_order_for(
+                customer=customer, product=product, contract=contract, kind=kind
+            )
+        if existing is not None:
+            return IntakeResult(
+                _join(existing, by=by, source=source, description=description, now=now), True
+            )
+
+        policy = config.choose_policy(
+            organisation=organisation,
+            customer=customer,
+            product=product,
+            store=store,
+            is_emergency=is_emergency,
+            distance_km=distance_km,
+            ensure=False,
+        )
+        if hasattr(customer, "intake_address"):  # read with the customer (one query)
+            district, address = customer.intake_district or "", customer.intake_address or ""
+        else:
+            default = customer.default_address if hasattr(customer, "addresses") else None
+            district, address = getattr(default, "district", "") or "", str(default or "")
+        order = WorkOrder(
+            organisation=organisation,
+            kind=kind,
+            source=source,
+            status=states.NEW,
+            customer=customer,
+            contact_phone=customer.mobile,
+            district=district,
+            address=address,
+            store_id=store.pk if store is not None else customer.store_id,
+            merchant_id=merchant.pk
+            if merchant is not None
+            else (contract.merchant_id if contract is not None else customer.merchant_id),
+            dealer=dealer,
+            product=product,
+            product_model=product_model,
+            contract=contract,
+            description=description,
+            is_emergency=is_emergency,
+            distance_km=distance_km,
+            policy=policy,
+            received_at=received_at,
+            reported_at=now,
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        # The history is the NEW state at `received_at` (written below): no pause yet.
+        for name, value in compute_due_times(order, history=[(received_at, states.NEW)]).items():
+            setattr(order, name, value)
+        order.number = _next_number(organisation.pk, received_at)
+        order.save(force_insert=True)
+        StatusChange.objects.create(
+            organisation=organisation,
+            order=order,
+            from_status="",
+            to_status=states.NEW,
+            at=received_at,
+            by=order.created_by,
+        )
+        Call.objects.create(
+            organisation=organisation,
+            order=order,
+            source=source,
+            at=now,
+            description=description,
+            by=order.created_by,
+        )
+        audit_record(actor=by, action="shouhou.workorder.created", obj=order, after=snapshot(order))
+        if technician is not None:
+            order = _dispatch(order, technician, by=by, now=received_at, settings=settings)
+            order = _self_report_rules(order, settings=settings, by=by, now=now)
+        return IntakeResult(order, False)
+
+
+def _join(order: WorkOrder, *, by, source, description, now) -> WorkOrder:
+    order = _lock(order)
+    Call.objects.create(
+        organisation_id=order.organisation_id,
+        order=order,
+        source=source,
+        at=now,
+        description=description,
+        joined=True,
+        by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    if order.status == states.NOT_HOME:
+        # The customer who was not at home asked again: the same technician goes again.
+        return _transition(order, "reask", by=by, now=now, note=description)
+    audit_record(
+        actor=by,
+        action="shouhou.workorder.joined",
+        obj=order,
+        note=description or _("The customer called again about the same problem."),
+    )
+    return order
+
+
+def _self_report_rules(order, *, settings, by, now) -> WorkOrder:
+    received = timezone.localtime(order.received_at).date()
+    reported = timezone.localtime(now).date()
+    days_late = (reported - received).days - settings.self_report_late_after_days
+    if days_late <= 0:
+        return order
+    no_bonus = (reported - received).days > settings.self_report_no_bonus_after_days
+    MissedService.objects.get_or_create(
+        order=order,
+        reason=MissedService.Reason.LATE_SELF_REPORT,
+        cycle=order.dispatch_seq,
+        defaults={
+            "organisation_id": order.organisation_id,
+            "technician_id": order.technician_id,
+            "detected_at": now,
+            "deduction": settings.missed_service_deduction,
+            "no_bonus": no_bonus,
+        },
+    )
+    updates = {"missed_service": True}
+    if no_bonus:
+        updates.update(no_bonus=True, no_callback=True)
+    WorkOrder.objects.filter(pk=order.pk).update(**updates)
+    order.refresh_from_db()
+    audit_record(
+        actor=by,
+        action="shouhou.workorder.reported_late",
+        obj=order,
+        after=updates,
+        note=_("Reported %(days)s day(s) after the job was received.")
+        % {"days": (reported - received).days},
+    )
+    return order
+
+
+# Customers' own requests ------------------------------------------------------------------------
+def public_request_reject(*, by, request: PublicRequest, reason: str, now=None) -> PublicRequest:
+    """The service desk turns down a request sent through the public form, saying why (the
+    customer sees the reason through their link)."""
+    now = _now(now)
+    _same_org(by, request)
+    r.require_role(by, *DESK_ROLES)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(fields={"reason": [_("Say why the request is rejected.")]})
+    if len(reason) > 500:
+        raise ValidationFailed(fields={"reason": [_("At most 500 characters.")]})
+    with transaction.atomic():
+        n = PublicRequest.objects.filter(pk=request.pk, status=PublicRequest.Status.PENDING).update(
+            status=PublicRequest.Status.REJECTED,
+            reject_reason=reason,
+            handled_by=by,
+            handled_at=now,
+        )
+        if n == 0:
+            raise Conflict(_("This request was already handled."), code="already_handled")
+        request.refresh_from_db()
+        audit_record(
+            actor=by,
+            action="shouhou.public_request.rejected",
+            obj=request,
+            before={"status": PublicRequest.Status.PENDING},
+            after={"status": PublicRequest.Status.REJECTED},
+            note=reason,
+        )
+        return request
