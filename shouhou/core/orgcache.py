@@ -14,32 +14,33 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 
-_all: list[OrgCache] = []
+T = TypeVar("T")
+
+_all: list[OrgCache[Any]] = []
 
 
 @dataclass
-class _Entry:
+class _Entry(Generic[T]):
     version: object
     checked: float
-    value: object
+    value: T
 
 
-class OrgCache:
-    def __init__(
-        self, name: str, load: Callable[[int], object], fingerprint: Callable[[int], object]
-    ):
+class OrgCache(Generic[T]):
+    def __init__(self, name: str, load: Callable[[int], T], fingerprint: Callable[[int], object]):
         self.name = name
         self._load = load
         self._fingerprint = fingerprint
-        self._entries: dict[int, _Entry] = {}
+        self._entries: dict[int, _Entry[T]] = {}
         self._lock = threading.Lock()
         _all.append(self)
 
-    def get(self, organisation):
+    def get(self, organisation: Any) -> T:
         org_id = organisation if isinstance(organisation, int) else organisation.pk
         now = time.monotonic()
         entry = self._entries.get(org_id)
@@ -57,7 +58,15 @@ class OrgCache:
             self._entries[org_id] = _Entry(version, now, value)
         return value
 
-    def invalidate(self, organisation=None) -> None:
+    def expire(self, organisation: Any) -> None:
+        """Make the next read compare the fingerprint (what another process's change does
+        after `SHOUHOU_ORG_CACHE_CHECK_SECONDS`); for tests."""
+        org_id = organisation if isinstance(organisation, int) else organisation.pk
+        entry = self._entries.get(org_id)
+        if entry is not None:
+            entry.checked = float("-inf")
+
+    def invalidate(self, organisation: Any = None) -> None:
         with self._lock:
             if organisation is None:
                 self._entries.clear()

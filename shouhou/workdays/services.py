@@ -25,7 +25,8 @@ Caching: each process keeps `{organisation id: Calendar}` (no query per deadline
 100k deadlines makes none). A change to a `WorkCalendar`, `WorkCalendarDay` or the
 organisation's `OrganisationSettings` (saved through the ORM: services, admin) drops the local
 copy at once (signals); every process also compares its copy with a fingerprint of those rows
-(counts and latest `updated_at`, one query) at most every `VERSION_CHECK_SECONDS`, so other
+(counts and latest `updated_at`, one query) at most every `SHOUHOU_ORG_CACHE_CHECK_SECONDS`
+(core.orgcache.OrgCache, the same cache as the work-order configuration's), so other
 processes see a change within seconds whatever cache backend is configured. Queryset `.update()`
 on these tables bypasses both the signals and `updated_at`: don't.
 """
@@ -33,10 +34,7 @@ on these tables bypasses both the signals and `updated_at`: don't.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db import transaction
@@ -47,6 +45,7 @@ from django_scopes import scope
 
 from shouhou.core.audit import audit_record
 from shouhou.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
+from shouhou.core.orgcache import OrgCache
 from shouhou.org import roles as r
 from shouhou.org.models import Organisation, OrganisationSettings
 
@@ -65,7 +64,6 @@ __all__ = [
     "Holiday",
     "OfficeHours",
     "EDITOR_ROLES",
-    "VERSION_CHECK_SECONDS",
     "calendar_for",
     "office_hours_for",
     "invalidate",
@@ -83,22 +81,10 @@ __all__ = [
 ]
 
 EDITOR_ROLES = (r.ADMINISTRATION, r.CS_MANAGER)
-VERSION_CHECK_SECONDS = 5.0
 MIN_YEAR, MAX_YEAR = 1990, 2200
 
 
 # -- loading and caching ---------------------------------------------------------------------
-@dataclass
-class _Entry:
-    version: tuple[Any, ...]
-    checked: float
-    calendar: Calendar
-
-
-_local: dict[int, _Entry] = {}
-_lock = threading.Lock()
-
-
 def _org_id(organisation: OrgRef) -> int:
     pk = organisation if isinstance(organisation, int) else getattr(organisation, "pk", None)
     if pk is None:
@@ -147,10 +133,8 @@ def _current_version(org_id: int) -> tuple[Any, ...]:
 
 def invalidate(organisation: OrgRef) -> None:
     """Forget this process's copy of the organisation's calendar (other processes notice the
-    changed fingerprint within VERSION_CHECK_SECONDS)."""
-    org_id = _org_id(organisation)
-    with _lock:
-        _local.pop(org_id, None)
+    changed fingerprint within `SHOUHOU_ORG_CACHE_CHECK_SECONDS`)."""
+    _calendars.invalidate(_org_id(organisation))
 
 
 def _settings_row(organisation: OrgRef) -> OrganisationSettings:
@@ -187,21 +171,16 @@ def _load(org_id: int) -> Calendar:
     )
 
 
+# The calendar of each organisation, per process: core's OrgCache (the same mechanism as the
+# work-order configuration), checked against the fingerprint of its rows.
+_calendars: OrgCache[Calendar] = OrgCache(
+    "workdays.calendar", load=_load, fingerprint=_current_version
+)
+
+
 def calendar_for(organisation: OrgRef) -> Calendar:
     """The organisation's working-day calendar (cached; cheap to call for every deadline)."""
-    org_id = _org_id(organisation)
-    now = time.monotonic()
-    entry = _local.get(org_id)
-    if entry is not None and now - entry.checked < VERSION_CHECK_SECONDS:
-        return entry.calendar
-    version = _current_version(org_id)
-    if entry is not None and entry.version == version:
-        entry.checked = now
-        return entry.calendar
-    calendar = _load(org_id)
-    with _lock:
-        _local[org_id] = _Entry(version, now, calendar)
-    return calendar
+    return _calendars.get(_org_id(organisation))
 
 
 # -- thin wrappers (see Calendar for the exact semantics) ------------------------------------

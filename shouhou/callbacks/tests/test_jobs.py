@@ -164,11 +164,9 @@ def test_each_organisation_greets_its_own_customers_with_its_own_settings(org, o
 
 
 def test_the_greetings_are_written_in_batches_with_queries_independent_of_the_customers(
-    org, monkeypatch
+    org, settings, monkeypatch
 ):
-    from shouhou.workdays import services as workdays
-
-    monkeypatch.setattr(workdays, "VERSION_CHECK_SECONDS", 3600)  # the calendar stays cached
+    settings.SHOUHOU_ORG_CACHE_CHECK_SECONDS = 3600  # the calendar stays cached
     run(D(2026, 9, 1))  # settings and calendar loaded
     for _ in range(3):
         member(org)
