@@ -164,6 +164,66 @@ def _open_order_for(*, customer, product, contract, kind):
     return qs.order_by("received_at", "id").first()
 
 
+def _intake_technician(by, *, source: str, technician):
+    """Who may take this order in, and the technician it goes to at once (if any).
+
+    The public form takes self-service requests only; a technician reports a job they got
+    directly (it is theirs); the desk may record what a technician phoned in; everyone else
+    needs an intake role.
+    """
+    if by is None:
+        if source != Source.SELF_SERVICE:
+            raise PermissionDeniedError()
+        return None
+    if source != Source.TECHNICIAN:
+        r.require_role(by, *INTAKE_ROLES)
+        return None
+    if technician is not None and r.has_role(by, *DESK_ROLES):
+        return technician  # the desk records what the technician phoned in
+    r.require_role(by, *TECH_ROLES)
+    technician = _staff_for(by)
+    if technician is None:
+        raise PermissionDeniedError(
+            _("Your login is not linked to a service staff record."), code="not_staff"
+        )
+    return technician
+
+
+def _all_of(organisation, **objects) -> None:
+    """Every object named in the request belongs to the order's organisation (a forged id of
+    another organisation reads as unknown)."""
+    for name, obj in objects.items():
+        if obj is not None and obj.organisation_id != organisation.pk:
+            raise ValidationFailed(fields={name: [_("Not found.")]})
+
+
+def _insert_new(order: WorkOrder, *, by, now: dt.datetime) -> None:
+    """One INSERT that already carries the number and the due times, then the NEW state at
+    `received_at` (no pause yet), the call and the audit entry."""
+    received_at = order.received_at
+    for name, value in compute_due_times(order, history=[(received_at, states.NEW)]).items():
+        setattr(order, name, value)
+    order.number = _next_number(order.organisation_id, received_at)
+    order.save(force_insert=True)
+    StatusChange.objects.create(
+        organisation_id=order.organisation_id,
+        order=order,
+        from_status="",
+        to_status=states.NEW,
+        at=received_at,
+        by=order.created_by,
+    )
+    Call.objects.create(
+        organisation_id=order.organisation_id,
+        order=order,
+        source=order.source,
+        at=now,
+        description=order.description,
+        by=order.created_by,
+    )
+    audit_record(actor=by, action="shouhou.workorder.created", obj=order, after=snapshot(order))
+
+
 def workorder_intake(
     *,
     by,
@@ -200,23 +260,7 @@ def workorder_intake(
         raise ValidationFailed(fields={"source": [_("Unknown source.")]})
     if kind not in Kind.values:
         raise ValidationFailed(fields={"kind": [_("Unknown kind of service.")]})
-    if by is None:
-        technician = None
-        if source != Source.SELF_SERVICE:
-            raise PermissionDeniedError()
-    elif source == Source.TECHNICIAN:
-        if technician is not None and r.has_role(by, *DESK_ROLES):
-            pass  # the desk records what the technician phoned in
-        else:
-            r.require_role(by, *TECH_ROLES)
-            technician = _staff_for(by)
-            if technician is None:
-                raise PermissionDeniedError(
-                    _("Your login is not linked to a service staff record."), code="not_staff"
-                )
-    else:
-        technician = None
-        r.require_role(by, *INTAKE_ROLES)
+    technician = _intake_technician(by, source=source, technician=technician)
     if by is not None and by.organisation_id and by.organisation_id != organisation.pk:
         raise NotFoundError()
     if (
@@ -224,18 +268,17 @@ def workorder_intake(
         and by.merchant_id
         and not r.has_role(by, *(INTAKE_ROLES - {r.MERCHANT_ADMIN}))
     ):
-        merchant = by.merchant
-    for name, obj in (
-        ("customer", customer),
-        ("store", store),
-        ("merchant", merchant),
-        ("dealer", dealer),
-        ("product", product),
-        ("product_model", product_model),
-        ("contract", contract),
-    ):
-        if obj is not None and obj.organisation_id != organisation.pk:
-            raise ValidationFailed(fields={name: [_("Not found.")]})
+        merchant = by.merchant  # a merchant's staff take in orders of their own merchant only
+    _all_of(
+        organisation,
+        customer=customer,
+        store=store,
+        merchant=merchant,
+        dealer=dealer,
+        product=product,
+        product_model=product_model,
+        contract=contract,
+    )
     if product_model is not None and product is None:
         product = product_model.product
     if distance_km is not None:
@@ -316,28 +359,7 @@ def workorder_intake(
             reported_at=now,
             created_by=by if getattr(by, "is_authenticated", False) else None,
         )
-        # The history is the NEW state at `received_at` (written below): no pause yet.
-        for name, value in compute_due_times(order, history=[(received_at, states.NEW)]).items():
-            setattr(order, name, value)
-        order.number = _next_number(organisation.pk, received_at)
-        order.save(force_insert=True)
-        StatusChange.objects.create(
-            organisation=organisation,
-            order=order,
-            from_status="",
-            to_status=states.NEW,
-            at=received_at,
-            by=order.created_by,
-        )
-        Call.objects.create(
-            organisation=organisation,
-            order=order,
-            source=source,
-            at=now,
-            description=description,
-            by=order.created_by,
-        )
-        audit_record(actor=by, action="shouhou.workorder.created", obj=order, after=snapshot(order))
+        _insert_new(order, by=by, now=now)
         if technician is not None:
             order = _dispatch(order, technician, by=by, now=received_at, settings=settings)
             order = _self_report_rules(order, settings=settings, by=by, now=now)
