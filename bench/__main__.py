@@ -18,6 +18,7 @@ from importlib import import_module
 BENCHMARKS = [
     "customers_contracts",
     "workorders_sweep",
+    "sweep",
     "callbacks_coverage",
     "callbacks_daily",
     "performance_month",

@@ -128,24 +128,16 @@ def _per_row_loop(now, ids):
     return changed
 
 
-def run() -> dict:
+def scene():
+    """An organisation with a store, 2,000 customers and one technician with a valid permit."""
+    from shouhou.customers.models import Customer
     from shouhou.org.models import Organisation, Store, User
     from shouhou.org.roles import ensure_roles
-    from shouhou.workorders.jobs import sweep
-    from shouhou.workorders.models import WorkOrder
+    from shouhou.staff.models import ServiceStaff, WorkPermit
 
-    pg = connection.vendor == "postgresql"
-    n = int(os.environ.get("BENCH_WO_ORDERS", 1_000_000 if pg else 50_000))
-    creates = int(os.environ.get("BENCH_WO_CREATES", 300))
-    now = timezone.now()
     ensure_roles()
     org = Organisation.objects.create(name="压测", code="bench-wo", kind="market")
     store = Store.all_objects.create(organisation=org, name="压测店", code="b1")
-    from django.contrib.auth.models import Group
-
-    from shouhou.customers.models import Customer
-    from shouhou.staff.models import ServiceStaff, WorkPermit
-
     Customer.all_objects.bulk_create(
         [Customer(organisation=org, name=f"客户{i}", mobile=f"135{i:08d}") for i in range(2000)]
     )
@@ -170,6 +162,21 @@ def run() -> dict:
         issued_on=dt.date(2020, 1, 1),
         valid_until=dt.date(2099, 1, 1),
     )
+    return org, store, customers, tech
+
+
+def run() -> dict:
+    from django.contrib.auth.models import Group
+
+    from shouhou.org.models import User
+    from shouhou.workorders.jobs import sweep
+    from shouhou.workorders.models import WorkOrder
+
+    pg = connection.vendor == "postgresql"
+    n = int(os.environ.get("BENCH_WO_ORDERS", 1_000_000 if pg else 50_000))
+    creates = int(os.environ.get("BENCH_WO_CREATES", 300))
+    now = timezone.now()
+    org, store, customers, tech = scene()
     out = {"orders": n, "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
 
     t = time.perf_counter()
@@ -177,11 +184,11 @@ def run() -> dict:
     out["seed_seconds"] = round(time.perf_counter() - t, 2)
 
     t = time.perf_counter()
-    first = sweep(now)
+    first = sweep(now, full=True)
     out["sweep_seconds"] = round(time.perf_counter() - t, 3)
     out["sweep_result"] = first
     t = time.perf_counter()
-    second = sweep(now)
+    second = sweep(now, full=True)
     out["second_sweep_seconds"] = round(time.perf_counter() - t, 3)
     out["second_sweep_changed"] = sum(second.values())
 
@@ -195,7 +202,7 @@ def run() -> dict:
     out["per_row_10k_changed"] = changed
     _seed_orders(org, customers, tech, k, start_id=40_000_000, overdue_every=1, now=now)
     t = time.perf_counter()
-    r = sweep(now)
+    r = sweep(now, full=True)
     out["set_based_10k_seconds"] = round(time.perf_counter() - t, 3)
     out["set_based_10k_changed"] = r["missed_no_reply"]
     out["speedup_10k"] = round(

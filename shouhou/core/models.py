@@ -199,3 +199,21 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class JobMark(models.Model):
+    """How far a job has got: the high-water mark of a job that looks only at what changed since
+    its last successful run (the work-order sweep: per rule, the due time up to which every row
+    has been handled), and when it last rechecked everything."""
+
+    name = models.CharField(max_length=100, unique=True)
+    high_water = models.DateTimeField()
+    full_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("job mark")
+        verbose_name_plural = _("job marks")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.high_water:%Y-%m-%d %H:%M}"

@@ -13,6 +13,15 @@ on in batches with one statement per table:
 * one `UPDATE` sets the rule's flag on the batch. The flags are not in any index, so on
   PostgreSQL the row is rewritten in place (a HOT update, no index writes).
 
+Incremental: a run looks only at what fell due since the last successful run of the rule. Each
+rule keeps a high-water mark (`core.JobMark` "workorders.sweep.<rule>": every row due before it
+has been handled); a run reads `mark - SWEEP_OVERLAP <= due < now` from the rule's (due, id)
+index, so its cost follows what fell due, not how many orders are open or how many overdue rows
+are still in the scope. A full recheck (no lower bound) runs when there is no mark and every
+`SWEEP_FULL_EVERY`, and catches what the range cannot see: a row skipped because another
+transaction held its lock for longer than the overlap, or a due time moved into the past by a
+change of policy.
+
 Each batch is one transaction whose last write is the flag that takes the rows out of the rule's
 query, so:
 
@@ -29,14 +38,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, DateTimeField, Q
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from shouhou.core.bulk import insert_select_columns
+from shouhou.core.models import JobMark
 
 from .models import SWEEP_SCOPES, MissedService, WorkOrder, WorkOrderSettings
 
 BATCH = 5000
+# How far before the mark a run starts reading (rows skipped while locked by a transaction that
+# ended since), and how often a run rechecks everything.
+SWEEP_OVERLAP = dt.timedelta(minutes=15)
+SWEEP_FULL_EVERY = dt.timedelta(hours=6)
 
 
 @dataclass(frozen=True)
@@ -49,10 +64,12 @@ class Rule:
     overdue_only: bool = True  # only rows whose due time has passed
     insert: Callable[[list[int], dt.datetime], None] | None = None  # records, before the flag
 
-    def where(self, now: dt.datetime) -> Q:
+    def where(self, now: dt.datetime, since: dt.datetime | None = None) -> Q:
         q = SWEEP_SCOPES[self.scope] & Q(**{self.flag: False})
         if self.overdue_only:
             q &= Q(**{f"{self.due}__lt": now})
+        if since is not None:
+            q &= Q(**{f"{self.due}__gte": since})
         return q
 
 
@@ -142,10 +159,13 @@ def _after(due: str, value, pk: int) -> RawSQL:
     )
 
 
-def run_rule(rule: Rule, now: dt.datetime, batch_size: int = BATCH) -> int:
-    """Apply one rule to every row that needs it; returns how many rows it changed."""
+def run_rule(
+    rule: Rule, now: dt.datetime, batch_size: int = BATCH, *, since: dt.datetime | None = None
+) -> int:
+    """Apply one rule to every row that needs it (due from `since` on, when given); returns how
+    many rows it changed."""
     done = 0
-    where = rule.where(now)
+    where = rule.where(now, since)
     after = None  # (due, id) of the last row of the previous batch
     while True:
         with transaction.atomic():
@@ -171,6 +191,44 @@ def run_rule(rule: Rule, now: dt.datetime, batch_size: int = BATCH) -> int:
         after = rows[-1][1], rows[-1][0]
 
 
-def sweep(now: dt.datetime, *, batch_size: int = BATCH) -> dict:
-    """Run every rule once; returns how many rows each rule changed."""
-    return {rule.name: run_rule(rule, now, batch_size) for rule in RULES}
+def _mark_name(rule: Rule) -> str:
+    return f"workorders.sweep.{rule.name}"
+
+
+def _since(rule: Rule, mark: dt.datetime) -> dt.datetime | dt.date | None:
+    """Where the rule's range starts: the mark less the overlap, as a value of its due column.
+    A rule that is not about overdue rows has no range (its partial index holds only the rows
+    it has not handled)."""
+    if not rule.overdue_only:
+        return None
+    start = mark - SWEEP_OVERLAP
+    if isinstance(WorkOrder._meta.get_field(rule.due), DateTimeField):
+        return start
+    return timezone.localtime(start).date()
+
+
+def sweep(now: dt.datetime, *, batch_size: int = BATCH, full: bool = False) -> dict:
+    """Run every rule once on what fell due since its mark (everything when `full`, when the
+    rule has no mark yet, or when its last full recheck is older than SWEEP_FULL_EVERY);
+    returns how many rows each rule changed."""
+    marks = {m.name: m for m in JobMark.objects.filter(name__startswith="workorders.sweep.")}
+    out: dict[str, int] = {}
+    for rule in RULES:
+        mark = marks.get(_mark_name(rule))
+        recheck = (
+            full
+            or mark is None
+            or mark.full_at is None
+            or now - mark.full_at >= SWEEP_FULL_EVERY
+            or now < mark.high_water  # a run for an earlier moment (a job replayed, a test)
+        )
+        since = _since(rule, mark.high_water) if mark is not None and not recheck else None
+        out[rule.name] = run_rule(rule, now, batch_size, since=since)
+        # Only after the rule went through every batch: a run killed before this line leaves
+        # the old mark, and the next run reads the same range again (the flags make it a no-op
+        # for the rows already handled).
+        values: dict[str, dt.datetime] = {"high_water": now}
+        if recheck:
+            values["full_at"] = now
+        JobMark.objects.update_or_create(name=_mark_name(rule), defaults=values)
+    return out

@@ -93,8 +93,35 @@ def test_a_lost_flag_update_does_not_make_a_second_missed_service(scene):
     now = at(2026, 2, 25, 9)
     jobs.sweep(now)
     WorkOrder.all_objects.update(reply_missed=False)
-    jobs.sweep(now)
+    assert jobs.sweep(now, full=True)["missed_no_reply"] == 5  # the flags set again
     assert MissedService.all_objects.count() == 5
+
+
+def test_a_run_reads_only_what_fell_due_since_the_mark_and_the_full_recheck_finds_the_rest(scene):
+    jobs.sweep(at(2026, 2, 25, 9))  # the first run: everything, and the marks are set
+    # An order the incremental range cannot see: due long before the mark, still unhandled (its
+    # row was locked by a long transaction, or its due time was moved into the past).
+    lost = scene["late"][0]
+    WorkOrder.all_objects.filter(pk=lost.pk).update(reply_missed=False)
+    MissedService.all_objects.filter(order=lost).delete()
+    assert jobs.sweep(at(2026, 2, 25, 10))["missed_no_reply"] == 0
+    assert jobs.sweep(at(2026, 2, 25, 10) + jobs.SWEEP_FULL_EVERY)["missed_no_reply"] == 1
+    assert MissedService.all_objects.filter(order=lost).count() == 1
+
+
+def test_orders_that_fall_due_after_the_mark_are_found_by_the_next_run(
+    org, desk, tech, monkeypatch
+):
+    monkeypatch.setattr(jobs, "SWEEP_FULL_EVERY", jobs.SWEEP_FULL_EVERY * 1000)
+    first = _orders(org, desk, tech, 2, at(2026, 3, 2, 9))
+    jobs.sweep(at(2026, 3, 2, 10))  # nothing due yet; the marks are set
+    later = _orders(org, desk, tech, 3, at(2026, 3, 2, 11))
+    result = jobs.sweep(at(2026, 3, 9, 9))  # incremental: no full recheck in this test
+    assert result["missed_no_reply"] == 5
+    assert set(MissedService.all_objects.values_list("order_id", flat=True)) == {
+        o.pk for o in first + later
+    }
+    assert jobs.sweep(at(2026, 3, 9, 9, 5))["missed_no_reply"] == 0
 
 
 def test_the_sweep_writes_the_same_records_as_the_rules_say(scene, org):
@@ -163,21 +190,24 @@ def test_concurrent_dispatch_has_exactly_one_winner(org, desk):
     order = s.workorder_intake(
         by=desk, source="hotline", kind="repair", customer=make_customer(org)
     ).order
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=60)  # a thread that fails early must not hang us
     results = []
 
     def go(tech):
         from django.db import connection as conn
 
-        copy = WorkOrder.all_objects.get(pk=order.pk)
-        barrier.wait()
         try:
+            copy = WorkOrder.all_objects.get(pk=order.pk)
+            barrier.wait()
             # a thread starts with no scope: open the organisation's, as a request does
             with scope(organisation=org):
                 s.workorder_dispatch(by=desk, order=copy, technician=tech)
             results.append("ok")
         except InvalidTransition:
             results.append("409")
+        except BaseException as exc:  # shown in the assertion below
+            results.append(repr(exc))
+            barrier.abort()
         finally:
             conn.close()
 
@@ -185,7 +215,7 @@ def test_concurrent_dispatch_has_exactly_one_winner(org, desk):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
     assert sorted(results) == ["409", "ok"]
     order.refresh_from_db()
     assert order.dispatch_seq == 1
