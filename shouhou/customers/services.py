@@ -38,8 +38,11 @@ EDITOR_ROLES = tuple(sorted(OFFICE_ROLES | {MERCHANT_ADMIN}))
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _require_editor(by) -> None:
-    require_role(by, *EDITOR_ROLES)
+def _require_editor(by, *, in_intake: bool = False) -> None:
+    # A technician reporting a job they got directly registers its new customer through the
+    # intake (which has checked their role): the same validation, no editing rights otherwise.
+    if not in_intake:
+        require_role(by, *EDITOR_ROLES)
     if getattr(by, "organisation_id", None) is None:
         raise PermissionDeniedError(
             _("Only a member of an organisation can register customers."),
@@ -156,15 +159,19 @@ def customer_create(
     allow_honorific: bool = False,
     address_label: str = "",
     phones_checked: bool = False,
+    in_intake: bool = False,
 ) -> Customer:
     """Register a customer with their address and phones.
+
+    `in_intake=True`: called by the work-order intake for a technician's self-reported job,
+    whose role the intake has checked.
 
     The phones are looked up first: a number that already belongs to a customer of the
     organisation raises DuplicateError (409, `existing_id`). Otherwise every field is checked
     and all problems are raised at once as ValidationFailed (400) with field names. A merchant
     admin's customer belongs to their merchant; the store defaults to the user's store.
     """
-    _require_editor(by)
+    _require_editor(by, in_intake=in_intake)
     clean, errors = validate_customer_fields(
         name=name,
         mobile=mobile,

@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Call,
     ContactAttempt,
+    LoanUnit,
     MissedService,
     PublicRequest,
     ReportPart,
@@ -178,3 +179,19 @@ class PublicRequestAdmin(admin.ModelAdmin):
 class WorkOrderCounterAdmin(admin.ModelAdmin):
     list_display = ("organisation", "year", "value")
     list_filter = ("year",)
+
+
+@admin.register(LoanUnit)
+class LoanUnitAdmin(admin.ModelAdmin):
+    """Read-only: units are lent and taken back on the order's page (audited there)."""
+
+    list_display = ("unit", "order", "lent_at", "deposit", "returned_at")
+    list_filter = ("returned_at",)
+    search_fields = ("unit", "order__number", "deposit_receipt_no")
+    readonly_fields = [f.name for f in LoanUnit._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
@@ -26,7 +27,16 @@ from shouhou.staff.models import ServiceStaff
 
 from . import selectors, services, states
 from .checklist import STEP_CODES
-from .models import Kind, PublicRequest, ReportPart, ServiceReport, SlaPolicy, Source, WorkOrder
+from .models import (
+    Kind,
+    LoanUnit,
+    PublicRequest,
+    ReportPart,
+    ServiceReport,
+    SlaPolicy,
+    Source,
+    WorkOrder,
+)
 
 
 # Output -----------------------------------------------------------------------------------------
@@ -453,6 +463,51 @@ class _IntakeCreate:
         return (status.HTTP_200_OK if result.joined else status.HTTP_201_CREATED), result.order
 
 
+class _OrderRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+
+
+class LoanUnitOut(serializers.ModelSerializer):
+    order = _OrderRef(read_only=True)
+    lent_by = serializers.CharField(source="lent_by.username", read_only=True)
+    returned_by = serializers.CharField(
+        source="returned_by.username", read_only=True, allow_null=True, default=None
+    )
+    is_out = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = LoanUnit
+        fields = [
+            "id",
+            "order",
+            "unit",
+            "lent_at",
+            "lent_by",
+            "deposit",
+            "deposit_receipt_no",
+            "note",
+            "is_out",
+            "returned_at",
+            "returned_by",
+            "deposit_refunded",
+        ]
+
+
+class LoanLendIn(serializers.Serializer):
+    unit = serializers.CharField(max_length=200)
+    deposit = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False
+    )
+    deposit_receipt_no = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class LoanReturnIn(serializers.Serializer):
+    deposit_refunded = serializers.BooleanField(required=False, default=False)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
 class WorkOrderListFilter(serializers.Serializer):
     """The list's query parameters: an unknown status, kind or flag is a 400, not an empty or
     unfiltered list."""
@@ -644,6 +699,15 @@ class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericVie
     def cancel(self, request, pk=None):
         return self._note_action(pk, services.workorder_cancel, serializer=ReasonIn, arg="reason")
 
+    @extend_schema(request=LoanLendIn, responses={201: LoanUnitOut})
+    @action(detail=True, methods=["post"], url_path="lend-loan")
+    def lend_loan(self, request, pk=None):
+        """Lend the customer a unit while theirs is not fixed (备用机); one out at a time."""
+        order = self._order(pk)
+        v = self._input(LoanLendIn)
+        loan = services.loan_unit_lend(by=request.user, order=order, **v)
+        return Response(LoanUnitOut(loan).data, status=201)
+
     @extend_schema(request=NoteIn, responses=WorkOrderOut)
     @action(detail=True, methods=["post"])
     def reissue(self, request, pk=None):
@@ -738,6 +802,44 @@ class OldPartViewSet(viewsets.GenericViewSet):
         return Response(OldPartOut(selectors.old_part_get(user=request.user, pk=pk)).data)
 
 
+class LoanUnitViewSet(viewsets.GenericViewSet):
+    """Loan units (备用机): `?which=out|overdue|returned|all` (default out). A unit is lent with
+    `POST /workorders/{id}/lend-loan/` and taken back with `POST /loan-units/{id}/return/`."""
+
+    serializer_class = LoanUnitOut
+    queryset = LoanUnit.objects.none()
+    filter_backends: list = []
+
+    def get_queryset(self):
+        which = self.request.query_params.get("which", "out")
+        if which not in selectors.LOAN_FILTERS or which == "due":
+            raise ValidationFailed(fields={"which": [_("Unknown filter.")]})
+        return selectors.loan_list(user=self.request.user, which=which)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("which", str, enum=["out", "overdue", "returned", "all"]),
+        ],
+        responses=LoanUnitOut(many=True),
+    )
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(LoanUnitOut(page, many=True).data)
+
+    @extend_schema(responses=LoanUnitOut)
+    def retrieve(self, request, pk=None):
+        return Response(LoanUnitOut(selectors.loan_get(user=request.user, pk=pk)).data)
+
+    @extend_schema(request=LoanReturnIn, responses=LoanUnitOut)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_unit(self, request, pk=None):
+        loan = selectors.loan_get(user=request.user, pk=pk)
+        s = LoanReturnIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        loan = services.loan_unit_return(by=request.user, loan=loan, **s.validated_data)
+        return Response(LoanUnitOut(selectors.loan_get(user=request.user, pk=loan.pk)).data)
+
+
 class PublicRequestViewSet(viewsets.GenericViewSet):
     """Requests customers sent through the public form, waiting for the service desk."""
 
@@ -770,3 +872,4 @@ def register(router):
     router.register("workorders", WorkOrderViewSet, basename="workorder")
     router.register("workorder-old-parts", OldPartViewSet, basename="workorder-old-part")
     router.register("workorder-requests", PublicRequestViewSet, basename="workorder-request")
+    router.register("loan-units", LoanUnitViewSet, basename="loan-unit")

@@ -92,6 +92,10 @@ class WorkOrderSettings(OrgSettings):
     progress_link_days = models.PositiveSmallIntegerField(
         _("customer progress link valid for (days)"), default=180
     )
+    loan_return_working_days = models.PositiveSmallIntegerField(
+        _("a loan unit is overdue when not back (working days after the order was fixed)"),
+        default=2,
+    )
     work_kinds = models.JSONField(
         _("permit kind needed per order kind"),
         default=default_work_kinds,
@@ -790,3 +794,65 @@ class PublicRequest(OrgScopedModel):
 
     def __str__(self):
         return f"{self.name} {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else self.name
+
+
+class LoanUnit(OrgScopedModel):
+    """A unit lent to the customer while theirs is not fixed (备用机, seed 002 工程方案: "若在4小时内
+    仍未能有效解决，乙方须免费提供同档次的设备予甲方临时使用"): which unit, when and by whom it was lent,
+    the deposit if any, when it came back. An order cannot be closed while its unit is out."""
+
+    order = models.ForeignKey(
+        WorkOrder, on_delete=models.PROTECT, related_name="loan_units", verbose_name=_("work order")
+    )
+    unit = models.CharField(_("unit lent (model, serial number)"), max_length=200)
+    lent_at = models.DateTimeField(_("lent at"))
+    lent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("lent by"),
+    )
+    deposit = models.DecimalField(
+        _("deposit"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[non_negative],
+    )
+    deposit_receipt_no = models.CharField(_("deposit receipt number"), max_length=40, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taken back by"),
+    )
+    deposit_refunded = models.BooleanField(_("deposit refunded"), default=False)
+
+    class Meta:
+        verbose_name = _("loan unit")
+        verbose_name_plural = _("loan units")
+        ordering = ["-lent_at", "-id"]
+        constraints = [
+            # One unit out per order at a time (a double-clicked "lend" makes one loan).
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(returned_at__isnull=True), name="one_loan_out"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "lent_at"],
+                condition=Q(returned_at__isnull=True),
+                name="loan_out",
+            )
+        ]
+
+    @property
+    def is_out(self) -> bool:
+        return self.returned_at is None
+
+    def __str__(self) -> str:
+        return f"{self.unit} → {self.order_id}"

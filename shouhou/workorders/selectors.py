@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,15 @@ from shouhou.staff.services import staff_for_user
 from shouhou.workdays.services import calendar_for
 
 from . import config, states
-from .models import Call, MissedService, PublicRequest, ReportPart, ReportPhoto, WorkOrder
+from .models import (
+    Call,
+    LoanUnit,
+    MissedService,
+    PublicRequest,
+    ReportPart,
+    ReportPhoto,
+    WorkOrder,
+)
 
 LIST_RELATED = ("customer", "technician", "store", "merchant", "policy", "product")
 
@@ -364,6 +372,76 @@ def public_requests_pending(*, user) -> QuerySet:
     ).select_related("store")
 
 
+# Loan units ------------------------------------------------------------------------------------
+LOAN_FILTERS = ("due", "out", "overdue", "returned", "all")
+
+
+def _loans_due_q(now: dt.datetime) -> Q:
+    """Orders whose promise includes a loan unit, past their fix limit, not fixed, none out."""
+    out = LoanUnit.objects.filter(order=OuterRef("pk"), returned_at__isnull=True)
+    return (
+        Q(policy__loan_unit_if_late=True, fixed_due_at__lt=now, completed_at__isnull=True)
+        & Q(status__in=states.ASSIGNED_STATES)
+        & ~Exists(out)
+    )
+
+
+def loan_unit_due(order: WorkOrder, *, now: dt.datetime | None = None) -> bool:
+    """Does this order owe the customer a loan unit now (shown as "loan unit due")?"""
+    now = now or timezone.now()
+    return WorkOrder.objects.filter(pk=order.pk).filter(_loans_due_q(now)).exists()
+
+
+def loans_for_order(order: WorkOrder) -> list[LoanUnit]:
+    return list(LoanUnit.objects.filter(order=order).select_related("lent_by", "returned_by"))
+
+
+def loan_overdue_cutoff(organisation_id: int, today: dt.date) -> dt.datetime:
+    """A unit is overdue when the order was fixed before the start of this local day: `today`
+    less the organisation's `loan_return_working_days` working days."""
+    cal = calendar_for(organisation_id)
+    n = config.settings_for(organisation_id).loan_return_working_days
+    day = cal.add_working_days(today, -n) if n else today
+    return _day_bounds(day)[0]
+
+
+def loan_list(*, user, which: str = "out", now: dt.datetime | None = None) -> QuerySet:
+    """Loan units (`out`, `overdue`, `returned`, `all`) or, for `due`, the orders that owe one;
+    limited to the orders the user may see."""
+    if which not in LOAN_FILTERS:
+        raise ValueError(which)
+    now = now or timezone.now()
+    orders = workorder_visible_qs(user=user)
+    if which == "due":
+        return (
+            orders.filter(_loans_due_q(now))
+            .select_related(*LIST_RELATED)
+            .order_by("fixed_due_at", "pk")
+        )
+    qs = LoanUnit.objects.filter(order__in=orders).select_related(
+        "order", "order__customer", "order__technician", "lent_by"
+    )
+    if which == "out":
+        qs = qs.filter(returned_at__isnull=True)
+    elif which == "returned":
+        qs = qs.filter(returned_at__isnull=False)
+    elif which == "overdue":
+        cutoff = loan_overdue_cutoff(user.organisation_id, timezone.localtime(now).date())
+        qs = qs.filter(returned_at__isnull=True, order__completed_at__lt=cutoff)
+    return qs.order_by("lent_at", "pk")
+
+
+def loan_get(*, user, pk) -> LoanUnit:
+    loan = (
+        LoanUnit.objects.filter(pk=pk, order__in=workorder_visible_qs(user=user))
+        .select_related("order")
+        .first()
+    )
+    if loan is None:
+        raise NotFoundError()
+    return loan
+
+
 def dashboard_cards(*, user) -> list[dict]:
     if r.has_role(user, r.WAREHOUSE_KEEPER) and not r.has_role(user, *r.OFFICE_ROLES):
         n = old_parts_list(user=user).count()
@@ -394,7 +472,14 @@ def dashboard_cards(*, user) -> list[dict]:
     missed = report_missed(user=user, day=today).count()
     no_news = report_no_news(user=user).count()
     reissued = report_reissued(user=user).count()
+    loans_due = loan_list(user=user, which="due").count()
     return [
+        {
+            "label": _("Loan units due"),
+            "value": loans_due,
+            "url": reverse("workorders:loans") + "?which=due",
+            "alert": loans_due > 0,
+        },
         {"label": _("Missed services today"), "value": missed, "url": base, "alert": missed > 0},
         {"label": _("Orders without news"), "value": no_news, "url": base, "alert": no_news > 0},
         {

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/photos/", views.photo_add, name="photo_add"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("old-parts/", views.old_parts, name="old_parts"),
+    path("loans/", views.loans, name="loans"),
     path("old-parts/<int:pk>/receive/", views.old_part_receive, name="old_part_receive"),
     path("requests/<int:pk>/reject/", views.public_request_reject, name="request_reject"),
     path("my-jobs/", views.my_jobs, name="my_jobs"),

@@ -109,6 +109,9 @@ def order_detail(request, pk):
             "calls": order.calls.all(),
             "attempts": order.contact_attempts.all(),
             "missed": order.missed_services.all(),
+            "loans": selectors.loans_for_order(order),
+            "loan_due": selectors.loan_unit_due(order),
+            "can_lend": order.status in states.ASSIGNED_STATES and order.completed_at is None,
             "progress_url": request.build_absolute_uri(
                 reverse("workorders:progress", args=[progress_token(order)])
             ),
@@ -196,6 +199,13 @@ def intake(request):
     )
 
 
+def _int_or_0(value) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _parse_local(value: str) -> dt.datetime:
     try:
         naive = dt.datetime.fromisoformat(value)
@@ -275,6 +285,22 @@ def order_action(request, pk, name):
             services.workorder_cancel(by=user, order=order, reason=post.get("reason", ""))
         elif name == "reissue":
             services.workorder_reissue(by=user, order=order, note=note)
+        elif name == "lend_loan":
+            services.loan_unit_lend(
+                by=user,
+                order=order,
+                unit=post.get("unit", ""),
+                deposit=post.get("deposit") or "0",
+                deposit_receipt_no=post.get("deposit_receipt_no", ""),
+                note=note,
+            )
+        elif name == "return_loan":
+            loan = selectors.loan_get(user=user, pk=_int_or_0(post.get("loan")))
+            if loan.order_id != order.pk:
+                raise Http404()
+            services.loan_unit_return(
+                by=user, loan=loan, deposit_refunded=bool(post.get("deposit_refunded")), note=note
+            )
         elif name == "change_policy":
             policy = order.policy.__class__.objects.filter(
                 pk=post.get("policy") or 0, organisation_id=order.organisation_id
@@ -294,6 +320,22 @@ def order_action(request, pk, name):
     if not nxt.startswith("/"):
         nxt = reverse("workorders:detail", args=[order.pk])
     return redirect(nxt)
+
+
+@login_required
+def loans(request):
+    """Loan units (备用机): orders that owe one, units out, overdue, returned."""
+    if not _office(request.user):
+        raise PermissionDeniedError()
+    which = request.GET.get("which", "out")
+    if which not in selectors.LOAN_FILTERS:
+        which = "out"
+    rows = list(selectors.loan_list(user=request.user, which=which)[:500])
+    return render(
+        request,
+        "workorders/loans.html",
+        {"which": which, "rows": rows, "filters": selectors.LOAN_FILTERS},
+    )
 
 
 # The technician's phone page -------------------------------------------------------------------

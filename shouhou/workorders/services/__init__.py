@@ -36,6 +36,11 @@ from .intake import (  # noqa: F401
     public_request_reject,
     workorder_intake,
 )
+from .loans import (  # noqa: F401
+    check_no_loan_out,
+    loan_unit_lend,
+    loan_unit_return,
+)
 from .report import (  # noqa: F401
     MAX_PHOTO_BYTES,
     MAX_PHOTOS_PER_REPORT,
@@ -63,5 +68,7 @@ from .visit import (  # noqa: F401
 )
 
 __all__ = [
-    n for n in dir() if n.startswith(("workorder_", "service_", "report_part_", "public_request_"))
+    n
+    for n in dir()
+    if n.startswith(("workorder_", "service_", "report_part_", "public_request_", "loan_unit_"))
 ] + ["IntakeResult", "DomainError"]

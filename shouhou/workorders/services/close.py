@@ -34,6 +34,7 @@ from .common import (
 )
 from .dispatch import _dispatch
 from .intake import IntakeResult, workorder_intake
+from .loans import check_no_loan_out
 from .visit import _skip_appointment_callbacks
 
 
@@ -43,6 +44,7 @@ def workorder_close(*, by, order, note: str = "", now=None) -> WorkOrder:
     with transaction.atomic():
         order = _lock(order)
         states.check("close", order.status)
+        check_no_loan_out(order)
         signals.workorder_closing.publish(sender=WorkOrder, order=order, by=by)
         return _transition(order, "close", by=by, now=now, updates={"closed_at": now}, note=note)
 
@@ -56,6 +58,7 @@ def workorder_cancel(*, by, order, reason: str, now=None) -> WorkOrder:
     with transaction.atomic():
         order = _lock(order)
         states.check("cancel", order.status)
+        check_no_loan_out(order)
         order = _transition(
             order, "cancel", by=by, now=now, updates={"closed_at": now}, note=reason
         )

@@ -91,15 +91,23 @@ def _find_or_create_customer(*, by, organisation, customer_data: dict, store, me
     """(customer, created, locked): the customer with this phone, or a new one validated by the
     customers app; `locked` says whether the row is already locked for this intake.
 
-    Only the office and merchant admins register customers; the public form and a technician
-    reporting a job of their own find known customers only (`customer_unknown` otherwise).
+    The office and merchant admins register customers, and so does a technician reporting a
+    job they got directly (through the same validation: a real name, a valid mobile, an
+    address); the public form finds known customers only (`customer_unknown` otherwise).
     """
     data = dict(customer_data or {})
     mobile = (data.get("mobile") or "").strip()
     if not mobile:
         raise ValidationFailed(fields={"mobile": [_("A phone number is required.")]})
-    can_register = by is not None and r.has_role(by, *INTAKE_ROLES)
-    if can_register:
+    office = by is not None and r.has_role(by, *INTAKE_ROLES)
+    technician = (
+        by is not None
+        and source == Source.TECHNICIAN
+        and not office
+        and r.has_role(by, *TECH_ROLES)
+    )
+    can_register = office or technician
+    if office:
         try:
             # One query: the customer, locked, with the default address the order copies.
             existing = customer_find_by_phone(user=by, phone=mobile, for_intake=True)
@@ -137,6 +145,7 @@ def _find_or_create_customer(*, by, organisation, customer_data: dict, store, me
             allow_honorific=source in (Source.HOTLINE, Source.CALLBACK),
             # An office user's lookup above searched the whole organisation already.
             phones_checked=is_office(by),
+            in_intake=technician,
         )
     except DuplicateError as exc:
         # Known under a number this user cannot see (e.g. another merchant's customer).

@@ -484,3 +484,54 @@ def test_every_change_is_on_the_timeline(desk, tech, customer):
         "shouhou.workorder.appoint",
         "shouhou.workorder.arrive",
     } <= actions
+
+
+def test_a_technicians_job_for_a_new_customer_registers_them_with_the_intakes_validation(tech):
+    data = {
+        "name": "周先生",
+        "mobile": "13912345678",
+        "district": "海淀区",
+        "address_detail": "1号",
+    }
+    with pytest.raises(ValidationFailed) as exc:
+        s.workorder_intake(
+            by=tech.user,
+            source="technician",
+            kind="repair",
+            customer_data={**data, "name": "某先生"},
+            now=at(2026, 3, 9, 18),
+        )
+    assert "name" in exc.value.fields  # a placeholder name is refused, as at the desk
+    with pytest.raises(ValidationFailed) as exc:
+        s.workorder_intake(
+            by=tech.user,
+            source="technician",
+            kind="repair",
+            customer_data={**data, "mobile": "1391234"},
+            now=at(2026, 3, 9, 18),
+        )
+    assert "mobile" in exc.value.fields
+    assert not Customer.all_objects.filter(mobile="13912345678").exists()
+    order = s.workorder_intake(
+        by=tech.user,
+        source="technician",
+        kind="repair",
+        customer_data=data,
+        received_at=at(2026, 3, 9, 9),
+        now=at(2026, 3, 9, 18),
+    ).order
+    assert order.customer.name == "周建国" and order.customer.mobile == "13912345678"
+    assert order.technician == tech and order.status == states.DISPATCHED
+
+
+def test_the_public_form_still_finds_known_customers_only(org, store):
+    with pytest.raises(ValidationFailed) as exc:
+        s.workorder_intake(
+            by=None,
+            organisation=org,
+            store=store,
+            source="self_service",
+            kind="repair",
+            customer_data={"mobile": "13912345679"},
+        )
+    assert exc.value.code == "customer_unknown"
