@@ -46,6 +46,7 @@ JOBS: list[Job] = [
         "shouhou.complaints.jobs.send_monthly_statistics",
         dt.timedelta(hours=24),
     ),
+    Job("notify.send_due", "shouhou.notify.jobs.send_due", dt.timedelta(minutes=1)),
 ]
 
 

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "shouhou.complaints",
     "shouhou.delivery",
     "shouhou.performance",
+    "shouhou.notify",
+    "shouhou.portal",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Event wiring (filled below)."""
