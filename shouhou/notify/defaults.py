@@ -9,7 +9,7 @@ E = Event
 _SMS = {
     E.ORDER_RECEIVED: "【{store}】{name}您好，您的服务单{order_number}已受理，我们会尽快与您联系。进度查询：{link}",
     E.APPOINTMENT_SET: "【{store}】{name}您好，服务单{order_number}已预约在{appointment}上门，如需改期请点击：{link}",
-    E.TECHNICIAN_ON_WAY: "【{store}】{name}您好，{technician}师傅（{technician_phone}）正在前往您家，服务单{order_number}。",
+    E.TECHNICIAN_ON_WAY: "【{store}】{name}您好，服务单{order_number}已安排{technician}师傅（{technician_phone}）为您上门服务，师傅会先与您电话联系。进度：{link}",
     E.VISIT_DONE: "【{store}】{name}您好，服务单{order_number}已完成，请为本次服务评分：{link}",
     E.RESERVATION_ARRIVED: "【{store}】{name}您好，您预订的{goods}已到货，欢迎到店查看。",
     E.DELIVERY_SCHEDULED: "【{store}】{name}您好，合同{contract_number}的商品定于{date}送货，请保持电话畅通。",

@@ -528,6 +528,7 @@ def workorder_intake(
         if technician is not None:
             order = _dispatch(order, technician, by=by, now=received_at, settings=settings)
             order = _self_report_rules(order, settings=settings, by=by, now=now)
+        signals.workorder_received.publish(sender=WorkOrder, order=order, by=by)
         return IntakeResult(order, False)
 
 

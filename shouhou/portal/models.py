@@ -1,0 +1,55 @@
+"""The self-service page's own rows: its settings and the photos a customer sends."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shouhou.core.models import OrgScopedModel, OrgSettings
+
+
+class PortalSettings(OrgSettings):
+    organisation = models.OneToOneField(
+        "org.Organisation",
+        on_delete=models.CASCADE,
+        related_name="portal_settings",
+        verbose_name=_("organisation"),
+    )
+    link_days = models.PositiveSmallIntegerField(
+        _("self-service link valid for (days)"),
+        default=30,
+        help_text=_("A link sent to a customer opens their order for this many days."),
+    )
+    lookups_per_hour = models.PositiveSmallIntegerField(
+        _("order look-ups per hour"),
+        default=5,
+        help_text=_("Wrong order number / phone digits allowed per address and per order."),
+    )
+    requests_per_hour = models.PositiveSmallIntegerField(_("service requests per hour"), default=5)
+    max_photos = models.PositiveSmallIntegerField(_("photos per request"), default=4)
+
+    class Meta:
+        verbose_name = _("self-service settings")
+        verbose_name_plural = _("self-service settings")
+
+    def __str__(self) -> str:
+        return str(_("Self-service settings"))
+
+
+class RequestPhoto(OrgScopedModel):
+    """A photo the customer sent with a service request (shown to staff with the order)."""
+
+    order = models.ForeignKey(
+        "workorders.WorkOrder",
+        on_delete=models.CASCADE,
+        related_name="portal_photos",
+        verbose_name=_("work order"),
+    )
+    image = models.ImageField(_("photo"), upload_to="portal/%Y/%m/")
+
+    class Meta:
+        verbose_name = _("customer photo")
+        verbose_name_plural = _("customer photos")
+
+    def __str__(self) -> str:
+        return self.image.name
