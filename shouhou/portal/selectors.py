@@ -11,6 +11,7 @@ from shouhou.callbacks import feedback
 from shouhou.callbacks.models import CallbackRecord, CallbackTask
 from shouhou.core.errors import NotFoundError
 from shouhou.customers.models import OwnedProduct
+from shouhou.org.models import Organisation
 from shouhou.workorders import states
 from shouhou.workorders.models import WorkOrder
 
@@ -123,8 +124,6 @@ def order_lookup(*, organisation, number: str, last4: str) -> WorkOrder:
 
 
 def organisation_by_code(code: str):
-    from shouhou.org.models import Organisation
-
     org = Organisation.objects.filter(code=code).first()
     if org is None:
         raise NotFoundError()
