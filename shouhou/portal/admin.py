@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import PortalSettings, RequestPhoto
+from .models import IntakeMail, MailAttachment, PortalSettings, RequestPhoto
 
 
 @admin.register(PortalSettings)
@@ -15,3 +15,20 @@ class RequestPhotoAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return RequestPhoto.all_objects.all()
+
+
+class MailAttachmentInline(admin.TabularInline):
+    model = MailAttachment
+    extra = 0
+
+
+@admin.register(IntakeMail)
+class IntakeMailAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "organisation", "sender", "subject", "outcome", "order"]
+    list_filter = ["outcome", "organisation"]
+    search_fields = ["sender", "subject", "message_id"]
+    raw_id_fields = ["order"]
+    inlines = [MailAttachmentInline]
+
+    def get_queryset(self, request):
+        return IntakeMail.all_objects.all()
