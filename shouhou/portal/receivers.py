@@ -19,12 +19,16 @@ lead wires it at the merge (see docs/portal.md).
 
 from __future__ import annotations
 
+import functools
+import logging
+
 from django.conf import settings
 from django.dispatch import receiver
 from django.utils import timezone
 
 from shouhou.callbacks import feedback
 from shouhou.callbacks.models import CallbackTask
+from shouhou.core.errors import DomainError
 from shouhou.delivery.signals import delivery_scheduled, delivery_signed
 from shouhou.notify.models import Event
 from shouhou.notify.services import notify_send
@@ -35,6 +39,23 @@ from shouhou.workorders.signals import (
 )
 
 from . import links, selectors
+
+log = logging.getLogger("shouhou.portal")
+
+
+def _quietly(fn):
+    """A message that cannot be written (a domain error: unknown event, another
+    organisation's customer) is logged and never undoes the change it is about."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except DomainError:
+            log.exception("message not written: %s", fn.__name__)
+            return None
+
+    return wrapper
 
 
 def _salutation(customer) -> str:
@@ -74,11 +95,13 @@ def _send_order(order, event, key) -> None:
 
 
 @receiver(workorder_received, dispatch_uid="portal.order_received")
+@_quietly
 def order_received(sender, *, order, by, **kwargs) -> None:
     _send_order(order, Event.ORDER_RECEIVED, f"wo:{order.pk}:received")
 
 
 @receiver(workorder_transitioned, dispatch_uid="portal.order_transitioned")
+@_quietly
 def order_transitioned(sender, *, order, action, from_status, to_status, by, **kwargs) -> None:
     if action in ("dispatch", "reassign") and order.technician_id:
         _send_order(order, Event.TECHNICIAN_ON_WAY, f"wo:{order.pk}:tech:{order.technician_id}")
@@ -88,6 +111,7 @@ def order_transitioned(sender, *, order, action, from_status, to_status, by, **k
 
 
 @receiver(workorder_completed, dispatch_uid="portal.visit_done")
+@_quietly
 def visit_done(sender, *, order, completed_at, by, **kwargs) -> None:
     """The callbacks receiver has just written the after-service task (it connects first):
     the message carries its feedback link; without a task, the order's own page."""
@@ -122,6 +146,7 @@ def _delivery_context(delivery) -> dict:
 
 
 @receiver(delivery_scheduled, dispatch_uid="portal.delivery_scheduled")
+@_quietly
 def on_delivery_scheduled(sender, *, delivery, by, **kwargs) -> None:
     notify_send(
         organisation=delivery.organisation_id,
@@ -133,6 +158,7 @@ def on_delivery_scheduled(sender, *, delivery, by, **kwargs) -> None:
 
 
 @receiver(delivery_signed, dispatch_uid="portal.delivery_signed")
+@_quietly
 def on_delivery_signed(sender, *, delivery, delivered_on, by, **kwargs) -> None:
     notify_send(
         organisation=delivery.organisation_id,
