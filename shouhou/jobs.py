@@ -46,6 +46,8 @@ JOBS: list[Job] = [
         "shouhou.complaints.jobs.send_monthly_statistics",
         dt.timedelta(hours=24),
     ),
+    Job("notify.send_due", "shouhou.notify.jobs.send_due", dt.timedelta(minutes=1)),
+    Job("portal.poll_mail", "shouhou.portal.jobs.poll_mail", dt.timedelta(minutes=5)),
 ]
 
 

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "shouhou.complaints",
     "shouhou.delivery",
     "shouhou.performance",
+    "shouhou.notify",
+    "shouhou.portal",
 ]
 
 MIDDLEWARE = [
@@ -316,3 +318,6 @@ LOGGING = {
 
 # The name in the page header; empty means the translated default (售后服务管理系统).
 SHOUHOU_SITE_NAME = env.str("SHOUHOU_SITE_NAME", default="")
+SHOUHOU_PUBLIC_URL = env.str(
+    "SHOUHOU_PUBLIC_URL", default="http://localhost:8000"
+)  # links in messages

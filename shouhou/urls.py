@@ -21,6 +21,8 @@ PAGE_APPS = [
     "complaints",
     "delivery",
     "performance",
+    "notify",
+    "portal",
 ]
 
 _docs_view = SpectacularSwaggerSplitView.as_view(url_name="schema")

@@ -18,3 +18,10 @@ delivery_cancelled = DomainEvent(
     on_commit=False,
     doc="The delivery was cancelled; `reason` says why.",
 )
+
+delivery_scheduled = DomainEvent(
+    "delivery.scheduled",
+    payload=("delivery", "by"),
+    on_commit=False,
+    doc="A delivery date was agreed with the customer (the delivery row is new).",
+)

@@ -77,3 +77,11 @@ workorder_closing = DomainEvent(
     doc="The order is about to be closed; subscribers refuse while something is still out "
     "(a loan unit not returned, parts not accounted for).",
 )
+
+workorder_received = DomainEvent(
+    "workorders.received",
+    payload=("order", "by"),
+    on_commit=False,
+    doc="A new order was taken (hotline, public form, self-service page, technician): not sent "
+    "when a request joins an open order.",
+)

@@ -105,6 +105,7 @@ PAGE_MODELS = {
     "performance:revoke": "performance.Exclusion",
     "performance:technician": "staff.ServiceStaff",
     "performance:orders": "staff.ServiceStaff",
+    "notify:retry": "notify.Message",
     # API views whose viewset names no model of its own.
     "performance-technician-detail": "staff.ServiceStaff",
     "performance-technician-orders": "staff.ServiceStaff",
@@ -129,6 +130,9 @@ NOT_OBJECT_URLS = {
     "workorders:public_request": "public poster form: organisation and store codes, no login",
     "workorders:progress": "public signed link: the token names the organisation",
     "callbacks:feedback": "public signed link: the token names the organisation",
+    "portal:order": "public signed link: the token names the order and its organisation",
+    "portal:request": "public signed link: the token names the order and its organisation",
+    "portal:find": "public look-up form: organisation code, order number + phone digits",
     "staff:report_xlsx": "a report name, each organisation's own rows",
     "workdays-calendar-detail": "a year: each organisation edits its own calendar",
     "password_reset_confirm": "Django's password reset link: the signed token names the user",

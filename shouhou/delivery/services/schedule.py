@@ -139,6 +139,7 @@ def delivery_schedule(
             _("This contract already has a delivery; reschedule it instead."), code="duplicate"
         ) from exc
     audit_record(actor=by, action="shouhou.delivery.scheduled", obj=d, after=snapshot(d))
+    signals.delivery_scheduled.publish(sender=Delivery, delivery=d, by=by)
     return d
 
 

@@ -28,7 +28,7 @@ from shouhou.customers.selectors import customer_find_by_phone, is_office
 from shouhou.customers.services import customer_create
 from shouhou.org import roles as r
 
-from .. import config, states
+from .. import config, signals, states
 from ..models import (
     Call,
     Kind,
@@ -372,6 +372,7 @@ def workorder_intake(
         if technician is not None:
             order = _dispatch(order, technician, by=by, now=received_at, settings=settings)
             order = _self_report_rules(order, settings=settings, by=by, now=now)
+        signals.workorder_received.publish(sender=WorkOrder, order=order, by=by)
         return IntakeResult(order, False)
 
 
