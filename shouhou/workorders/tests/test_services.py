@@ -512,6 +512,15 @@ def test_a_technicians_job_for_a_new_customer_registers_them_with_the_intakes_va
         )
     assert "mobile" in exc.value.fields
     assert not Customer.all_objects.filter(mobile="13912345678").exists()
+
+
+def test_a_technicians_job_for_a_valid_new_customer_creates_them_and_is_theirs(tech):
+    data = {
+        "name": "周建国",
+        "mobile": "13912345678",
+        "district": "海淀区",
+        "address_detail": "学院路30号",
+    }
     order = s.workorder_intake(
         by=tech.user,
         source="technician",
