@@ -46,6 +46,7 @@ JOBS: list[Job] = [
         "shouhou.complaints.jobs.send_monthly_statistics",
         dt.timedelta(hours=24),
     ),
+    Job("frontdesk.send_summaries", "shouhou.frontdesk.jobs.send_summaries", dt.timedelta(hours=1)),
 ]
 
 
