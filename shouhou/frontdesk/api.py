@@ -144,6 +144,8 @@ class ContactIn(serializers.Serializer):
     work_kind = serializers.ChoiceField(
         choices=WorkKind.choices, required=False, default=WorkKind.REPAIR
     )
+    district = serializers.CharField(required=False, allow_blank=True, default="")
+    address_detail = serializers.CharField(required=False, allow_blank=True, default="")
     received_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
@@ -163,6 +165,8 @@ class ToOrderIn(serializers.Serializer):
     work_kind = serializers.ChoiceField(
         choices=WorkKind.choices, required=False, default=WorkKind.REPAIR
     )
+    district = serializers.CharField(required=False, allow_blank=True, default="")
+    address_detail = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class LookupOrderOut(serializers.Serializer):
@@ -302,6 +306,8 @@ class ContactBase(viewsets.GenericViewSet):
             joins=joins,
             convert=d["convert"],
             work_kind=d["work_kind"],
+            district=d["district"],
+            address_detail=d["address_detail"],
             received_at=d.get("received_at"),
         )
         return self._saved(contact, status.HTTP_201_CREATED)
@@ -330,9 +336,7 @@ class ContactBase(viewsets.GenericViewSet):
     def to_work_order(self, request, pk=None):
         d = _valid(ToOrderIn, request.data)
         return self._saved(
-            services.contact_to_work_order(
-                by=request.user, contact=self._contact(pk), work_kind=d["work_kind"]
-            )
+            services.contact_to_work_order(by=request.user, contact=self._contact(pk), **d)
         )
 
     @extend_schema(request=None, responses=ContactSavedOut)

@@ -29,6 +29,12 @@ class ContactForm(IdempotentFormMixin):
     work_kind = forms.ChoiceField(
         label=_("kind of service"), choices=WorkKind.choices, initial=WorkKind.REPAIR
     )
+    district = forms.CharField(
+        label=_("district"),
+        required=False,
+        help_text=_("A new caller's address, for a work order."),
+    )
+    address_detail = forms.CharField(label=_("address"), required=False)
 
     def __init__(self, *args, matters=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,6 +59,12 @@ class ToOrderForm(forms.Form):
     work_kind = forms.ChoiceField(
         label=_("kind of service"), choices=WorkKind.choices, initial=WorkKind.REPAIR
     )
+    district = forms.CharField(
+        label=_("district"),
+        required=False,
+        help_text=_("A new caller's address, for a work order."),
+    )
+    address_detail = forms.CharField(label=_("address"), required=False)
 
 
 class EmptyForm(forms.Form):

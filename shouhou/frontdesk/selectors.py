@@ -145,7 +145,9 @@ def caller_lookup(*, user, phone: str) -> dict:
                     ReservationStatus.ARRIVED,
                     ReservationStatus.TOLD,
                 ],
-            ).order_by("promised_on")[:20]
+            )
+            .select_related("customer", "product")
+            .order_by("promised_on")[:20]
         )
     contacts = list(
         Contact.objects.filter(contacts_q, organisation_id=org)

@@ -211,6 +211,8 @@ def contact_log(
     joins: Contact | None = None,
     convert: bool = False,
     work_kind: str = WorkKind.REPAIR,
+    district: str = "",
+    address_detail: str = "",
     received_at: dt.datetime | None = None,
     now=None,
 ) -> Contact:
@@ -287,12 +289,20 @@ def contact_log(
             order = contact.work_order
             _intake(by, contact, work_kind=order.kind, now=now, like=order)
         if convert:
+            result = getattr(contact, "language_result", None)
             if kind == ContactKind.SERVICE_REQUEST:
                 contact = contact_to_work_order(
-                    by=by, contact=contact, work_kind=work_kind, now=now
+                    by=by,
+                    contact=contact,
+                    work_kind=work_kind,
+                    district=district,
+                    address_detail=address_detail,
+                    now=now,
                 )
             else:
                 contact = contact_to_complaint(by=by, contact=contact, now=now)
+            if result is not None:
+                contact.language_result = result
     return contact
 
 
@@ -386,14 +396,19 @@ def _source(channel: str) -> str:
     return Source.WALK_IN if channel == Channel.WALK_IN else Source.HOTLINE
 
 
-def _intake(by, contact, *, work_kind, now, like=None):
+def _intake(by, contact, *, work_kind, now, like=None, district="", address_detail=""):
     data = None
     if contact.customer_id is None and like is None:
         if not contact.phone:
             raise ValidationFailed(
                 fields={"phone": [_("A work order needs the caller's phone number.")]}
             )
-        data = {"name": contact.caller_name, "mobile": contact.phone}
+        data = {
+            "name": contact.caller_name,
+            "mobile": contact.phone,
+            "district": district,
+            "address_detail": address_detail,
+        }
     try:
         return workorder_intake(
             by=by,
@@ -418,10 +433,17 @@ def _intake(by, contact, *, work_kind, now, like=None):
 
 
 def contact_to_work_order(
-    *, by, contact: Contact, work_kind: str = WorkKind.REPAIR, now=None
+    *,
+    by,
+    contact: Contact,
+    work_kind: str = WorkKind.REPAIR,
+    district: str = "",
+    address_detail: str = "",
+    now=None,
 ) -> Contact:
     """A service request becomes a work order (through the work-order intake); a second request
-    about an open order joins that order and is counted on both."""
+    about an open order joins that order and is counted on both. A caller who is not a customer
+    yet is registered by the intake (`district`, `address_detail`: their address)."""
     _require_desk(by)
     _same_org(by, contact)
     now = _now(now)
@@ -433,7 +455,14 @@ def contact_to_work_order(
             raise ValidationFailed(fields={"kind": [_("Only a service request becomes an order.")]})
         if contact.work_order_id or contact.case_id:
             raise InvalidTransition(_("This contact is linked already."))
-        result = _intake(by, contact, work_kind=work_kind, now=now)
+        result = _intake(
+            by,
+            contact,
+            work_kind=work_kind,
+            now=now,
+            district=district,
+            address_detail=address_detail,
+        )
         order = result.order
         root = _first_contact_about(work_order=order) if result.joined else None
         contact.work_order = order

@@ -159,6 +159,8 @@ def contact_create(request):
                     joins=joins,
                     convert=d["convert"],
                     work_kind=d["work_kind"],
+                    district=d["district"],
+                    address_detail=d["address_detail"],
                 )
                 return 201, {
                     "id": contact.pk,
@@ -230,7 +232,7 @@ CONTACT_ACTIONS = {
     "to-work-order": (
         "to_order_form",
         ToOrderForm,
-        lambda by, c, d: services.contact_to_work_order(by=by, contact=c, work_kind=d["work_kind"]),
+        lambda by, c, d: services.contact_to_work_order(by=by, contact=c, **d),
     ),
     "to-complaint": (
         "to_complaint_form",

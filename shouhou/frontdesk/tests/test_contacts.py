@@ -91,6 +91,8 @@ def test_a_service_request_of_a_new_caller_registers_the_customer(log):
         subject="热水器不热",
         phone="13900001111",
         caller_name="陈先生",
+        district="金水区",
+        address_detail="花园路88号3号楼2单元501",
         convert=True,
     )
     assert c.work_order.customer.mobile == "13900001111"

@@ -60,10 +60,10 @@ def test_the_lookup_costs_the_same_few_queries_whatever_the_history(
 ):
     _history(clerk, customer, 2)
     api.as_(clerk)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(18):
         assert api.get("/api/v1/contacts/lookup/", phone=customer.mobile).status_code == 200
     _history(clerk, customer, 12)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(18):
         assert api.get("/api/v1/contacts/lookup/", phone=customer.mobile).status_code == 200
 
 
