@@ -88,6 +88,13 @@ def open_matters(*, user, phone: str = "", customer=None, days: int | None = Non
     org = _org(user)
     if not org or not (phone or customer):
         return Contact.objects.none()
+    if phone:
+        try:
+            phone = normalise_phone(phone)
+        except ValueError:
+            phone = ""
+        if not phone and customer is None:
+            return Contact.objects.none()
     days = days if days is not None else FrontdeskSettings.for_org(org).repeat_window_days
     since = timezone.now() - dt.timedelta(days=days)
     who = Q(phone=phone) if phone else Q()

@@ -288,7 +288,8 @@ def contact_log(
             # The order hears about the repeat too (its calls list counts it).
             order = contact.work_order
             _intake(by, contact, work_kind=order.kind, now=now, like=order)
-        if convert:
+        if convert and not (contact.work_order_id or contact.case_id):
+            # (A contact that joined a matter is linked to its order or case already.)
             result = getattr(contact, "language_result", None)
             if kind == ContactKind.SERVICE_REQUEST:
                 contact = contact_to_work_order(

@@ -133,10 +133,7 @@ def contact_create(request):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     phone = (request.POST.get("phone") if data else request.GET.get("phone")) or ""
-    try:
-        matters = list(selectors.open_matters(user=request.user, phone=phone.strip()))
-    except Exception:  # noqa: BLE001 - an unparsable number has no open matters
-        matters = []
+    matters = list(selectors.open_matters(user=request.user, phone=phone.strip()))
     if data is not None:
         form = ContactForm(data, matters=matters)
         if form.is_valid():

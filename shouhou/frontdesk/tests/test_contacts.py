@@ -191,3 +191,18 @@ def test_a_clean_answer_gives_no_warning(log):
     c = log(answer="对不起，我不太清楚，我帮您问一下，随后给您答复")
     assert c.language_result["forbidden"] == []
     assert LanguageWarning.objects.count() == 0
+
+
+def test_the_open_matters_of_a_caller_are_offered_for_joining(clerk, log):
+    from shouhou.frontdesk import selectors
+
+    first = log(subject="沙发到货时间")
+    log(subject="已答复的问题", answer="已答复")
+    assert list(selectors.open_matters(user=clerk, phone="138 1234 5678")) == [first]
+    assert list(selectors.open_matters(user=clerk, phone="not a phone")) == []
+
+
+def test_a_repeat_request_that_joins_and_converts_is_linked_once(log, customer):
+    first = log(kind="service_request", subject="漏水", convert=True)
+    again = log(kind="service_request", subject="还漏", joins=first, convert=True)
+    assert again.work_order_id == first.work_order_id and WorkOrder.objects.count() == 1
