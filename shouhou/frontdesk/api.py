@@ -48,7 +48,7 @@ def _valid(cls, data) -> dict:
 def _get(model, user, pk, field):
     if pk is None:
         return None
-    obj = model.objects.filter(pk=pk, organisation_id=user.organisation_id).first()
+    obj = selectors.org_object(user=user, model=model, pk=pk)
     if obj is None:
         raise ValidationFailed(fields={field: [_("Not found.")]})
     return obj
@@ -240,7 +240,6 @@ class LookupOut(serializers.Serializer):
 class ContactBase(viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     serializer_class = ContactOut
-    queryset = Contact.objects.none()
 
     def _saved(self, contact, code=200):
         result = _language(contact)
@@ -407,7 +406,6 @@ class HandoverWriteIn(serializers.Serializer):
 class HandoverViewSet(viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     serializer_class = HandoverOut
-    queryset = Handover.objects.none()
 
     def list(self, request):
         """The handover book (交接班本), newest page first."""
@@ -482,7 +480,6 @@ class CancelIn(serializers.Serializer):
 class ReservationBase(viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     serializer_class = ReservationOut
-    queryset = Reservation.objects.none()
 
     @extend_schema(
         parameters=[
@@ -611,7 +608,6 @@ class SendBackIn(serializers.Serializer):
 class DeskReturnBase(viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     serializer_class = DeskReturnOut
-    queryset = DeskReturn.objects.none()
 
     @extend_schema(parameters=[OpenApiParameter("status", str, enum=ReturnStatus.values)])
     def list(self, request):

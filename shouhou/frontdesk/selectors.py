@@ -18,6 +18,7 @@ from shouhou.core.errors import NotFoundError, ValidationFailed
 from shouhou.core.phones import normalise_phone
 from shouhou.customers.selectors import customer_find_by_phone
 from shouhou.org import roles as r
+from shouhou.org.models import Store
 from shouhou.workorders import states as ws
 from shouhou.workorders.models import WorkOrder
 
@@ -45,6 +46,23 @@ def _org(user):
     if not can_read(user):
         return None
     return user.organisation_id
+
+
+def org_object(*, user, model, pk):
+    """The object of `model` with this id in the user's organisation, or None."""
+    org = _org(user)
+    if not org or pk is None:
+        return None
+    return model.objects.filter(pk=pk, organisation_id=org).first()
+
+
+def store_choices(*, user):
+    return Store.objects.filter(organisation_id=user.organisation_id, is_active=True)
+
+
+def case_by_number(*, user, number: str):
+    org = _org(user)
+    return Case.objects.filter(organisation_id=org, number=number).first() if org else None
 
 
 # Contacts ------------------------------------------------------------------------------------

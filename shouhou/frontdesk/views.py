@@ -16,14 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shouhou.complaints.models import Case
 from shouhou.core import pages
 from shouhou.core.errors import DomainError, ValidationFailed
 from shouhou.core.exports import xlsx_response
 from shouhou.core.forms import add_domain_error, submit_idempotent
 from shouhou.customers.selectors import customer_find_by_phone
 from shouhou.org import roles as r
-from shouhou.org.models import Store
 
 from . import reports, selectors, services
 from .forms import (
@@ -295,7 +293,7 @@ def lookup(request):
 
 
 def _stores(user):
-    return Store.objects.filter(organisation_id=user.organisation_id, is_active=True)
+    return selectors.store_choices(user=user)
 
 
 @login_required
@@ -616,10 +614,9 @@ def return_create(request):
             def act():
                 case = None
                 if d["case_number"].strip():
-                    case = Case.objects.filter(
-                        organisation_id=request.user.organisation_id,
-                        number=d["case_number"].strip(),
-                    ).first()
+                    case = selectors.case_by_number(
+                        user=request.user, number=d["case_number"].strip()
+                    )
                     if case is None:
                         raise ValidationFailed(
                             fields={"case_number": [_("No case with this number.")]}
