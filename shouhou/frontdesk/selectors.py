@@ -48,6 +48,11 @@ def _org(user):
     return user.organisation_id
 
 
+def empty(model):
+    """No rows of `model` (a viewset's queryset, for the OpenAPI schema only)."""
+    return model.objects.none()
+
+
 def org_object(*, user, model, pk):
     """The object of `model` with this id in the user's organisation, or None."""
     org = _org(user)
