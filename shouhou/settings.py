@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "shouhou.performance",
     "shouhou.notify",
     "shouhou.portal",
+    "shouhou.frontdesk",
 ]
 
 MIDDLEWARE = [

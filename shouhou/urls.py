@@ -23,6 +23,7 @@ PAGE_APPS = [
     "performance",
     "notify",
     "portal",
+    "frontdesk",
 ]
 
 _docs_view = SpectacularSwaggerSplitView.as_view(url_name="schema")

@@ -24,6 +24,7 @@ LAYERS = {
     "performance": 8,
     "notify": 4,
     "portal": 8,
+    "frontdesk": 7,
 }
 # Where an import inside a function is fine: code that runs outside requests and wires apps.
 LATE_IMPORTS_ALLOWED = re.compile(

@@ -106,6 +106,14 @@ PAGE_MODELS = {
     "performance:technician": "staff.ServiceStaff",
     "performance:orders": "staff.ServiceStaff",
     "notify:retry": "notify.Message",
+    "frontdesk:contact_detail": "frontdesk.Contact",
+    "frontdesk:contact_action": "frontdesk.Contact",
+    "frontdesk:handover_detail": "frontdesk.Handover",
+    "frontdesk:handover_action": "frontdesk.Handover",
+    "frontdesk:reservation_detail": "frontdesk.Reservation",
+    "frontdesk:reservation_action": "frontdesk.Reservation",
+    "frontdesk:return_detail": "frontdesk.DeskReturn",
+    "frontdesk:return_send_back": "frontdesk.DeskReturn",
     # API views whose viewset names no model of its own.
     "performance-technician-detail": "staff.ServiceStaff",
     "performance-technician-orders": "staff.ServiceStaff",
@@ -118,6 +126,9 @@ EXTRA_KWARGS = {
     "delivery:workshop_action": {"name": "done"},
     "staff:permit_action": {"action": "suspend"},
     "performance:orders": {"rate": "not_on_time"},
+    "frontdesk:contact_action": {"name": "answer"},
+    "frontdesk:handover_action": {"name": "sign"},
+    "frontdesk:reservation_action": {"name": "arrive"},
 }
 
 # A second object id in the path (nested routes) -> its model.

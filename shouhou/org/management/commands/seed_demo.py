@@ -25,6 +25,7 @@ DEMO_APPS = [
     "delivery",
     "performance",
     "notify",
+    "frontdesk",
 ]
 
 

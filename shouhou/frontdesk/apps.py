@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FrontdeskConfig(AppConfig):
+    name = "shouhou.frontdesk"
+    label = "frontdesk"
+    verbose_name = _("Front desk and hotline")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import carryover, navigation, selectors
+
+        navigation.register()
+        for fn in (
+            selectors.carry_unanswered,
+            selectors.carry_follow_ups,
+            selectors.carry_reservations,
+            selectors.carry_complaints,
+            selectors.carry_returns,
+        ):
+            carryover.register_carry_over(fn)
