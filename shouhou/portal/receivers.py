@@ -13,8 +13,7 @@ message with the change; the job sends it after the commit.
 | `delivery.scheduled` | delivery date |
 | `delivery.signed` | goods signed for |
 
-`frontdesk.reservation_arrived` (another app, being built) maps to `reservation_arrived`: the
-lead wires it at the merge (see docs/portal.md).
+| `frontdesk.reservation_arrived` | reserved goods arrived at the desk |
 """
 
 from __future__ import annotations
@@ -29,7 +28,9 @@ from django.utils import timezone
 from shouhou.callbacks import feedback
 from shouhou.callbacks.models import CallbackTask
 from shouhou.core.errors import DomainError
+from shouhou.core.middleware import organisation_scope
 from shouhou.delivery.signals import delivery_scheduled, delivery_signed
+from shouhou.frontdesk.signals import reservation_arrived
 from shouhou.notify.models import Event
 from shouhou.notify.services import notify_send
 from shouhou.workorders.signals import (
@@ -167,3 +168,25 @@ def on_delivery_signed(sender, *, delivery, delivered_on, by, **kwargs) -> None:
         customer=delivery.customer,
         context=_delivery_context(delivery),
     )
+
+
+@receiver(reservation_arrived, dispatch_uid="portal.reservation_arrived")
+@_quietly
+def on_reservation_arrived(sender, *, reservation, by, **kwargs) -> None:
+    # Sent after the commit: open the reservation's organisation, whatever opened it.
+    with organisation_scope(reservation.organisation_id):
+        store = reservation.store
+        goods = reservation.description or (
+            str(reservation.product) if reservation.product_id else ""
+        )
+        notify_send(
+            organisation=reservation.organisation_id,
+            event=Event.RESERVATION_ARRIVED,
+            key=f"fd:{reservation.pk}:arrived",
+            customer=reservation.customer,
+            context={
+                "name": _salutation(reservation.customer),
+                "store": getattr(store, "name", ""),
+                "goods": goods,
+            },
+        )
