@@ -29,7 +29,9 @@ def dealer_user(make_user, dealer):
 @pytest.fixture
 def other_dealer_user(make_user, other_dealer):
     user = make_user("dealer", display_name="牛经理")
-    DealerMember.objects.create(organisation=other_dealer.organisation, user=user, dealer=other_dealer)
+    DealerMember.objects.create(
+        organisation=other_dealer.organisation, user=user, dealer=other_dealer
+    )
     return user
 
 

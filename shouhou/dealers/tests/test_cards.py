@@ -36,8 +36,12 @@ def test_a_card_is_due_twenty_days_after_the_sale(clerk, dealer, kettle, dealer_
 def test_a_card_back_on_the_twentieth_day_is_recognised(clerk, dealer, kettle, dealer_sale):
     contract = dealer_sale(kettle, 25)
     card = register(clerk, dealer, contract, kettle)
-    services.card_receive(by=clerk, card=card, received_on=contract.delivered_on + dt.timedelta(days=20))
-    decision = promise_decide(by=clerk, contract_line=contract.lines.get(), wanted="warranty_repair")
+    services.card_receive(
+        by=clerk, card=card, received_on=contract.delivered_on + dt.timedelta(days=20)
+    )
+    decision = promise_decide(
+        by=clerk, contract_line=contract.lines.get(), wanted="warranty_repair"
+    )
     assert decision.outcome == "warranty_repair"
     assert decision.facts["warranty_refusals"] == []
 
@@ -45,8 +49,12 @@ def test_a_card_back_on_the_twentieth_day_is_recognised(clerk, dealer, kettle, d
 def test_a_card_back_on_the_twenty_first_day_is_not_recognised(clerk, dealer, kettle, dealer_sale):
     contract = dealer_sale(kettle, 25)
     card = register(clerk, dealer, contract, kettle)
-    services.card_receive(by=clerk, card=card, received_on=contract.delivered_on + dt.timedelta(days=21))
-    decision = promise_decide(by=clerk, contract_line=contract.lines.get(), wanted="warranty_repair")
+    services.card_receive(
+        by=clerk, card=card, received_on=contract.delivered_on + dt.timedelta(days=21)
+    )
+    decision = promise_decide(
+        by=clerk, contract_line=contract.lines.get(), wanted="warranty_repair"
+    )
     assert decision.outcome == "paid_repair"
     assert decision.allowed == []
     assert decision.explanation.startswith("Card returned late: not recognised")
@@ -66,13 +74,17 @@ def test_a_card_never_returned_is_not_recognised_once_the_due_day_has_passed(
 def test_a_card_still_in_time_does_not_change_the_decision(clerk, dealer, kettle, dealer_sale):
     contract = dealer_sale(kettle, 20)
     register(clerk, dealer, contract, kettle)
-    decision = promise_decide(by=clerk, contract_line=contract.lines.get(), wanted="warranty_repair")
+    decision = promise_decide(
+        by=clerk, contract_line=contract.lines.get(), wanted="warranty_repair"
+    )
     assert decision.outcome == "warranty_repair"
 
 
 def test_a_sale_without_a_dealer_card_is_decided_as_before(clerk, kettle, dealer_sale):
     contract = dealer_sale(kettle, 40)
-    decision = promise_decide(by=clerk, contract_line=contract.lines.get(), wanted="warranty_repair")
+    decision = promise_decide(
+        by=clerk, contract_line=contract.lines.get(), wanted="warranty_repair"
+    )
     assert decision.outcome == "warranty_repair"
 
 
@@ -104,7 +116,9 @@ def test_a_card_number_is_registered_once(clerk, dealer, kettle, dealer_sale):
         register(clerk, dealer, dealer_sale(kettle, 2), kettle)
 
 
-def test_lists_show_cards_due_overdue_and_late_per_dealer(clerk, dealer, other_dealer, kettle, dealer_sale):
+def test_lists_show_cards_due_overdue_and_late_per_dealer(
+    clerk, dealer, other_dealer, kettle, dealer_sale
+):
     on_time = register(clerk, dealer, dealer_sale(kettle, 30), kettle, "A1")
     services.card_receive(by=clerk, card=on_time, received_on=days_ago(15))
     late = register(clerk, dealer, dealer_sale(kettle, 30), kettle, "A2")
@@ -112,7 +126,11 @@ def test_lists_show_cards_due_overdue_and_late_per_dealer(clerk, dealer, other_d
     register(clerk, dealer, dealer_sale(kettle, 25), kettle, "A3")  # overdue
     register(clerk, other_dealer, dealer_sale(kettle, 2), kettle, "B1")  # due
     rows = {r["dealer__name"]: r for r in selectors.cards_by_dealer(user=clerk)}
-    assert (rows[dealer.name]["on_time"], rows[dealer.name]["late"], rows[dealer.name]["overdue"]) == (1, 1, 1)
+    assert (
+        rows[dealer.name]["on_time"],
+        rows[dealer.name]["late"],
+        rows[dealer.name]["overdue"],
+    ) == (1, 1, 1)
     assert rows[other_dealer.name]["due"] == 1
     assert [c.number for c in selectors.card_list(user=clerk, state="late")] == ["A2"]
 
