@@ -105,6 +105,18 @@ PAGE_MODELS = {
     "performance:revoke": "performance.Exclusion",
     "performance:technician": "staff.ServiceStaff",
     "performance:orders": "staff.ServiceStaff",
+    "dealers:dealer": "org.Dealer",
+    "dealers:statement": "org.Dealer",
+    "dealers:dealer_action": "org.Dealer",
+    "dealers:card_receive": "dealers.WarrantyCard",
+    "dealers:task_action": "dealers.ServiceTask",
+    "dealers:repair": "dealers.RepairRecord",
+    "dealers:repair_action": "dealers.RepairRecord",
+    "dealers:notice": "dealers.WriteOffNotice",
+    "dealers:notice_confirm": "dealers.WriteOffNotice",
+    "dealers:claim": "dealers.SupplierClaim",
+    "dealers:claim_xlsx": "dealers.SupplierClaim",
+    "dealers:claim_action": "dealers.SupplierClaim",
     # API views whose viewset names no model of its own.
     "performance-technician-detail": "staff.ServiceStaff",
     "performance-technician-orders": "staff.ServiceStaff",
@@ -117,6 +129,10 @@ EXTRA_KWARGS = {
     "delivery:workshop_action": {"name": "done"},
     "staff:permit_action": {"action": "suspend"},
     "performance:orders": {"rate": "not_on_time"},
+    "dealers:dealer_action": {"name": "card"},
+    "dealers:task_action": {"name": "arrange"},
+    "dealers:repair_action": {"name": "receive"},
+    "dealers:claim_action": {"name": "send"},
 }
 
 # A second object id in the path (nested routes) -> its model.
@@ -137,6 +153,7 @@ NOT_OBJECT_URLS = {
     "performance-month-detail": "a month (YYYY-MM): each organisation sees its own month",
     "performance-month-close": "a month (YYYY-MM): each organisation closes its own month",
     "performance-month-reopen": "a month (YYYY-MM): each organisation reopens its own month",
+    "dealers:claim_ack": "public signed link: the token names the organisation",
 }
 
 # Django's admin is the site operators' (it reads every organisation on purpose, staff only).
