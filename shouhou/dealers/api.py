@@ -4,6 +4,8 @@ selectors limit the reads (a dealer's login sees only its own dealer)."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -11,7 +13,7 @@ from rest_framework.response import Response
 
 from shouhou.catalog.models import Product, Supplier
 from shouhou.core.api import IdempotentCreateMixin
-from shouhou.core.errors import PermissionDeniedError, ValidationFailed
+from shouhou.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from shouhou.core.pagination import KeysetPagination
 from shouhou.core.phones import mask_phone
 from shouhou.org.models import Dealer
@@ -63,8 +65,6 @@ class CardOut(serializers.ModelSerializer):
         return mask_phone(obj.customer_phone)
 
     def get_state(self, obj) -> str:
-        from django.utils import timezone
-
         return obj.state(timezone.localdate())
 
 
@@ -375,11 +375,11 @@ def _valid(cls, data) -> dict:
 
 def _dealer(request, pk, field="dealer"):
     if pk in (None, ""):
-        raise ValidationFailed(fields={field: [ValidationFailed.default_message]})
+        raise ValidationFailed(fields={field: [_("Choose the dealer.")]})
     try:
         return selectors.dealer_get(user=request.user, dealer=pk)
-    except Exception:
-        raise ValidationFailed(fields={field: ["Not found."]}) from None
+    except NotFoundError:
+        raise ValidationFailed(fields={field: [_("Not found.")]}) from None
 
 
 def _own_or_given_dealer(request, pk):

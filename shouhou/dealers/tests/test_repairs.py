@@ -309,3 +309,19 @@ def test_only_finance_books_the_dealers_account_and_amounts_are_decimal(finance,
         description="回款",
     )
     assert entry.amount == Decimal("-100.10")
+
+
+def test_a_record_not_back_by_the_return_date_is_refused_by_the_daily_job(org, dealer_user, dealer):
+    from shouhou.dealers.jobs import refuse_overdue_records
+
+    conf = DealerSettings.for_org(org)
+    conf.return_dates = ["06-30", "12-31"]
+    conf.save()
+    record = make_record(
+        dealer_user, dealer, repaired_on=dt.date(2026, 6, 1), today=dt.date(2026, 6, 2)
+    )
+    assert refuse_overdue_records(dt.datetime(2026, 6, 30, 12, tzinfo=SH)) == {"refused": 0}
+    assert refuse_overdue_records(dt.datetime(2026, 7, 1, 12, tzinfo=SH)) == {"refused": 1}
+    assert refuse_overdue_records(dt.datetime(2026, 7, 1, 13, tzinfo=SH)) == {"refused": 0}
+    record.refresh_from_db()
+    assert record.status == RepairRecord.Status.REFUSED
