@@ -3,12 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.core.forms import IdempotentFormMixin
+
 from .models import ClaimItem, LedgerEntry, RepairPart, ServiceTask
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class CardForm(forms.Form):
+class CardForm(IdempotentFormMixin, forms.Form):
     number = forms.CharField(label=_("card number"), max_length=40)
     product = forms.TypedChoiceField(label=_("product"), coerce=int)
     serial = forms.CharField(label=_("serial number"), max_length=60, required=False)
@@ -26,7 +28,7 @@ class ReceiveCardForm(forms.Form):
     received_on = forms.DateField(label=_("card received on"), widget=DATE, required=False)
 
 
-class TaskForm(forms.Form):
+class TaskForm(IdempotentFormMixin, forms.Form):
     source = forms.ChoiceField(label=_("source"), choices=ServiceTask.Source.choices)
     channel = forms.ChoiceField(label=_("channel"), choices=ServiceTask.Channel.choices)
     customer_name = forms.CharField(label=_("customer"), max_length=50)
@@ -43,7 +45,7 @@ class OutcomeForm(forms.Form):
     outcome = forms.CharField(label=_("outcome"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RepairForm(forms.Form):
+class RepairForm(IdempotentFormMixin, forms.Form):
     card = forms.TypedChoiceField(
         label=_("warranty card"), coerce=int, required=False, empty_value=None
     )
@@ -109,11 +111,11 @@ class ReasonForm(forms.Form):
     )
 
 
-class EmptyForm(forms.Form):
+class EmptyForm(IdempotentFormMixin, forms.Form):
     pass
 
 
-class LedgerForm(forms.Form):
+class LedgerForm(IdempotentFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("kind"),
         choices=[c for c in LedgerEntry.Kind.choices if c[0] != LedgerEntry.Kind.WRITE_OFF],
@@ -123,20 +125,20 @@ class LedgerForm(forms.Form):
     description = forms.CharField(label=_("description"), max_length=200)
 
 
-class PlanForm(forms.Form):
+class PlanForm(IdempotentFormMixin, forms.Form):
     season_start = forms.DateField(label=_("season starts"), widget=DATE)
     items = forms.CharField(
         label=_("parts and quantities"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class SpotCheckForm(forms.Form):
+class SpotCheckForm(IdempotentFormMixin, forms.Form):
     checked_on = forms.DateField(label=_("checked on"), widget=DATE)
     records_checked = forms.IntegerField(label=_("records checked"), min_value=0, initial=0)
     findings = forms.CharField(label=_("findings"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(IdempotentFormMixin, forms.Form):
     supplier = forms.TypedChoiceField(label=_("supplier"), coerce=int)
     products = forms.CharField(
         label=_("products and serial numbers"), widget=forms.Textarea(attrs={"rows": 2})
@@ -152,7 +154,7 @@ class ClaimForm(forms.Form):
         self.fields["supplier"].choices = [("", "—")] + [(s.pk, str(s)) for s in suppliers]
 
 
-class ClaimItemForm(forms.Form):
+class ClaimItemForm(IdempotentFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=ClaimItem.Kind.choices)
     description = forms.CharField(label=_("description"), max_length=200, required=False)
     amount = forms.DecimalField(label=_("amount"), decimal_places=2, min_value=0)

@@ -7,17 +7,19 @@ the supplier's public acknowledgement page (signed link)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shouhou.core import exports, pages
 from shouhou.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from shouhou.core.forms import add_domain_error
+from shouhou.core.forms import add_domain_error, submit_idempotent
 
 from . import access as A
 from . import claims, excel, forms, selectors, services
@@ -25,6 +27,11 @@ from .models import RepairRecord, SupplierClaim
 
 _reader = pages.reader(A.can_read)
 _claims_reader = pages.reader(A.can_read_claims)
+
+
+def _key() -> dict:
+    """A fresh idempotency key for a page form (a double-clicked submit is acted on once)."""
+    return {"idempotency_key": uuid.uuid4().hex}
 
 
 def _dealer(request, pk):
@@ -71,13 +78,14 @@ def _dealer_page(request, dealer, status=200, **bound):
         "is_checker": not A.is_dealer_user(user) and A.r.has_role(user, *A.SPOT_CHECKERS),
         "month": today.strftime("%Y-%m"),
         "forms": {
-            "card": bound.get("card") or forms.CardForm(products=selectors.products_for(user=user)),
-            "task": bound.get("task") or forms.TaskForm(),
-            "repair": bound.get("repair") or forms.RepairForm(cards=cards),
-            "plan": bound.get("plan") or forms.PlanForm(),
-            "spot_check": bound.get("spot_check") or forms.SpotCheckForm(),
-            "ledger": bound.get("ledger") or forms.LedgerForm(),
-            "writeoff": bound.get("writeoff") or forms.EmptyForm(),
+            "card": bound.get("card")
+            or forms.CardForm(initial=_key(), products=selectors.products_for(user=user)),
+            "task": bound.get("task") or forms.TaskForm(initial=_key()),
+            "repair": bound.get("repair") or forms.RepairForm(initial=_key(), cards=cards),
+            "plan": bound.get("plan") or forms.PlanForm(initial=_key()),
+            "spot_check": bound.get("spot_check") or forms.SpotCheckForm(initial=_key()),
+            "ledger": bound.get("ledger") or forms.LedgerForm(initial=_key()),
+            "writeoff": bound.get("writeoff") or forms.EmptyForm(initial=_key()),
         },
     }
     return render(request, "dealers/dealer.html", ctx, status=status)
@@ -173,8 +181,8 @@ def _dealer_call(request, name, dealer, form):
         )
     elif name == "writeoff":
         notice = services.writeoff_issue(by=user, dealer=dealer)
-        return redirect("dealers:notice", pk=notice.pk)
-    return None
+        return reverse("dealers:notice", kwargs={"pk": notice.pk})
+    return reverse("dealers:dealer", kwargs={"pk": dealer.pk})
 
 
 @login_required
@@ -184,14 +192,14 @@ def dealer_action(request, pk, name):
     dealer = _dealer(request, pk)
     form = _dealer_form(request, name, dealer)
     if form.is_valid():
-        try:
-            answer = _dealer_call(request, name, dealer, form)
-        except DomainError as exc:
-            if isinstance(exc, PermissionDeniedError):
-                raise
-            add_domain_error(form, exc)
-        else:
-            return answer or redirect("dealers:dealer", pk=dealer.pk)
+        body = submit_idempotent(
+            request,
+            form,
+            scope=f"page:dealers:{dealer.pk}:{name}",
+            action=lambda: (200, {"url": _dealer_call(request, name, dealer, form)}),
+        )
+        if body is not None:
+            return redirect(body["url"])
     return _dealer_page(request, dealer, status=400, **{name: form})
 
 
@@ -417,13 +425,14 @@ def claim_list(request):
 def claim_new(request):
     _claims_reader(request)
     suppliers = selectors.suppliers_for(user=request.user)
-    form = forms.ClaimForm(request.POST or None, suppliers=suppliers)
+    form = forms.ClaimForm(request.POST or None, initial=_key(), suppliers=suppliers)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             d = form.cleaned_data
-            try:
+
+            def create():
                 claim = claims.claim_create(
                     by=request.user,
                     supplier=selectors.org_object(
@@ -434,12 +443,11 @@ def claim_new(request):
                     evidence=d["evidence"],
                     email_to=d["email_to"],
                 )
-            except DomainError as exc:
-                if isinstance(exc, PermissionDeniedError):
-                    raise
-                add_domain_error(form, exc)
-            else:
-                return redirect("dealers:claim", pk=claim.pk)
+                return 201, {"pk": claim.pk}
+
+            body = submit_idempotent(request, form, scope="page:dealers:claim_new", action=create)
+            if body is not None:
+                return redirect("dealers:claim", pk=body["pk"])
     return render(request, "dealers/claim_new.html", {"form": form}, status=status)
 
 
@@ -470,7 +478,7 @@ def _claim_page(request, claim, status=200, **bound):
             "can_ack": can and S.ACKNOWLEDGED in allowed,
             "can_settle": can and S.SETTLED_FULL in allowed,
             "can_reject": can and S.REJECTED in allowed,
-            "forms": {k: bound.get(k) or cls() for k, cls in CLAIM_FORMS.items()},
+            "forms": {k: bound.get(k) or cls(initial=_key()) for k, cls in CLAIM_FORMS.items()},
         },
         status=status,
     )
@@ -491,18 +499,27 @@ def claim_action(request, pk, name):
         raise Http404
     form = CLAIM_FORMS[name](request.POST)
     user = request.user
-    if form.is_valid():
+    if form.is_valid() and name == "item":
+        d = form.cleaned_data
+
+        def add():
+            item = claims.claim_item_add(
+                by=user,
+                claim=claim,
+                kind=d["kind"],
+                amount=d["amount"],
+                description=d["description"],
+            )
+            return 201, {"pk": item.pk}
+
+        if submit_idempotent(
+            request, form, scope=f"page:dealers:claim:{claim.pk}:item", action=add
+        ):
+            return redirect("dealers:claim", pk=claim.pk)
+    elif form.is_valid():
         d = form.cleaned_data
         try:
-            if name == "item":
-                claims.claim_item_add(
-                    by=user,
-                    claim=claim,
-                    kind=d["kind"],
-                    amount=d["amount"],
-                    description=d["description"],
-                )
-            elif name == "send":
+            if name == "send":
                 claims.claim_send(by=user, claim=claim, email_to=d["email_to"] or None)
             elif name == "acknowledge":
                 claims.claim_acknowledge(by=user, claim=claim, name=d["name"])

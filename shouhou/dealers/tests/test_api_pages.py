@@ -171,3 +171,22 @@ def test_the_claim_pages_walk_the_steps(client, desk, kettle):
     assert client.get(f"/dealers/claims/{claim.pk}/claim.xlsx").status_code == 200
     claim.refresh_from_db()
     assert claim.status == "sent" and claim.message_id
+
+
+def test_a_double_clicked_page_form_writes_one_repair_record(client, dealer_user, dealer):
+    client.force_login(dealer_user)
+    data = {
+        "idempotency_key": "same-click",
+        "customer_name": "张伟",
+        "fault": "漏水",
+        "work_done": "换阀芯",
+        "repaired_on": str(days_ago(1)),
+        "signed_by_customer": "张伟",
+        "labour_hours": "1",
+        "travel_km": "3",
+    }
+    assert client.post(f"/dealers/{dealer.pk}/repair/", data).status_code == 302
+    assert client.post(f"/dealers/{dealer.pk}/repair/", data).status_code == 302
+    from shouhou.dealers.models import RepairRecord
+
+    assert RepairRecord.objects.filter(dealer=dealer).count() == 1
