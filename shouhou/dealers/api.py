@@ -35,7 +35,7 @@ from .models import (
 # Output -------------------------------------------------------------------------------------
 
 
-class CardOut(serializers.ModelSerializer):
+class DealerCardOut(serializers.ModelSerializer):
     dealer_name = serializers.CharField(source="dealer.name", read_only=True)
     product_name = serializers.CharField(source="product.name", read_only=True)
     customer_phone = serializers.SerializerMethodField()
@@ -68,7 +68,7 @@ class CardOut(serializers.ModelSerializer):
         return obj.state(timezone.localdate())
 
 
-class TaskOut(serializers.ModelSerializer):
+class DealerTaskOut(serializers.ModelSerializer):
     dealer_name = serializers.CharField(source="dealer.name", read_only=True)
     customer_phone = serializers.SerializerMethodField()
     arranged_in_time = serializers.BooleanField(read_only=True, allow_null=True)
@@ -98,15 +98,15 @@ class TaskOut(serializers.ModelSerializer):
         return mask_phone(obj.customer_phone)
 
 
-class PartOut(serializers.ModelSerializer):
+class DealerPartOut(serializers.ModelSerializer):
     class Meta:
         model = RepairPart
         fields = ["id", "name", "quantity", "unit_price", "appraisal"]
 
 
-class RepairOut(serializers.ModelSerializer):
+class DealerRepairOut(serializers.ModelSerializer):
     dealer_name = serializers.CharField(source="dealer.name", read_only=True)
-    parts = PartOut(many=True, read_only=True)
+    parts = DealerPartOut(many=True, read_only=True)
 
     class Meta:
         model = RepairRecord
@@ -138,7 +138,7 @@ class RepairOut(serializers.ModelSerializer):
         ]
 
 
-class NoticeOut(serializers.ModelSerializer):
+class DealerNoticeOut(serializers.ModelSerializer):
     dealer_name = serializers.CharField(source="dealer.name", read_only=True)
     records = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
 
@@ -156,13 +156,13 @@ class NoticeOut(serializers.ModelSerializer):
         ]
 
 
-class LedgerOut(serializers.ModelSerializer):
+class DealerLedgerOut(serializers.ModelSerializer):
     class Meta:
         model = LedgerEntry
         fields = ["id", "on", "kind", "amount", "description", "notice"]
 
 
-class AccountOut(serializers.ModelSerializer):
+class DealerAccountOut(serializers.ModelSerializer):
     balance = serializers.SerializerMethodField()
 
     class Meta:
@@ -173,15 +173,15 @@ class AccountOut(serializers.ModelSerializer):
         return str(selectors.dealer_balance(user=self.context["user"], dealer=obj))
 
 
-class ClaimItemOut(serializers.ModelSerializer):
+class DealerClaimItemOut(serializers.ModelSerializer):
     class Meta:
         model = ClaimItem
         fields = ["id", "kind", "description", "amount"]
 
 
-class ClaimOut(serializers.ModelSerializer):
+class DealerClaimOut(serializers.ModelSerializer):
     supplier_name = serializers.CharField(source="supplier.name", read_only=True)
-    items = ClaimItemOut(many=True, read_only=True)
+    items = DealerClaimItemOut(many=True, read_only=True)
     claimed_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
 
     class Meta:
@@ -216,7 +216,7 @@ class ClaimOut(serializers.ModelSerializer):
 # Input --------------------------------------------------------------------------------------
 
 
-class CardIn(serializers.Serializer):
+class DealerCardIn(serializers.Serializer):
     dealer = serializers.IntegerField(required=False, allow_null=True)
     number = serializers.CharField(required=False, allow_blank=True)
     product = serializers.IntegerField(required=False, allow_null=True)
@@ -228,16 +228,16 @@ class CardIn(serializers.Serializer):
     sold_on = serializers.DateField(required=False, allow_null=True)
 
 
-class CardFilter(serializers.Serializer):
+class DealerCardFilter(serializers.Serializer):
     dealer = serializers.IntegerField(required=False)
     state = serializers.ChoiceField(choices=["due", "overdue", "late", "on_time"], required=False)
 
 
-class ReceiveIn(serializers.Serializer):
+class DealerReceiveIn(serializers.Serializer):
     received_on = serializers.DateField(required=False, allow_null=True)
 
 
-class TaskIn(serializers.Serializer):
+class DealerTaskIn(serializers.Serializer):
     dealer = serializers.IntegerField(required=False, allow_null=True)
     source = serializers.ChoiceField(choices=ServiceTask.Source.choices)
     channel = serializers.CharField(required=False, allow_blank=True)
@@ -247,22 +247,22 @@ class TaskIn(serializers.Serializer):
     problem = serializers.CharField(required=False, allow_blank=True)
 
 
-class ArrangeIn(serializers.Serializer):
+class DealerArrangeIn(serializers.Serializer):
     arrangement = serializers.CharField(required=False, allow_blank=True)
     customer_told = serializers.BooleanField(required=False, default=False)
 
 
-class OutcomeIn(serializers.Serializer):
+class DealerOutcomeIn(serializers.Serializer):
     outcome = serializers.CharField(required=False, allow_blank=True)
 
 
-class PartIn(serializers.Serializer):
+class DealerPartIn(serializers.Serializer):
     name = serializers.CharField(required=False, allow_blank=True)
     quantity = serializers.IntegerField(required=False, allow_null=True)
     unit_price = serializers.CharField(required=False, allow_blank=True)
 
 
-class RepairIn(serializers.Serializer):
+class DealerRepairIn(serializers.Serializer):
     dealer = serializers.IntegerField(required=False, allow_null=True)
     card = serializers.IntegerField(required=False, allow_null=True)
     task = serializers.IntegerField(required=False, allow_null=True)
@@ -273,97 +273,97 @@ class RepairIn(serializers.Serializer):
     signed_by_customer = serializers.CharField(required=False, allow_blank=True)
     labour_hours = serializers.CharField(required=False, allow_blank=True)
     travel_km = serializers.CharField(required=False, allow_blank=True)
-    parts = PartIn(many=True, required=False)
+    parts = DealerPartIn(many=True, required=False)
 
 
-class RepairReceiveIn(serializers.Serializer):
+class DealerRepairReceiveIn(serializers.Serializer):
     old_parts_back = serializers.BooleanField(required=False, default=False)
     returned_on = serializers.DateField(required=False, allow_null=True)
 
 
-class AppraiseIn(serializers.Serializer):
+class DealerAppraiseIn(serializers.Serializer):
     appraisals = serializers.DictField(
         child=serializers.ChoiceField(choices=["usable", "scrap", "not_covered"]), required=False
     )
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class ReasonIn(serializers.Serializer):
+class DealerReasonIn(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
-class NoticeIn(serializers.Serializer):
+class DealerNoticeIn(serializers.Serializer):
     dealer = serializers.IntegerField()
 
 
-class LedgerIn(serializers.Serializer):
+class DealerLedgerIn(serializers.Serializer):
     kind = serializers.CharField(required=False, allow_blank=True)
     amount = serializers.CharField(required=False, allow_blank=True)
     on = serializers.DateField(required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True)
 
 
-class MonthIn(serializers.Serializer):
+class DealerMonthIn(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     month = serializers.IntegerField(min_value=1, max_value=12)
 
 
-class PlanIn(serializers.Serializer):
+class DealerPlanIn(serializers.Serializer):
     season_start = serializers.DateField(required=False, allow_null=True)
     items = serializers.CharField(required=False, allow_blank=True)
 
 
-class SpotCheckIn(serializers.Serializer):
+class DealerSpotCheckIn(serializers.Serializer):
     checked_on = serializers.DateField(required=False, allow_null=True)
     records_checked = serializers.IntegerField(required=False, default=0)
     findings = serializers.CharField(required=False, allow_blank=True)
 
 
-class ClaimItemIn(serializers.Serializer):
+class DealerClaimItemIn(serializers.Serializer):
     kind = serializers.CharField(required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True)
     amount = serializers.CharField(required=False, allow_blank=True)
 
 
-class ClaimIn(serializers.Serializer):
+class DealerClaimIn(serializers.Serializer):
     supplier = serializers.IntegerField(required=False, allow_null=True)
     products = serializers.CharField(required=False, allow_blank=True)
     fault = serializers.CharField(required=False, allow_blank=True)
     evidence = serializers.CharField(required=False, allow_blank=True)
     email_to = serializers.CharField(required=False, allow_blank=True)
-    items = ClaimItemIn(many=True, required=False)
+    items = DealerClaimItemIn(many=True, required=False)
 
 
-class ClaimUpdateIn(serializers.Serializer):
+class DealerClaimUpdateIn(serializers.Serializer):
     products = serializers.CharField(required=False, allow_blank=True)
     fault = serializers.CharField(required=False, allow_blank=True)
     evidence = serializers.CharField(required=False, allow_blank=True)
     email_to = serializers.CharField(required=False, allow_blank=True)
 
 
-class SendIn(serializers.Serializer):
+class DealerSendIn(serializers.Serializer):
     email_to = serializers.CharField(required=False, allow_blank=True)
 
 
-class AckIn(serializers.Serializer):
+class DealerAckIn(serializers.Serializer):
     name = serializers.CharField(required=False, allow_blank=True)
 
 
-class SettleIn(serializers.Serializer):
+class DealerSettleIn(serializers.Serializer):
     amount = serializers.CharField(required=False, allow_blank=True)
     settled_on = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class RejectIn(serializers.Serializer):
+class DealerRejectIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class ClaimFilter(serializers.Serializer):
+class DealerClaimFilter(serializers.Serializer):
     status = serializers.ChoiceField(choices=SupplierClaim.Status.choices, required=False)
 
 
-class YearIn(serializers.Serializer):
+class DealerYearIn(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
 
 
@@ -393,6 +393,10 @@ class _Base(viewsets.GenericViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "user": self.request.user}
 
+    def get_queryset(self):
+        """For the schema only (the path's id type); the actions read through selectors."""
+        return self.serializer_class.Meta.model._default_manager.none()
+
     def _page(self, qs, out):
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(
@@ -409,25 +413,26 @@ class _Base(viewsets.GenericViewSet):
 
 @extend_schema(tags=["dealers"])
 class CardViewSet(IdempotentCreateMixin, _Base):
-    serializer_class = CardOut
+    serializer_class = DealerCardOut
 
-    @extend_schema(parameters=[CardFilter], responses=CardOut(many=True))
+    @extend_schema(parameters=[DealerCardFilter], responses=DealerCardOut(many=True))
     def list(self, request):
         self._require_read()
-        p = _valid(CardFilter, request.query_params)
+        p = _valid(DealerCardFilter, request.query_params)
         dealer = (
             selectors.dealer_get(user=request.user, dealer=p["dealer"]) if p.get("dealer") else None
         )
         return self._page(
-            selectors.card_list(user=request.user, dealer=dealer, state=p.get("state", "")), CardOut
+            selectors.card_list(user=request.user, dealer=dealer, state=p.get("state", "")),
+            DealerCardOut,
         )
 
-    @extend_schema(responses=CardOut)
+    @extend_schema(responses=DealerCardOut)
     def retrieve(self, request, pk=None):
-        return Response(CardOut(selectors.card_get(user=request.user, pk=pk)).data)
+        return Response(DealerCardOut(selectors.card_get(user=request.user, pk=pk)).data)
 
     def idempotent_create(self, request):
-        d = _valid(CardIn, request.data)
+        d = _valid(DealerCardIn, request.data)
         card = services.card_register(
             by=request.user,
             dealer=_own_or_given_dealer(request, d.get("dealer")),
@@ -447,22 +452,22 @@ class CardViewSet(IdempotentCreateMixin, _Base):
         return status.HTTP_201_CREATED, card
 
     def idempotent_render(self, card, code):
-        return CardOut(selectors.card_get(user=self.request.user, pk=card.pk)).data
+        return DealerCardOut(selectors.card_get(user=self.request.user, pk=card.pk)).data
 
-    @extend_schema(request=CardIn, responses={201: CardOut})
+    @extend_schema(request=DealerCardIn, responses={201: DealerCardOut})
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)
 
-    @extend_schema(request=ReceiveIn, responses=CardOut)
+    @extend_schema(request=DealerReceiveIn, responses=DealerCardOut)
     @action(detail=True, methods=["post"])
     def receive(self, request, pk=None):
-        d = _valid(ReceiveIn, request.data)
+        d = _valid(DealerReceiveIn, request.data)
         card = services.card_receive(
             by=request.user,
             card=selectors.card_get(user=request.user, pk=pk),
             received_on=d.get("received_on"),
         )
-        return Response(CardOut(card).data)
+        return Response(DealerCardOut(card).data)
 
     @extend_schema(responses={200: dict})
     @action(detail=False, methods=["get"], url_path="by-dealer")
@@ -476,19 +481,19 @@ class CardViewSet(IdempotentCreateMixin, _Base):
 
 @extend_schema(tags=["dealers"])
 class TaskViewSet(IdempotentCreateMixin, _Base):
-    serializer_class = TaskOut
+    serializer_class = DealerTaskOut
 
-    @extend_schema(responses=TaskOut(many=True))
+    @extend_schema(responses=DealerTaskOut(many=True))
     def list(self, request):
         self._require_read()
-        return self._page(selectors.task_list(user=request.user), TaskOut)
+        return self._page(selectors.task_list(user=request.user), DealerTaskOut)
 
-    @extend_schema(responses=TaskOut)
+    @extend_schema(responses=DealerTaskOut)
     def retrieve(self, request, pk=None):
-        return Response(TaskOut(selectors.task_get(user=request.user, pk=pk)).data)
+        return Response(DealerTaskOut(selectors.task_get(user=request.user, pk=pk)).data)
 
     def idempotent_create(self, request):
-        d = _valid(TaskIn, request.data)
+        d = _valid(DealerTaskIn, request.data)
         fn = (
             services.task_forward
             if d["source"] == ServiceTask.Source.FORWARDED
@@ -506,34 +511,34 @@ class TaskViewSet(IdempotentCreateMixin, _Base):
         return status.HTTP_201_CREATED, task
 
     def idempotent_render(self, task, code):
-        return TaskOut(selectors.task_get(user=self.request.user, pk=task.pk)).data
+        return DealerTaskOut(selectors.task_get(user=self.request.user, pk=task.pk)).data
 
-    @extend_schema(request=TaskIn, responses={201: TaskOut})
+    @extend_schema(request=DealerTaskIn, responses={201: DealerTaskOut})
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)
 
-    @extend_schema(request=ArrangeIn, responses=TaskOut)
+    @extend_schema(request=DealerArrangeIn, responses=DealerTaskOut)
     @action(detail=True, methods=["post"])
     def arrange(self, request, pk=None):
-        d = _valid(ArrangeIn, request.data)
+        d = _valid(DealerArrangeIn, request.data)
         task = services.task_arrange(
             by=request.user,
             task=selectors.task_get(user=request.user, pk=pk),
             arrangement=d.get("arrangement", ""),
             customer_told=d.get("customer_told", False),
         )
-        return Response(TaskOut(task).data)
+        return Response(DealerTaskOut(task).data)
 
-    @extend_schema(request=OutcomeIn, responses=TaskOut)
+    @extend_schema(request=DealerOutcomeIn, responses=DealerTaskOut)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        d = _valid(OutcomeIn, request.data)
+        d = _valid(DealerOutcomeIn, request.data)
         task = services.task_close(
             by=request.user,
             task=selectors.task_get(user=request.user, pk=pk),
             outcome=d.get("outcome", ""),
         )
-        return Response(TaskOut(task).data)
+        return Response(DealerTaskOut(task).data)
 
 
 # Repair records -----------------------------------------------------------------------------
@@ -541,26 +546,26 @@ class TaskViewSet(IdempotentCreateMixin, _Base):
 
 @extend_schema(tags=["dealers"])
 class RepairViewSet(IdempotentCreateMixin, _Base):
-    serializer_class = RepairOut
+    serializer_class = DealerRepairOut
 
     def _out(self, record, code=status.HTTP_200_OK):
         return Response(
-            RepairOut(selectors.repair_get(user=self.request.user, pk=record.pk)).data, code
+            DealerRepairOut(selectors.repair_get(user=self.request.user, pk=record.pk)).data, code
         )
 
-    @extend_schema(responses=RepairOut(many=True))
+    @extend_schema(responses=DealerRepairOut(many=True))
     def list(self, request):
         self._require_read()
         return self._page(
-            selectors.repair_list(user=request.user).prefetch_related("parts"), RepairOut
+            selectors.repair_list(user=request.user).prefetch_related("parts"), DealerRepairOut
         )
 
-    @extend_schema(responses=RepairOut)
+    @extend_schema(responses=DealerRepairOut)
     def retrieve(self, request, pk=None):
-        return Response(RepairOut(selectors.repair_get(user=request.user, pk=pk)).data)
+        return Response(DealerRepairOut(selectors.repair_get(user=request.user, pk=pk)).data)
 
     def idempotent_create(self, request):
-        d = _valid(RepairIn, request.data)
+        d = _valid(DealerRepairIn, request.data)
         record = services.repair_record_create(
             by=request.user,
             dealer=_own_or_given_dealer(request, d.get("dealer")),
@@ -578,19 +583,19 @@ class RepairViewSet(IdempotentCreateMixin, _Base):
         return status.HTTP_201_CREATED, record
 
     def idempotent_render(self, record, code):
-        return RepairOut(selectors.repair_get(user=self.request.user, pk=record.pk)).data
+        return DealerRepairOut(selectors.repair_get(user=self.request.user, pk=record.pk)).data
 
-    @extend_schema(request=RepairIn, responses={201: RepairOut})
+    @extend_schema(request=DealerRepairIn, responses={201: DealerRepairOut})
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)
 
     def _record(self, pk):
         return selectors.repair_get(user=self.request.user, pk=pk)
 
-    @extend_schema(request=RepairReceiveIn, responses=RepairOut)
+    @extend_schema(request=DealerRepairReceiveIn, responses=DealerRepairOut)
     @action(detail=True, methods=["post"])
     def receive(self, request, pk=None):
-        d = _valid(RepairReceiveIn, request.data)
+        d = _valid(DealerRepairReceiveIn, request.data)
         return self._out(
             services.repair_record_receive(
                 by=request.user,
@@ -600,10 +605,10 @@ class RepairViewSet(IdempotentCreateMixin, _Base):
             )
         )
 
-    @extend_schema(request=AppraiseIn, responses=RepairOut)
+    @extend_schema(request=DealerAppraiseIn, responses=DealerRepairOut)
     @action(detail=True, methods=["post"])
     def appraise(self, request, pk=None):
-        d = _valid(AppraiseIn, request.data)
+        d = _valid(DealerAppraiseIn, request.data)
         return self._out(
             services.repair_record_appraise(
                 by=request.user,
@@ -613,15 +618,15 @@ class RepairViewSet(IdempotentCreateMixin, _Base):
             )
         )
 
-    @extend_schema(request=None, responses=RepairOut)
+    @extend_schema(request=None, responses=DealerRepairOut)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._out(services.repair_record_approve(by=request.user, record=self._record(pk)))
 
-    @extend_schema(request=ReasonIn, responses=RepairOut)
+    @extend_schema(request=DealerReasonIn, responses=DealerRepairOut)
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
-        d = _valid(ReasonIn, request.data)
+        d = _valid(DealerReasonIn, request.data)
         return self._out(
             services.repair_record_refuse(
                 by=request.user, record=self._record(pk), reason=d.get("reason", "")
@@ -634,38 +639,38 @@ class RepairViewSet(IdempotentCreateMixin, _Base):
 
 @extend_schema(tags=["dealers"])
 class NoticeViewSet(IdempotentCreateMixin, _Base):
-    serializer_class = NoticeOut
+    serializer_class = DealerNoticeOut
 
-    @extend_schema(responses=NoticeOut(many=True))
+    @extend_schema(responses=DealerNoticeOut(many=True))
     def list(self, request):
         self._require_read()
         return self._page(
-            selectors.notice_list(user=request.user).prefetch_related("records"), NoticeOut
+            selectors.notice_list(user=request.user).prefetch_related("records"), DealerNoticeOut
         )
 
-    @extend_schema(responses=NoticeOut)
+    @extend_schema(responses=DealerNoticeOut)
     def retrieve(self, request, pk=None):
-        return Response(NoticeOut(selectors.notice_get(user=request.user, pk=pk)).data)
+        return Response(DealerNoticeOut(selectors.notice_get(user=request.user, pk=pk)).data)
 
     def idempotent_create(self, request):
-        d = _valid(NoticeIn, request.data)
+        d = _valid(DealerNoticeIn, request.data)
         notice = services.writeoff_issue(by=request.user, dealer=_dealer(request, d["dealer"]))
         return status.HTTP_201_CREATED, notice
 
     def idempotent_render(self, notice, code):
-        return NoticeOut(selectors.notice_get(user=self.request.user, pk=notice.pk)).data
+        return DealerNoticeOut(selectors.notice_get(user=self.request.user, pk=notice.pk)).data
 
-    @extend_schema(request=NoticeIn, responses={201: NoticeOut})
+    @extend_schema(request=DealerNoticeIn, responses={201: DealerNoticeOut})
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses=NoticeOut)
+    @extend_schema(request=None, responses=DealerNoticeOut)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         notice = services.writeoff_confirm(
             by=request.user, notice=selectors.notice_get(user=request.user, pk=pk)
         )
-        return Response(NoticeOut(selectors.notice_get(user=request.user, pk=notice.pk)).data)
+        return Response(DealerNoticeOut(selectors.notice_get(user=request.user, pk=notice.pk)).data)
 
 
 # Dealer accounts, statements and obligations ------------------------------------------------
@@ -673,28 +678,30 @@ class NoticeViewSet(IdempotentCreateMixin, _Base):
 
 @extend_schema(tags=["dealers"])
 class AccountViewSet(_Base):
-    serializer_class = AccountOut
+    serializer_class = DealerAccountOut
 
-    @extend_schema(responses=AccountOut(many=True))
+    @extend_schema(responses=DealerAccountOut(many=True))
     def list(self, request):
         self._require_read()
-        return self._page(selectors.dealer_list(request.user).order_by("name", "id"), AccountOut)
+        return self._page(
+            selectors.dealer_list(request.user).order_by("name", "id"), DealerAccountOut
+        )
 
-    @extend_schema(responses=AccountOut)
+    @extend_schema(responses=DealerAccountOut)
     def retrieve(self, request, pk=None):
         dealer = selectors.dealer_get(user=request.user, dealer=pk)
-        return Response(AccountOut(dealer, context=self.get_serializer_context()).data)
+        return Response(DealerAccountOut(dealer, context=self.get_serializer_context()).data)
 
-    @extend_schema(responses=LedgerOut(many=True))
+    @extend_schema(responses=DealerLedgerOut(many=True))
     @action(detail=True, methods=["get"])
     def ledger(self, request, pk=None):
         dealer = selectors.dealer_get(user=request.user, dealer=pk)
-        return self._page(selectors.ledger_list(user=request.user, dealer=dealer), LedgerOut)
+        return self._page(selectors.ledger_list(user=request.user, dealer=dealer), DealerLedgerOut)
 
-    @extend_schema(request=LedgerIn, responses={201: LedgerOut})
+    @extend_schema(request=DealerLedgerIn, responses={201: DealerLedgerOut})
     @ledger.mapping.post
     def post_ledger(self, request, pk=None):
-        d = _valid(LedgerIn, request.data)
+        d = _valid(DealerLedgerIn, request.data)
         entry = services.ledger_post(
             by=request.user,
             dealer=selectors.dealer_get(user=request.user, dealer=pk),
@@ -703,12 +710,12 @@ class AccountViewSet(_Base):
             on=d.get("on"),
             description=d.get("description", ""),
         )
-        return Response(LedgerOut(entry).data, status=status.HTTP_201_CREATED)
+        return Response(DealerLedgerOut(entry).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[MonthIn], responses={200: dict})
+    @extend_schema(parameters=[DealerMonthIn], responses={200: dict})
     @action(detail=True, methods=["get"])
     def statement(self, request, pk=None):
-        p = _valid(MonthIn, request.query_params)
+        p = _valid(DealerMonthIn, request.query_params)
         dealer = selectors.dealer_get(user=request.user, dealer=pk)
         st = selectors.dealer_statement(user=request.user, dealer=dealer, **p)
         return Response(
@@ -722,16 +729,16 @@ class AccountViewSet(_Base):
                 "payments": str(st["payments"]),
                 "write_offs": str(st["write_offs"]),
                 "lines": [
-                    {**LedgerOut(line["entry"]).data, "balance": str(line["balance"])}
+                    {**DealerLedgerOut(line["entry"]).data, "balance": str(line["balance"])}
                     for line in st["lines"]
                 ],
             }
         )
 
-    @extend_schema(request=PlanIn, responses={201: dict})
+    @extend_schema(request=DealerPlanIn, responses={201: dict})
     @action(detail=True, methods=["post"], url_path="stocking-plans")
     def stocking_plans(self, request, pk=None):
-        d = _valid(PlanIn, request.data)
+        d = _valid(DealerPlanIn, request.data)
         plan = services.stocking_plan_record(
             by=request.user,
             dealer=selectors.dealer_get(user=request.user, dealer=pk),
@@ -743,10 +750,10 @@ class AccountViewSet(_Base):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=SpotCheckIn, responses={201: dict})
+    @extend_schema(request=DealerSpotCheckIn, responses={201: dict})
     @action(detail=True, methods=["post"], url_path="spot-checks")
     def spot_checks(self, request, pk=None):
-        d = _valid(SpotCheckIn, request.data)
+        d = _valid(DealerSpotCheckIn, request.data)
         check = services.spot_check_record(
             by=request.user,
             dealer=selectors.dealer_get(user=request.user, dealer=pk),
@@ -779,32 +786,32 @@ class AccountViewSet(_Base):
 
 @extend_schema(tags=["supplier claims"])
 class ClaimViewSet(IdempotentCreateMixin, _Base):
-    serializer_class = ClaimOut
+    serializer_class = DealerClaimOut
 
     def _claim(self, pk):
         return selectors.claim_get(user=self.request.user, pk=pk)
 
     def _out(self, claim, code=status.HTTP_200_OK):
-        return Response(ClaimOut(self._claim(claim.pk)).data, code)
+        return Response(DealerClaimOut(self._claim(claim.pk)).data, code)
 
-    @extend_schema(parameters=[ClaimFilter], responses=ClaimOut(many=True))
+    @extend_schema(parameters=[DealerClaimFilter], responses=DealerClaimOut(many=True))
     def list(self, request):
         if not A.can_read_claims(request.user):
             raise PermissionDeniedError()
-        p = _valid(ClaimFilter, request.query_params)
+        p = _valid(DealerClaimFilter, request.query_params)
         return self._page(
             selectors.claim_list(user=request.user, status=p.get("status", "")).prefetch_related(
                 "items"
             ),
-            ClaimOut,
+            DealerClaimOut,
         )
 
-    @extend_schema(responses=ClaimOut)
+    @extend_schema(responses=DealerClaimOut)
     def retrieve(self, request, pk=None):
-        return Response(ClaimOut(self._claim(pk)).data)
+        return Response(DealerClaimOut(self._claim(pk)).data)
 
     def idempotent_create(self, request):
-        d = _valid(ClaimIn, request.data)
+        d = _valid(DealerClaimIn, request.data)
         claim = claims.claim_create(
             by=request.user,
             supplier=selectors.org_object(
@@ -819,21 +826,21 @@ class ClaimViewSet(IdempotentCreateMixin, _Base):
         return status.HTTP_201_CREATED, claim
 
     def idempotent_render(self, claim, code):
-        return ClaimOut(self._claim(claim.pk)).data
+        return DealerClaimOut(self._claim(claim.pk)).data
 
-    @extend_schema(request=ClaimIn, responses={201: ClaimOut})
+    @extend_schema(request=DealerClaimIn, responses={201: DealerClaimOut})
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)
 
-    @extend_schema(request=ClaimUpdateIn, responses=ClaimOut)
+    @extend_schema(request=DealerClaimUpdateIn, responses=DealerClaimOut)
     def partial_update(self, request, pk=None):
-        d = _valid(ClaimUpdateIn, request.data)
+        d = _valid(DealerClaimUpdateIn, request.data)
         return self._out(claims.claim_update(by=request.user, claim=self._claim(pk), **d))
 
-    @extend_schema(request=ClaimItemIn, responses={201: ClaimOut})
+    @extend_schema(request=DealerClaimItemIn, responses={201: DealerClaimOut})
     @action(detail=True, methods=["post"])
     def items(self, request, pk=None):
-        d = _valid(ClaimItemIn, request.data)
+        d = _valid(DealerClaimItemIn, request.data)
         item = claims.claim_item_add(
             by=request.user,
             claim=self._claim(pk),
@@ -843,26 +850,26 @@ class ClaimViewSet(IdempotentCreateMixin, _Base):
         )
         return self._out(item.claim, status.HTTP_201_CREATED)
 
-    @extend_schema(request=SendIn, responses=ClaimOut)
+    @extend_schema(request=DealerSendIn, responses=DealerClaimOut)
     @action(detail=True, methods=["post"])
     def send(self, request, pk=None):
-        d = _valid(SendIn, request.data)
+        d = _valid(DealerSendIn, request.data)
         return self._out(
             claims.claim_send(by=request.user, claim=self._claim(pk), email_to=d.get("email_to"))
         )
 
-    @extend_schema(request=AckIn, responses=ClaimOut)
+    @extend_schema(request=DealerAckIn, responses=DealerClaimOut)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        d = _valid(AckIn, request.data)
+        d = _valid(DealerAckIn, request.data)
         return self._out(
             claims.claim_acknowledge(by=request.user, claim=self._claim(pk), name=d.get("name", ""))
         )
 
-    @extend_schema(request=SettleIn, responses=ClaimOut)
+    @extend_schema(request=DealerSettleIn, responses=DealerClaimOut)
     @action(detail=True, methods=["post"])
     def settle(self, request, pk=None):
-        d = _valid(SettleIn, request.data)
+        d = _valid(DealerSettleIn, request.data)
         return self._out(
             claims.claim_settle(
                 by=request.user,
@@ -873,10 +880,10 @@ class ClaimViewSet(IdempotentCreateMixin, _Base):
             )
         )
 
-    @extend_schema(request=RejectIn, responses=ClaimOut)
+    @extend_schema(request=DealerRejectIn, responses=DealerClaimOut)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        d = _valid(RejectIn, request.data)
+        d = _valid(DealerRejectIn, request.data)
         return self._out(
             claims.claim_reject(by=request.user, claim=self._claim(pk), note=d.get("note", ""))
         )
@@ -901,12 +908,12 @@ class ClaimViewSet(IdempotentCreateMixin, _Base):
             ]
         )
 
-    @extend_schema(parameters=[YearIn], responses={200: dict})
+    @extend_schema(parameters=[DealerYearIn], responses={200: dict})
     @action(detail=False, methods=["get"])
     def monthly(self, request):
         if not A.can_read_claims(request.user):
             raise PermissionDeniedError()
-        p = _valid(YearIn, request.query_params)
+        p = _valid(DealerYearIn, request.query_params)
         return Response(
             [
                 {
