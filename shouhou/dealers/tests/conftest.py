@@ -88,3 +88,13 @@ def dealer_sale(clerk, customer, store):
         return contract
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Rules are asserted on the English words (the pages run in zh-hans; see test_cards for the
+    Chinese wording of a late card)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -134,9 +134,7 @@ def test_a_claim_is_sent_acknowledged_and_settled_through_the_api(api, desk, ket
     ).json()
     assert claim["status"] == "draft" and claim["claimed_total"] == "299.00"
     url = f"/api/v1/supplier-claims/{claim['id']}"
-    assert api.post(f"{url}/send/", {}).json()["error"]["fields"] == {
-        "email_to": ["Give the supplier's e-mail address."]
-    }
+    assert set(api.post(f"{url}/send/", {}).json()["error"]["fields"]) == {"email_to"}
     sent = api.post(f"{url}/send/", {"email_to": "qa@supplier.example"}).json()
     assert sent["status"] == "sent" and sent["message_id"] and len(mail.outbox) == 1
     assert api.post(f"{url}/settle/", {"amount": "10"}).status_code == 409

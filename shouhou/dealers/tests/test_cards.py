@@ -4,6 +4,7 @@ card is not recognised, and the promise decision says so."""
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from shouhou.core.errors import DuplicateError, NotFoundError, ValidationFailed
 from shouhou.dealers import selectors, services
@@ -59,6 +60,9 @@ def test_a_card_back_on_the_twenty_first_day_is_not_recognised(clerk, dealer, ke
     assert decision.allowed == []
     assert decision.explanation.startswith("Card returned late: not recognised")
     assert "HK-001" in decision.explanation
+    with translation.override("zh-hans"):
+        words = promise_decide(by=clerk, contract_line=contract.lines.get()).explanation
+    assert words.startswith("三包回执卡逾期返回，不予认定")
 
 
 def test_a_card_never_returned_is_not_recognised_once_the_due_day_has_passed(
