@@ -51,6 +51,7 @@ _LAYER_MODULES_EXTRA = (
     "shouhou.callbacks.metrics",
     "shouhou.performance.figures",
     "shouhou.workorders.config",
+    "shouhou.dealers.claims",
 )
 _ACTOR_PARAMS = ("by", "user", "organisation")
 

@@ -21,6 +21,7 @@ API_APPS = [
     "delivery",
     "performance",
     "frontdesk",
+    "dealers",
 ]
 
 router = DefaultRouter()

@@ -39,6 +39,11 @@ JOBS: list[Job] = [
     Job("staff.expire_permits", "shouhou.staff.jobs.expire_permits", dt.timedelta(hours=1)),
     Job("workorders.sweep", "shouhou.workorders.jobs.sweep", dt.timedelta(minutes=5)),
     Job("delivery.daily", "shouhou.delivery.jobs.daily", dt.timedelta(hours=6)),
+    Job(
+        "dealers.refuse_overdue_records",
+        "shouhou.dealers.jobs.refuse_overdue_records",
+        dt.timedelta(hours=6),
+    ),
     Job("callbacks.daily", "shouhou.callbacks.jobs.daily", dt.timedelta(hours=6)),
     Job("performance.close_months", "shouhou.performance.jobs.close_months", dt.timedelta(hours=6)),
     Job(

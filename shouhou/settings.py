@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "shouhou.notify",
     "shouhou.portal",
     "shouhou.frontdesk",
+    "shouhou.dealers",
 ]
 
 MIDDLEWARE = [

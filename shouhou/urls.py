@@ -24,6 +24,7 @@ PAGE_APPS = [
     "notify",
     "portal",
     "frontdesk",
+    "dealers",
 ]
 
 _docs_view = SpectacularSwaggerSplitView.as_view(url_name="schema")

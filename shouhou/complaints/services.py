@@ -24,7 +24,7 @@ from shouhou.org import roles as r
 from shouhou.promises import rules as PR
 from shouhou.workorders.services import workorder_intake
 
-from . import routing, selectors
+from . import routing, selectors, signals
 from . import states as s
 from .defaults import DEFAULT_CAUSES, DEFAULT_ROUTES
 from .models import (
@@ -338,6 +338,9 @@ def case_set_responsibility(
             obj=case,
             before=before,
             after=snapshot(case),
+        )
+        signals.responsibility_set.publish(
+            sender=Case, case=case, responsibility=responsibility, by=by
         )
     return case
 

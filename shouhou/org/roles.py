@@ -28,6 +28,7 @@ MERCHANT_ADMIN = "merchant_admin"
 SERVICE_DESK = "service_desk"
 TRAINING_OFFICER = "training_officer"
 SALES = "sales"
+DEALER = "dealer"
 
 ROLES: dict[str, str] = {
     CLERK: _("Customer-service clerk"),
@@ -48,6 +49,7 @@ ROLES: dict[str, str] = {
     SERVICE_DESK: _("After-sales service desk"),
     TRAINING_OFFICER: _("Training officer"),
     SALES: _("Salesperson"),
+    DEALER: _("Dealer"),
 }
 
 # Roles that see the whole organisation's customers and contracts (not only a merchant's).
@@ -142,6 +144,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     TECHNICIAN: [("workorders", "view change")],
     DELIVERY_CREW: [("workorders", "view change")],
     SECURITY: [],
+    DEALER: [],
 }
 
 

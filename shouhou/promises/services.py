@@ -18,6 +18,23 @@ from .models import PackagingPromise, PromiseDecision, PromiseRule
 
 DECIDER_ROLES = r.OFFICE_ROLES
 
+# Checks higher apps add (dealers: a late warranty registration card). Each is
+# `fn(*, organisation, contract, product, sold_on, on) -> str | None`: words saying why warranty
+# service is not recognised for this sale, or None. A refusal turns a granted return, exchange or
+# warranty repair into a paid repair and the words are the explanation.
+_WARRANTY_CHECKS: list = []
+
+
+def register_warranty_check(fn):
+    """Add a check to every promise decision (idempotent; usable as a decorator)."""
+    if fn not in _WARRANTY_CHECKS:
+        _WARRANTY_CHECKS.append(fn)
+    return fn
+
+
+def _warranty_refusals(**facts) -> list[str]:
+    return [str(w) for fn in _WARRANTY_CHECKS if (w := fn(**facts))]
+
 
 def promise_rules_ensure_defaults(organisation) -> None:
     """Write seed 004's rules for an organisation that has none yet (idempotent)."""
@@ -166,7 +183,16 @@ def promise_decide(
             ),
             code="outside_rules",
         ) from None
+    refusals = _warranty_refusals(
+        organisation=organisation, contract=contract, product=product, sold_on=sold_on, on=on
+    )
+    if refusals and decision.outcome in R.GRANTS:
+        decision.outcome = R.PAID_REPAIR
+        decision.allowed = []
+        decision.until = {}
+        decision.explanation = "；".join(refusals)
     facts = {
+        "warranty_refusals": refusals,
         "sold_on": sold_on.isoformat(),
         "on": on.isoformat(),
         "installed_on": installed_on.isoformat() if installed_on else None,

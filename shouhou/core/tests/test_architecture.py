@@ -25,6 +25,7 @@ LAYERS = {
     "notify": 4,
     "portal": 8,
     "frontdesk": 7,
+    "dealers": 7,
 }
 # Where an import inside a function is fine: code that runs outside requests and wires apps.
 LATE_IMPORTS_ALLOWED = re.compile(

@@ -114,6 +114,18 @@ PAGE_MODELS = {
     "frontdesk:reservation_action": "frontdesk.Reservation",
     "frontdesk:return_detail": "frontdesk.DeskReturn",
     "frontdesk:return_send_back": "frontdesk.DeskReturn",
+    "dealers:dealer": "org.Dealer",
+    "dealers:statement": "org.Dealer",
+    "dealers:dealer_action": "org.Dealer",
+    "dealers:card_receive": "dealers.WarrantyCard",
+    "dealers:task_action": "dealers.ServiceTask",
+    "dealers:repair": "dealers.RepairRecord",
+    "dealers:repair_action": "dealers.RepairRecord",
+    "dealers:notice": "dealers.WriteOffNotice",
+    "dealers:notice_confirm": "dealers.WriteOffNotice",
+    "dealers:claim": "dealers.SupplierClaim",
+    "dealers:claim_xlsx": "dealers.SupplierClaim",
+    "dealers:claim_action": "dealers.SupplierClaim",
     # API views whose viewset names no model of its own.
     "performance-technician-detail": "staff.ServiceStaff",
     "performance-technician-orders": "staff.ServiceStaff",
@@ -129,6 +141,10 @@ EXTRA_KWARGS = {
     "frontdesk:contact_action": {"name": "answer"},
     "frontdesk:handover_action": {"name": "sign"},
     "frontdesk:reservation_action": {"name": "arrive"},
+    "dealers:dealer_action": {"name": "card"},
+    "dealers:task_action": {"name": "arrange"},
+    "dealers:repair_action": {"name": "receive"},
+    "dealers:claim_action": {"name": "send"},
 }
 
 # A second object id in the path (nested routes) -> its model.
@@ -152,6 +168,7 @@ NOT_OBJECT_URLS = {
     "performance-month-detail": "a month (YYYY-MM): each organisation sees its own month",
     "performance-month-close": "a month (YYYY-MM): each organisation closes its own month",
     "performance-month-reopen": "a month (YYYY-MM): each organisation reopens its own month",
+    "dealers:claim_ack": "public signed link: the token names the organisation",
 }
 
 # Django's admin is the site operators' (it reads every organisation on purpose, staff only).

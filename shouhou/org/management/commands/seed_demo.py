@@ -26,6 +26,7 @@ DEMO_APPS = [
     "performance",
     "notify",
     "frontdesk",
+    "dealers",
 ]
 
 

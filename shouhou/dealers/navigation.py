@@ -1,0 +1,22 @@
+"""The dealers app's menu entries and dashboard cards (registered from `AppConfig.ready`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from shouhou.core.navigation import MenuEntry, register_dashboard, register_menu
+from shouhou.org import roles as r
+
+from . import access as A
+from . import selectors
+
+
+def register() -> None:
+    register_menu(
+        MenuEntry(_("Dealers"), "dealers:index", A.READERS, order=215),
+        MenuEntry(
+            _("Supplier claims"),
+            "dealers:claims",
+            A.CLAIMS | {r.GENERAL_MANAGER, r.VP_OPERATIONS},
+            order=216,
+        ),
+    )
+    register_dashboard(selectors.dashboard_cards, order=85)
