@@ -46,6 +46,7 @@ JOBS: list[Job] = [
         "shouhou.complaints.jobs.send_monthly_statistics",
         dt.timedelta(hours=24),
     ),
+    Job("parts.daily", "shouhou.parts.jobs.daily", dt.timedelta(hours=24)),
 ]
 
 
