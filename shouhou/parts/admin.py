@@ -45,7 +45,16 @@ class PartAdmin(admin.ModelAdmin):
 
 @admin.register(Location)
 class LocationAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "kind", "store", "dealer", "holder", "is_active", "organisation")
+    list_display = (
+        "code",
+        "name",
+        "kind",
+        "store",
+        "dealer",
+        "holder",
+        "is_active",
+        "organisation",
+    )
     list_filter = ("organisation", "kind")
     search_fields = ("code", "name")
 

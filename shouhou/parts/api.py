@@ -317,7 +317,9 @@ class PartViewSet(IdempotentCreateMixin, Base):
     serializer_class = PartOut
 
     def list(self, request):
-        return self._page(selectors.part_list(user=request.user, q=request.GET.get("q", "")), PartOut)
+        return self._page(
+            selectors.part_list(user=request.user, q=request.GET.get("q", "")), PartOut
+        )
 
     def retrieve(self, request, pk=None):
         return Response(PartOut(selectors.part_get(user=request.user, pk=pk)).data)
@@ -374,7 +376,9 @@ class MoveViewSet(Base):
     @extend_schema(parameters=[MoveFilter], responses=MoveOut(many=True))
     def list(self, request):
         p = _valid(MoveFilter, request.query_params)
-        loc = selectors.location_get(user=request.user, pk=p["location"]) if "location" in p else None
+        loc = (
+            selectors.location_get(user=request.user, pk=p["location"]) if "location" in p else None
+        )
         part = selectors.part_get(user=request.user, pk=p["part"]) if "part" in p else None
         qs = selectors.move_list(user=request.user, location=loc, part=part, kind=p.get("kind", ""))
         return self._page(qs, MoveOut)
@@ -493,7 +497,9 @@ class OldPartViewSet(Base):
     @extend_schema(parameters=[ListFilter], responses=OldPartOut(many=True))
     def list(self, request):
         p = _valid(ListFilter, request.query_params)
-        return self._page(selectors.old_part_list(user=request.user, status=p["status"]), OldPartOut)
+        return self._page(
+            selectors.old_part_list(user=request.user, status=p["status"]), OldPartOut
+        )
 
     def retrieve(self, request, pk=None):
         return Response(OldPartOut(selectors.old_part_get(user=request.user, pk=pk)).data)

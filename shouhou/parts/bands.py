@@ -67,9 +67,7 @@ def may_approve(user_roles: set[str], role: str, *, superuser: bool = False) -> 
     return need > 0 and any(RANK.get(r, 0) > need for r in user_roles)
 
 
-def moving_average(
-    on_hand: int, average: Decimal, quantity_in: int, unit_cost: Decimal
-) -> Decimal:
+def moving_average(on_hand: int, average: Decimal, quantity_in: int, unit_cost: Decimal) -> Decimal:
     """The new average cost after `quantity_in` arrive at `unit_cost` (four decimals)."""
     total = on_hand + quantity_in
     if total <= 0:

@@ -18,7 +18,9 @@ def _low_q():
 
 def _sync(org_id: int, kind: str, wanted: dict[str, str], today) -> tuple[int, int]:
     existing = set(
-        Alert.all_objects.filter(organisation_id=org_id, kind=kind).values_list("subject", flat=True)
+        Alert.all_objects.filter(organisation_id=org_id, kind=kind).values_list(
+            "subject", flat=True
+        )
     )
     gone = existing - set(wanted)
     removed = 0

@@ -410,7 +410,9 @@ class OldPart(OrgScopedModel):
         related_name="+",
         verbose_name=_("replaced part on the report"),
     )
-    work_order = models.ForeignKey("workorders.WorkOrder", on_delete=models.PROTECT, related_name="+")
+    work_order = models.ForeignKey(
+        "workorders.WorkOrder", on_delete=models.PROTECT, related_name="+"
+    )
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField(_("quantity"))
     serial = models.CharField(_("serial number"), max_length=60, blank=True)
@@ -456,7 +458,9 @@ class WriteOff(OrgScopedModel):
     the returned old part (§3.6.2, §3.7.4). One per requisition line; never without both."""
 
     line = models.OneToOneField(RequisitionLine, on_delete=models.PROTECT, related_name="write_off")
-    report = models.ForeignKey("workorders.ServiceReport", on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(
+        "workorders.ServiceReport", on_delete=models.PROTECT, related_name="+"
+    )
     old_part = models.OneToOneField(OldPart, on_delete=models.PROTECT, related_name="write_off")
     quantity = models.PositiveIntegerField(_("quantity"))
     value = _money(_("value"))
@@ -518,7 +522,9 @@ class StockCount(OrgScopedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
     )
-    counted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    counted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     counted_at = models.DateTimeField(_("counted at"))
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -565,14 +571,18 @@ class Quote(OrgScopedModel):
     work_order = models.ForeignKey(
         "workorders.WorkOrder", on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     labour_hours = models.DecimalField(_("labour hours"), max_digits=5, decimal_places=2)
     travel_km = models.PositiveIntegerField(_("travel distance (km)"), default=0)
     parts_total = _money(_("parts"))
     labour = _money(_("labour"))
     travel = _money(_("travel"))
     total = _money(_("total"))
-    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     accepted_by_name = models.CharField(_("accepted by (customer)"), max_length=50, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     recorded_by = models.ForeignKey(

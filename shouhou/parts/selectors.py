@@ -88,9 +88,7 @@ def stock_at(*, user, location: Location, low_only: bool = False):
     qs = (
         Stock.objects.filter(location=location)
         .select_related("part")
-        .annotate(
-            low=Case(When(low_stock_q(), then=1), default=0, output_field=IntegerField())
-        )
+        .annotate(low=Case(When(low_stock_q(), then=1), default=0, output_field=IntegerField()))
         .order_by("part__code", "id")
     )
     if low_only:
@@ -128,9 +126,7 @@ def receipt_get(*, user, pk) -> Receipt:
 def requisition_list(*, user, status: str = "", work_order=None):
     if not can_read(user):
         return Requisition.objects.none()
-    qs = Requisition.objects.select_related("work_order", "technician", "location").order_by(
-        "-id"
-    )
+    qs = Requisition.objects.select_related("work_order", "technician", "location").order_by("-id")
     if _tech_only(user):
         qs = qs.filter(technician=user)
     if status:
@@ -149,7 +145,8 @@ def approval_queue(*, user):
     roles = set(r.user_roles(user))
     qs = requisition_list(user=user, status=Requisition.Status.SUBMITTED)
     wanted = [
-        role for role in {*bands.RANK, *r.ROLES}
+        role
+        for role in {*bands.RANK, *r.ROLES}
         if bands.may_approve(roles, role, superuser=user.is_superuser)
     ]
     return qs.filter(approver_role__in=wanted).exclude(technician=user)
@@ -231,7 +228,9 @@ def batch_get(*, user, pk) -> DisposalBatch:
 def count_list(*, user):
     if not can_read(user) or _tech_only(user):
         return StockCount.objects.none()
-    return StockCount.objects.select_related("location", "counted_by").order_by("-counted_at", "-id")
+    return StockCount.objects.select_related("location", "counted_by").order_by(
+        "-counted_at", "-id"
+    )
 
 
 def count_get(*, user, pk) -> StockCount:

@@ -471,9 +471,12 @@ def requisition_create(
     if order.technician_id is None:
         errors["work_order"] = [_("The order has no technician yet.")]
     technician = order.technician.user if order.technician_id else None
-    if technician is not None and r.has_role(by, r.TECHNICIAN) and technician.pk != by.pk:
-        if not r.has_role(by, r.SERVICE_DESK, r.WORKSHOP_SUPERVISOR):
-            raise PermissionDeniedError(_("Only the order's technician asks for its parts."))
+    if (
+        technician is not None
+        and technician.pk != by.pk
+        and not r.has_role(by, r.SERVICE_DESK, r.WORKSHOP_SUPERVISOR)
+    ):
+        raise PermissionDeniedError(_("Only the order's technician asks for its parts."))
     parsed = _lines(lines, errors)
     if order.status in ("closed", "cancelled"):
         errors["work_order"] = [_("The order is closed.")]
@@ -506,7 +509,10 @@ def requisition_create(
         RequisitionLine.objects.bulk_create(
             [
                 RequisitionLine(
-                    organisation_id=by.organisation_id, requisition=req, part=p, quantity=q,
+                    organisation_id=by.organisation_id,
+                    requisition=req,
+                    part=p,
+                    quantity=q,
                     unit_cost=c,
                 )  # fmt: skip
                 for p, q, c in priced
@@ -708,10 +714,15 @@ def old_part_register(
     line = _get(RequisitionLine, by, line)
     req = line.requisition
     errors: dict = {}
-    q = line.quantity - line.returned if quantity in (None, "") else _int(quantity, "quantity", errors)
+    q = (
+        line.quantity - line.returned
+        if quantity in (None, "")
+        else _int(quantity, "quantity", errors)
+    )
     if not errors and not 1 <= q <= line.quantity - line.returned:
         errors["quantity"] = [
-            _("Between 1 and %(n)s (drawn and not returned).") % {"n": line.quantity - line.returned}
+            _("Between 1 and %(n)s (drawn and not returned).")
+            % {"n": line.quantity - line.returned}
         ]
     rp = None
     if report_part not in (None, ""):
@@ -789,7 +800,9 @@ def write_off_for_signed_report(*, order, report, by, now=None) -> int:
     n = 0
     actor = by or report.created_by
     for old in OldPart.objects.filter(
-        work_order=order, write_off__isnull=True, line__requisition__status=Requisition.Status.ISSUED
+        work_order=order,
+        write_off__isnull=True,
+        line__requisition__status=Requisition.Status.ISSUED,
     ).select_related("line"):
         if _write_off(old.line, report, old, by=actor, now=now):
             n += 1
@@ -905,7 +918,11 @@ def stock_count_create(*, by, location, lines: list[dict], note: str = "", now=N
     parsed = []
     seen = set()
     for i, line in enumerate(lines or []):
-        part = Part.objects.filter(pk=line.get("part")).first() if str(line.get("part")).isdigit() else None
+        part = (
+            Part.objects.filter(pk=line.get("part")).first()
+            if str(line.get("part")).isdigit()
+            else None
+        )
         if part is None:
             errors[f"lines.{i}.part"] = [_("Unknown part.")]
             continue
@@ -922,14 +939,15 @@ def stock_count_create(*, by, location, lines: list[dict], note: str = "", now=N
             organisation_id=by.organisation_id, location=location, counted_by=by, counted_at=now,
             note=(note or "")[:200],
         )  # fmt: skip
-        booked = dict(
-            Stock.objects.filter(location=location).values_list("part_id", "quantity")
-        )
+        booked = dict(Stock.objects.filter(location=location).values_list("part_id", "quantity"))
         StockCountLine.objects.bulk_create(
             [
                 StockCountLine(
-                    organisation_id=by.organisation_id, count=count, part=p,
-                    booked=booked.get(p.pk, 0), counted=c,
+                    organisation_id=by.organisation_id,
+                    count=count,
+                    part=p,
+                    booked=booked.get(p.pk, 0),
+                    counted=c,
                 )  # fmt: skip
                 for p, c in parsed
             ]
@@ -971,7 +989,9 @@ def stock_count_decide(*, by, count, approve: bool, now=None) -> StockCount:
 # Paid-repair quotes (范文2 二.5) --------------------------------------------------------------
 
 
-def quote_create(*, by, work_order, lines: list[dict], labour_hours, travel_km=0, now=None) -> Quote:
+def quote_create(
+    *, by, work_order, lines: list[dict], labour_hours, travel_km=0, now=None
+) -> Quote:
     r.require_role(by, *QUOTE_ROLES)
     order = _get(WorkOrder, by, work_order)
     errors: dict = {}
@@ -1002,8 +1022,16 @@ def quote_create(*, by, work_order, lines: list[dict], labour_hours, travel_km=0
             prepared_by=by,
         )  # fmt: skip
         QuoteLine.objects.bulk_create(
-            [QuoteLine(organisation_id=order.organisation_id, quote=quote, part=p, quantity=q,
-                       unit_price=p.sale_price) for p, q, _c in parsed]  # fmt: skip
+            [
+                QuoteLine(
+                    organisation_id=order.organisation_id,
+                    quote=quote,
+                    part=p,
+                    quantity=q,
+                    unit_price=p.sale_price,
+                )
+                for p, q, _c in parsed
+            ]  # fmt: skip
         )
         audit_record(actor=by, action="shouhou.quote.created", obj=quote,
                      after={"status": quote.status, "total": total})  # fmt: skip
@@ -1090,14 +1118,18 @@ def check_fee_against_quote(*, order, fee) -> None:
     if quote is None:
         if fee > 0 and settings_for(order.organisation_id).quote_needed_for_fee:
             raise ValidationFailed(
-                fields={"fee_approval": [_("A fee needs a paid-repair quote the customer accepted.")]}
+                fields={
+                    "fee_approval": [_("A fee needs a paid-repair quote the customer accepted.")]
+                }
             )
         return
     if fee != quote.agreed_fee:
         raise ValidationFailed(
             fields={
                 "fee": [
-                    _("The fee must be the accepted quote's ¥%(q)s unless a supervisor approves a change.")
+                    _(
+                        "The fee must be the accepted quote's ¥%(q)s unless a supervisor approves a change."
+                    )
                     % {"q": quote.agreed_fee}
                 ]
             },

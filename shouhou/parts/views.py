@@ -243,9 +243,11 @@ def _req_detail(request, req, *, status=200, **forms):
     ctx = {
         "req": req,
         "lines": list(req.lines.select_related("part")),
-        "can_approve": req.status == "submitted" and req.technician_id != request.user.pk
-        and services.bands.may_approve(set(r.user_roles(request.user)), req.approver_role,
-                                       superuser=request.user.is_superuser),
+        "can_approve": req.status == "submitted"
+        and req.technician_id != request.user.pk
+        and services.bands.may_approve(
+            set(r.user_roles(request.user)), req.approver_role, superuser=request.user.is_superuser
+        ),
         "can_store": r.has_role(request.user, *services.STORE_ROLES),
         "approver": r.ROLES.get(req.approver_role, req.approver_role),
         "note_form": forms.get("note_form") or NoteForm(),
@@ -465,4 +467,3 @@ def batch_action(request, pk, name):
             return redirect("parts:batch_detail", pk=batch.pk)
     return _batch_page(request, batch, status=400,
                        form=form if name == "submit" else None)  # fmt: skip
-

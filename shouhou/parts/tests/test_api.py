@@ -1,4 +1,5 @@
 import pytest
+
 from shouhou.parts.models import Move, Requisition
 
 pytestmark = pytest.mark.django_db
@@ -9,7 +10,9 @@ def client_for(api):
     return api.as_
 
 
-def test_receipt_via_api_is_idempotent_and_money_is_a_decimal_string(client_for, keeper, central, part):
+def test_receipt_via_api_is_idempotent_and_money_is_a_decimal_string(
+    client_for, keeper, central, part
+):
     c = client_for(keeper)
     body = {"location": central.pk, "supplier": "厂家",
             "lines": [{"part": part.code, "quantity": 4, "unit_cost": "35.50"}]}  # fmt: skip
@@ -30,7 +33,9 @@ def test_bad_input_gets_the_json_error_with_field_names(client_for, keeper, cent
     assert "supplier" in err["fields"] and "lines.0.part" in err["fields"]
 
 
-def test_out_of_stock_issue_is_a_409_naming_the_part(client_for, tech, order, central, part, keeper, manager):
+def test_out_of_stock_issue_is_a_409_naming_the_part(
+    client_for, tech, order, central, part, keeper, manager
+):
     c = client_for(tech.user)
     r = c.post("/api/v1/parts/requisitions/", {"work_order": order.pk, "location": central.pk,
                "proposal": "换进水阀", "lines": [{"part": part.pk, "quantity": 1}]})  # fmt: skip

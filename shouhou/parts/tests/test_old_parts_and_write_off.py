@@ -73,9 +73,7 @@ def test_old_part_then_signature_writes_the_line_off_once(tech, order, issued, s
         ps.old_part_register(by=keeper, line=line)
 
 
-def test_signature_then_old_part_writes_off_when_the_part_comes_back(
-    tech, order, issued, keeper
-):
+def test_signature_then_old_part_writes_off_when_the_part_comes_back(tech, order, issued, keeper):
     complete(tech, order)
     sign(tech, order)
     ps.old_part_register(by=keeper, line=issued.lines.get())

@@ -20,7 +20,11 @@ def test_the_quote_is_parts_at_sale_price_plus_labour_and_travel(tech, order, pa
                         labour_hours="1.5", travel_km=16)  # fmt: skip
     # 2×58 + 1.5×50 + (30 + 6×1.50)
     assert (q.parts_total, q.labour, q.travel, q.total) == (
-        Decimal("116.00"), Decimal("75.00"), Decimal("39.00"), Decimal("230.00"))
+        Decimal("116.00"),
+        Decimal("75.00"),
+        Decimal("39.00"),
+        Decimal("230.00"),
+    )
 
 
 def test_a_fee_without_an_accepted_quote_is_refused(tech, order):

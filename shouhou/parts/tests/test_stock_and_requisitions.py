@@ -148,7 +148,9 @@ def test_unused_parts_come_back_and_cancel_returns_the_rest(
     assert req.status == "cancelled"
     assert _stock(stocked, central).quantity == 10
     assert _stock(stocked, ps.technician_location(tech.user)).quantity == 0
-    kinds = list(Move.all_objects.filter(part=stocked).order_by("id").values_list("kind", flat=True))
+    kinds = list(
+        Move.all_objects.filter(part=stocked).order_by("id").values_list("kind", flat=True)
+    )
     assert kinds == ["receipt", "issue", "return", "return"]
 
 
