@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shouhou.core.api import IdempotentCreateMixin
-from shouhou.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
+from shouhou.core.errors import PermissionDeniedError, ValidationFailed
 from shouhou.core.pagination import KeysetPagination
 
 from . import selectors, services
@@ -313,7 +313,6 @@ class Base(viewsets.GenericViewSet):
 
 @extend_schema(tags=["parts"])
 class PartViewSet(IdempotentCreateMixin, Base):
-    queryset = Part.objects.none()
     serializer_class = PartOut
 
     def list(self, request):
@@ -349,7 +348,6 @@ class PartViewSet(IdempotentCreateMixin, Base):
 
 @extend_schema(tags=["parts"])
 class LocationViewSet(Base):
-    queryset = Location.objects.none()
     serializer_class = LocationOut
 
     def list(self, request):
@@ -370,7 +368,6 @@ class LocationViewSet(Base):
 
 @extend_schema(tags=["parts"])
 class MoveViewSet(Base):
-    queryset = Move.objects.none()
     serializer_class = MoveOut
 
     @extend_schema(parameters=[MoveFilter], responses=MoveOut(many=True))
@@ -386,7 +383,6 @@ class MoveViewSet(Base):
 
 @extend_schema(tags=["parts"])
 class ReceiptViewSet(IdempotentCreateMixin, Base):
-    queryset = Receipt.objects.none()
     serializer_class = ReceiptOut
 
     def list(self, request):
@@ -414,7 +410,6 @@ class ReceiptViewSet(IdempotentCreateMixin, Base):
 
 @extend_schema(tags=["parts"])
 class RequisitionViewSet(IdempotentCreateMixin, Base):
-    queryset = Requisition.objects.none()
     serializer_class = RequisitionOut
 
     def _out(self, req):
@@ -491,7 +486,6 @@ class RequisitionViewSet(IdempotentCreateMixin, Base):
 
 @extend_schema(tags=["parts"])
 class OldPartViewSet(Base):
-    queryset = OldPart.objects.none()
     serializer_class = OldPartOut
 
     @extend_schema(parameters=[ListFilter], responses=OldPartOut(many=True))
@@ -508,9 +502,7 @@ class OldPartViewSet(Base):
     def create(self, request):
         """Register a returned old part; writes the line off if the report is signed."""
         d = _valid(OldPartIn, request.data)
-        line = RequisitionLine.objects.filter(pk=d["line"]).first()
-        if line is None:
-            raise NotFoundError()
+        line = selectors.line_get(user=request.user, pk=d["line"])
         old = services.old_part_register(
             by=request.user, line=line, quantity=d.get("quantity"), serial=d["serial"],
             report_part=d.get("report_part"), note=d["note"],
@@ -528,7 +520,6 @@ class OldPartViewSet(Base):
 
 @extend_schema(tags=["parts"])
 class BatchViewSet(Base):
-    queryset = DisposalBatch.objects.none()
     serializer_class = BatchOut
 
     def list(self, request):
@@ -561,7 +552,6 @@ class BatchViewSet(Base):
 
 @extend_schema(tags=["parts"])
 class CountViewSet(IdempotentCreateMixin, Base):
-    queryset = StockCount.objects.none()
     serializer_class = CountOut
 
     def list(self, request):
@@ -595,7 +585,6 @@ class CountViewSet(IdempotentCreateMixin, Base):
 
 @extend_schema(tags=["parts"])
 class QuoteViewSet(IdempotentCreateMixin, Base):
-    queryset = Quote.objects.none()
     serializer_class = QuoteOut
 
     def list(self, request):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.core.errors import NotFoundError
 from shouhou.org import roles as r
+from shouhou.workorders.models import ReportPart, WorkOrder
 
 from . import bands
 from .models import (
@@ -270,3 +271,25 @@ def dashboard_cards(*, user) -> list[dict]:
         cards.append({"label": _("Requisitions to approve"), "value": queue,
                       "url": reverse("parts:approvals"), "alert": True})  # fmt: skip
     return cards
+
+
+def work_order_get(*, user, pk) -> WorkOrder:
+    if not can_read(user):
+        raise NotFoundError()
+    return _get(WorkOrder.objects.all(), pk)
+
+
+def line_get(*, user, pk) -> RequisitionLine:
+    if not can_read(user):
+        raise NotFoundError()
+    qs = RequisitionLine.objects.select_related("part", "requisition__work_order")
+    if _tech_only(user):
+        qs = qs.filter(requisition__technician=user)
+    return _get(qs, pk)
+
+
+def report_parts_awaiting(*, user, line):
+    """The replaced parts on the line's order's report whose old part is not received yet."""
+    return ReportPart.objects.filter(
+        report__order_id=line.requisition.work_order_id, old_returned_at__isnull=True
+    )

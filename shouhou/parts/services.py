@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shouhou.catalog.models import Product, ProductModel
 from shouhou.core.audit import audit_record
 from shouhou.core.errors import (
     Conflict,
@@ -225,8 +226,6 @@ def part_create(*, by, data: dict, models_fitted=(), products=()) -> Part:
 
 
 def _set_fits(part, by, models_fitted, products) -> None:
-    from shouhou.catalog.models import Product, ProductModel
-
     if models_fitted:
         ms = list(ProductModel.objects.filter(pk__in=list(models_fitted)))
         if len(ms) != len(set(models_fitted)):

@@ -19,7 +19,6 @@ from shouhou.core.errors import DomainError, NotFoundError
 from shouhou.core.forms import add_domain_error, submit_idempotent
 from shouhou.core.pages import get_or_404, reader
 from shouhou.org import roles as r
-from shouhou.workorders.models import ReportPart, WorkOrder
 
 from . import selectors, services
 from .forms import (
@@ -33,7 +32,7 @@ from .forms import (
     ReturnForm,
     parse_lines,
 )
-from .models import OldPart, Requisition, RequisitionLine
+from .models import OldPart, Requisition
 
 check = reader(selectors.can_read)
 
@@ -212,10 +211,7 @@ def approvals(request):
 def requisition_new(request, pk):
     """A requisition on work order `pk`."""
     check(request)
-    try:
-        order = WorkOrder.objects.get(pk=pk)
-    except WorkOrder.DoesNotExist as exc:
-        raise Http404 from exc
+    order = get_or_404(selectors.work_order_get, user=request.user, pk=pk)
     locations = selectors.location_list(user=request.user, stores_only=True)
     form = RequisitionForm(request.POST or None, locations=locations)
     if request.method == "POST" and form.is_valid():
@@ -344,12 +340,8 @@ def old_parts(request):
 def old_part_new(request, pk):
     """Register the old part of requisition line `pk`."""
     _office(request)
-    try:
-        line = RequisitionLine.objects.select_related("part", "requisition__work_order").get(pk=pk)
-    except RequisitionLine.DoesNotExist as exc:
-        raise Http404 from exc
-    report_parts = list(ReportPart.objects.filter(report__order_id=line.requisition.work_order_id,
-                                                  old_returned_at__isnull=True))  # fmt: skip
+    line = get_or_404(selectors.line_get, user=request.user, pk=pk)
+    report_parts = list(selectors.report_parts_awaiting(user=request.user, line=line))
     form = OldPartForm(request.POST or None, request.FILES or None, initial={"line": line.pk})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
