@@ -105,6 +105,15 @@ PAGE_MODELS = {
     "performance:revoke": "performance.Exclusion",
     "performance:technician": "staff.ServiceStaff",
     "performance:orders": "staff.ServiceStaff",
+    "parts:receipt_print": "parts.Receipt",
+    "parts:requisition_new": "workorders.WorkOrder",
+    "parts:requisition_detail": "parts.Requisition",
+    "parts:requisition_print": "parts.Requisition",
+    "parts:requisition_action": "parts.Requisition",
+    "parts:old_part_new": "parts.RequisitionLine",
+    "parts:old_part_appraise": "parts.OldPart",
+    "parts:batch_detail": "parts.DisposalBatch",
+    "parts:batch_action": "parts.DisposalBatch",
     # API views whose viewset names no model of its own.
     "performance-technician-detail": "staff.ServiceStaff",
     "performance-technician-orders": "staff.ServiceStaff",
@@ -117,6 +126,8 @@ EXTRA_KWARGS = {
     "delivery:workshop_action": {"name": "done"},
     "staff:permit_action": {"action": "suspend"},
     "performance:orders": {"rate": "not_on_time"},
+    "parts:requisition_action": {"name": "approve"},
+    "parts:batch_action": {"name": "submit"},
 }
 
 # A second object id in the path (nested routes) -> its model.
