@@ -12,20 +12,28 @@ import logging
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils import timezone
 
 from shouhou.catalog.models import Product
 from shouhou.core.errors import DomainError
+from shouhou.customers.models import Customer
 from shouhou.org import roles as r
 from shouhou.org.demo import DEMO_PASSWORD
 from shouhou.org.models import Dealer, Store, User
+from shouhou.staff.models import ServiceStaff
+from shouhou.workorders import services as wo
 from shouhou.workorders import states
-from shouhou.workorders.models import WorkOrder
+from shouhou.workorders.models import ReportPart, WorkOrder
 
 from . import bands, services
-from .models import ApprovalBand, Location, Part, PartsSettings, Receipt
+from .models import ApprovalBand, Location, Part, PartsSettings, Receipt, RequisitionLine
 
 log = logging.getLogger(__name__)
+PNG = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+    "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
 
 # code, name, specification, unit, kind, cost, sale, reorder level, fits products named with
 SANITARY = [
@@ -106,9 +114,10 @@ def seed(ctx) -> None:
         if Receipt.all_objects.filter(organisation=org).exists():
             continue
         try:
-            _seed_org(ctx, code, org)
+            with transaction.atomic():
+                _seed_org(ctx, code, org)
         except DomainError as exc:  # pragma: no cover - a demo gap is logged, not fatal
-            log.warning("parts demo for %s stopped: %s", code, exc)
+            log.warning("parts demo for %s stopped: %s %s", code, exc, exc.fields)
 
 
 def _seed_org(ctx, code, org) -> None:
@@ -154,7 +163,7 @@ def _seed_org(ctx, code, org) -> None:
         delivery_note="FH-2026-0311",
         lines=[{"part": p.pk, "quantity": p.reorder_level * 2 + 2, "unit_cost": p.cost_price}
                for p in parts],
-        now=now - dt.timedelta(days=20),
+        now=now - dt.timedelta(days=60),
     )  # fmt: skip
     services.receipt_create(
         by=keeper, location=central, supplier="厂家华北仓 / 送货人 孙师傅",
@@ -207,43 +216,80 @@ def _seed_org(ctx, code, org) -> None:
                                       lines=[{"part": parts[0].pk, "quantity": 1}],
                                       labour_hours="1", travel_km=15)  # fmt: skip
         services.quote_accept(by=o.technician.user, quote=quote, customer_name="顾客本人")
-    signed = by_status.get(states.CONFIRMED, []) + by_status.get(states.CLOSED, [])
-    done = by_status.get(states.DONE, [])
+    # Two services walked through here (the demo's own orders rarely have a technician with a
+    # login): one signed with its old parts back (written off, appraised, in the month's
+    # disposal batch), one completed days ago whose old part is overdue.
+    desk = _first(org, r.SERVICE_DESK, r.CLERK, r.CS_SUPERVISOR)
+    staff = next(
+        (
+            st
+            for st in ServiceStaff.all_objects.filter(
+                organisation=org, user__isnull=False, status="active"
+            ).order_by("id")
+            if "repair" in (st.kinds or [])
+        ),
+        None,
+    )
+    customer = Customer.all_objects.filter(organisation=org).order_by("id").first()
     supervisor = _first(org, r.WORKSHOP_SUPERVISOR)
-    if approve_by and signed:
-        o = signed[0]
-        r4 = req(o, [(parts[0], 1), (parts[3], 1)], "更换进水阀与加热座圈")
-        services.requisition_approve(by=approve_by, requisition=r4)
-        services.requisition_issue(by=keeper, requisition=r4, now=now - dt.timedelta(days=40))
-        lines = list(r4.lines.order_by("id"))
-        # the old parts came back: the signed report writes the lines off
-        old1 = services.old_part_register(by=keeper, line=lines[0], serial="JSF-88213",
-                                          now=now - dt.timedelta(days=38))  # fmt: skip
-        old2 = services.old_part_register(by=keeper, line=lines[1], serial="JRQ-55102",
-                                          now=now - dt.timedelta(days=37))  # fmt: skip
-        if supervisor is not None:
-            last_month = timezone.localdate(now).replace(day=1) - dt.timedelta(days=1)
-            services.old_part_appraise(by=supervisor, old_part=old1, verdict="warranty_fault",
-                                       condition="scrap", note="阀体开裂",
-                                       now=now - dt.timedelta(days=36))  # fmt: skip
-            services.old_part_appraise(by=supervisor, old_part=old2, verdict="no_fault",
-                                       condition="usable", note="检测正常，可再利用",
-                                       now=now - dt.timedelta(days=36))  # fmt: skip
-            services.disposal_batch_collect(by=keeper, month=last_month.replace(day=1))
-    if approve_by and done:
-        o = done[0]
-        r5 = req(o, [(parts[1], 1)], "排水阀失灵，更换")
-        services.requisition_approve(by=approve_by, requisition=r5)
-        services.requisition_issue(by=keeper, requisition=r5, now=now - dt.timedelta(days=10))
-        services.lines_set_old_part_due(order=o, completed_at=now - dt.timedelta(days=9))
-        # no old part back yet: it shows on the overdue list once its due date passes
-    if approve_by and len(signed) > 1:
-        o = signed[1]
-        r6 = req(o, [(parts[6], 1)], "阀芯磨损，更换")
-        services.requisition_approve(by=approve_by, requisition=r6)
-        services.requisition_issue(by=keeper, requisition=r6, now=now - dt.timedelta(days=12))
-        services.old_part_register(by=keeper, line=r6.lines.get(), serial="",
-                                   now=now - dt.timedelta(days=11))  # fmt: skip
+    if not (approve_by and desk and staff and customer):
+        return _stock_count(keeper, manager, central, parts)
+    signed_at = now - dt.timedelta(hours=5)
+    o = _walk(desk, staff, customer, signed_at, "智能马桶加热座圈不热，进水阀渗水")
+    r4 = req(o, [(parts[0], 1), (parts[3], 1)], "更换进水阀与加热座圈")
+    services.requisition_approve(by=approve_by, requisition=r4, now=signed_at)
+    services.requisition_issue(by=keeper, requisition=r4, now=signed_at)
+    lines = list(r4.lines.order_by("id"))
+    wo.workorder_complete(
+        by=staff.user, order=o, findings="进水阀老化、座圈加热丝断", work_done="更换进水阀与加热座圈",
+        parts=[{"name": parts[0].name, "quantity": 1, "reason": "老化渗水"},
+               {"name": parts[3].name, "quantity": 1, "reason": "加热丝断"}],
+        now=signed_at + dt.timedelta(hours=1),
+    )  # fmt: skip
+    o = wo.workorder_sign(by=staff.user, order=o, signer_name=customer.name, signature=PNG,
+                          now=signed_at + dt.timedelta(hours=1, minutes=5))  # fmt: skip
+    rps = list(ReportPart.all_objects.filter(report__order=o).order_by("id"))
+    old1 = services.old_part_register(by=keeper, line=lines[0], serial="JSF-88213",
+                                      report_part=rps[0].pk, now=signed_at + dt.timedelta(hours=2))  # fmt: skip
+    old2 = services.old_part_register(by=keeper, line=lines[1], serial="JRQ-55102",
+                                      report_part=rps[1].pk, now=signed_at + dt.timedelta(hours=2))  # fmt: skip
+    if supervisor is not None:
+        services.old_part_appraise(by=supervisor, old_part=old1, verdict="warranty_fault",
+                                   condition="scrap", note="阀体开裂",
+                                   now=signed_at + dt.timedelta(hours=3))  # fmt: skip
+        services.old_part_appraise(by=supervisor, old_part=old2, verdict="no_fault",
+                                   condition="usable", note="检测正常，可再利用",
+                                   now=signed_at + dt.timedelta(hours=3))  # fmt: skip
+        month = timezone.localdate(now).replace(day=1)
+        services.disposal_batch_collect(by=keeper, month=month)
+    late = now - dt.timedelta(hours=4)
+    o2 = _walk(desk, staff, customer, late, "排水阀失灵，冲水不止")
+    r5 = req(o2, [(parts[1], 1)], "排水阀失灵，更换")
+    services.requisition_approve(by=approve_by, requisition=r5, now=late)
+    services.requisition_issue(by=keeper, requisition=r5, now=late)
+    wo.workorder_complete(
+        by=staff.user, order=o2, findings="排水阀密封圈老化", work_done="更换排水阀",
+        parts=[{"name": parts[1].name, "quantity": 1, "reason": "密封圈老化"}],
+        now=late + dt.timedelta(hours=1),
+    )  # fmt: skip
+    # shown as if the service had been done last week: its old part is overdue
+    RequisitionLine.all_objects.filter(requisition=r5).update(
+        old_part_due_on=timezone.localdate(now) - dt.timedelta(days=2)
+    )
+    return _stock_count(keeper, manager, central, parts)
+
+
+def _walk(desk, staff, customer, when, text):
+    """An order from the hotline to the technician on site."""
+    order = wo.workorder_intake(by=desk, customer=customer, source="hotline", kind="repair",
+                                description=text, now=when).order  # fmt: skip
+    order = wo.workorder_dispatch(by=desk, order=order, technician=staff, now=when)
+    order = wo.workorder_contact(by=staff.user, order=order, now=when)
+    order = wo.workorder_appoint(by=staff.user, order=order, appointment_at=when, now=when)
+    return wo.workorder_arrive(by=staff.user, order=order, now=when)
+
+
+def _stock_count(keeper, manager, central, parts):
     if manager is not None and manager.pk != keeper.pk:
         services.stock_count_create(
             by=keeper, location=central, note="月末盘点",

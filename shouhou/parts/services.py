@@ -470,6 +470,8 @@ def requisition_create(
     if order.technician_id is None:
         errors["work_order"] = [_("The order has no technician yet.")]
     technician = order.technician.user if order.technician_id else None
+    if order.technician_id and technician is None:
+        errors["work_order"] = [_("The order's technician has no login to draw parts with.")]
     if (
         technician is not None
         and technician.pk != by.pk
