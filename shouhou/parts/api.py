@@ -37,20 +37,20 @@ D = {"max_digits": 12, "decimal_places": 2}
 # Output -----------------------------------------------------------------------------------
 
 
-class PartOut(serializers.ModelSerializer):
+class PartsPartOut(serializers.ModelSerializer):
     class Meta:
         model = Part
         fields = ["id", "code", "name", "specification", "unit", "kind", "cost_price",
                   "sale_price", "reorder_level", "models_fitted", "products", "is_active"]  # fmt: skip
 
 
-class LocationOut(serializers.ModelSerializer):
+class PartsLocationOut(serializers.ModelSerializer):
     class Meta:
         model = Location
         fields = ["id", "code", "name", "kind", "store", "dealer", "holder"]
 
 
-class StockOut(serializers.ModelSerializer):
+class PartsStockOut(serializers.ModelSerializer):
     part_code = serializers.CharField(source="part.code", read_only=True)
     part_name = serializers.CharField(source="part.name", read_only=True)
     average_cost = serializers.DecimalField(max_digits=14, decimal_places=4, read_only=True)
@@ -68,7 +68,7 @@ class StockOut(serializers.ModelSerializer):
         return str((obj.average_cost * obj.quantity).quantize(Decimal("0.01")))
 
 
-class MoveOut(serializers.ModelSerializer):
+class PartsMoveOut(serializers.ModelSerializer):
     part_code = serializers.CharField(source="part.code", read_only=True)
     by_name = serializers.CharField(source="by.get_full_name", read_only=True)
 
@@ -78,14 +78,14 @@ class MoveOut(serializers.ModelSerializer):
                   "unit_cost", "at", "by", "by_name", "document", "document_id", "note"]  # fmt: skip
 
 
-class ReceiptLineOut(serializers.ModelSerializer):
+class PartsReceiptLineOut(serializers.ModelSerializer):
     class Meta:
         model = ReceiptLine
         fields = ["id", "part", "quantity", "unit_cost"]
 
 
-class ReceiptOut(serializers.ModelSerializer):
-    lines = ReceiptLineOut(many=True, read_only=True)
+class PartsReceiptOut(serializers.ModelSerializer):
+    lines = PartsReceiptLineOut(many=True, read_only=True)
 
     class Meta:
         model = Receipt
@@ -93,7 +93,7 @@ class ReceiptOut(serializers.ModelSerializer):
                   "received_at", "received_by", "note", "lines"]  # fmt: skip
 
 
-class RequisitionLineOut(serializers.ModelSerializer):
+class PartsRequisitionLineOut(serializers.ModelSerializer):
     part_code = serializers.CharField(source="part.code", read_only=True)
     outstanding = serializers.IntegerField(read_only=True)
 
@@ -103,8 +103,8 @@ class RequisitionLineOut(serializers.ModelSerializer):
                   "outstanding", "old_part_due_on"]  # fmt: skip
 
 
-class RequisitionOut(serializers.ModelSerializer):
-    lines = RequisitionLineOut(many=True, read_only=True)
+class PartsRequisitionOut(serializers.ModelSerializer):
+    lines = PartsRequisitionLineOut(many=True, read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -114,7 +114,7 @@ class RequisitionOut(serializers.ModelSerializer):
                   "decision_note", "issued_by", "issued_at", "cancelled_at", "lines"]  # fmt: skip
 
 
-class OldPartOut(serializers.ModelSerializer):
+class PartsOldPartOut(serializers.ModelSerializer):
     class Meta:
         model = OldPart
         fields = ["id", "line", "report_part", "work_order", "part", "quantity", "serial",
@@ -122,7 +122,7 @@ class OldPartOut(serializers.ModelSerializer):
                   "appraisal_note", "appraised_by", "appraised_at", "batch"]  # fmt: skip
 
 
-class BatchOut(serializers.ModelSerializer):
+class PartsBatchOut(serializers.ModelSerializer):
     items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -131,7 +131,7 @@ class BatchOut(serializers.ModelSerializer):
                   "items"]  # fmt: skip
 
 
-class CountLineOut(serializers.ModelSerializer):
+class PartsCountLineOut(serializers.ModelSerializer):
     difference = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -139,8 +139,8 @@ class CountLineOut(serializers.ModelSerializer):
         fields = ["id", "part", "booked", "counted", "difference"]
 
 
-class CountOut(serializers.ModelSerializer):
-    lines = CountLineOut(many=True, read_only=True)
+class PartsCountOut(serializers.ModelSerializer):
+    lines = PartsCountLineOut(many=True, read_only=True)
 
     class Meta:
         model = StockCount
@@ -148,14 +148,14 @@ class CountOut(serializers.ModelSerializer):
                   "approved_at", "note", "lines"]  # fmt: skip
 
 
-class QuoteLineOut(serializers.ModelSerializer):
+class PartsQuoteLineOut(serializers.ModelSerializer):
     class Meta:
         model = QuoteLine
         fields = ["id", "part", "quantity", "unit_price"]
 
 
-class QuoteOut(serializers.ModelSerializer):
-    lines = QuoteLineOut(many=True, read_only=True)
+class PartsQuoteOut(serializers.ModelSerializer):
+    lines = PartsQuoteLineOut(many=True, read_only=True)
     agreed_fee = serializers.DecimalField(**D, read_only=True)
 
     class Meta:
@@ -169,7 +169,7 @@ class QuoteOut(serializers.ModelSerializer):
 # Input ------------------------------------------------------------------------------------
 
 
-class PartIn(serializers.Serializer):
+class PartsPartIn(serializers.Serializer):
     code = serializers.CharField(required=False, allow_blank=True)
     name = serializers.CharField(required=False, allow_blank=True)
     specification = serializers.CharField(required=False, allow_blank=True)
@@ -182,38 +182,38 @@ class PartIn(serializers.Serializer):
     products = serializers.ListField(child=serializers.IntegerField(), required=False)
 
 
-class LineIn(serializers.Serializer):
+class PartsLineIn(serializers.Serializer):
     part = serializers.CharField()
     quantity = serializers.IntegerField()
     unit_cost = serializers.DecimalField(**D, required=False, allow_null=True)
 
 
-class ReceiptIn(serializers.Serializer):
+class PartsReceiptIn(serializers.Serializer):
     location = serializers.IntegerField()
     supplier = serializers.CharField(required=False, allow_blank=True, default="")
     delivery_note = serializers.CharField(required=False, allow_blank=True, default="")
     expense_ref = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    lines = LineIn(many=True)
+    lines = PartsLineIn(many=True)
 
 
-class RequisitionIn(serializers.Serializer):
+class PartsRequisitionIn(serializers.Serializer):
     work_order = serializers.IntegerField()
     location = serializers.IntegerField()
     proposal = serializers.CharField(required=False, allow_blank=True, default="")
-    lines = LineIn(many=True)
+    lines = PartsLineIn(many=True)
 
 
-class NoteIn(serializers.Serializer):
+class PartsNoteIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReturnIn(NoteIn):
+class PartsReturnIn(PartsNoteIn):
     line = serializers.IntegerField()
     quantity = serializers.IntegerField()
 
 
-class OldPartIn(serializers.Serializer):
+class PartsOldPartIn(serializers.Serializer):
     line = serializers.IntegerField()
     quantity = serializers.IntegerField(required=False, allow_null=True)
     serial = serializers.CharField(required=False, allow_blank=True, default="")
@@ -221,67 +221,67 @@ class OldPartIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AppraiseIn(serializers.Serializer):
+class PartsAppraiseIn(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=OldPart.Verdict.choices)
     condition = serializers.ChoiceField(choices=[("usable", "usable"), ("scrap", "scrap")])
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class BatchIn(serializers.Serializer):
+class PartsBatchIn(serializers.Serializer):
     month = serializers.DateField()
 
 
-class BatchSubmitIn(serializers.Serializer):
+class PartsBatchSubmitIn(serializers.Serializer):
     method = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CountLineIn(serializers.Serializer):
+class PartsCountLineIn(serializers.Serializer):
     part = serializers.IntegerField()
     counted = serializers.IntegerField()
 
 
-class CountIn(serializers.Serializer):
+class PartsCountIn(serializers.Serializer):
     location = serializers.IntegerField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    lines = CountLineIn(many=True)
+    lines = PartsCountLineIn(many=True)
 
 
-class DecideIn(serializers.Serializer):
+class PartsDecideIn(serializers.Serializer):
     approve = serializers.BooleanField()
 
 
-class QuoteLineIn(serializers.Serializer):
+class PartsQuoteLineIn(serializers.Serializer):
     part = serializers.CharField()
     quantity = serializers.IntegerField()
 
 
-class QuoteIn(serializers.Serializer):
+class PartsQuoteIn(serializers.Serializer):
     work_order = serializers.IntegerField()
     labour_hours = serializers.DecimalField(max_digits=5, decimal_places=2)
     travel_km = serializers.IntegerField(required=False, default=0)
-    lines = QuoteLineIn(many=True, required=False, default=list)
+    lines = PartsQuoteLineIn(many=True, required=False, default=list)
 
 
-class AcceptIn(serializers.Serializer):
+class PartsAcceptIn(serializers.Serializer):
     customer_name = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ChangeIn(serializers.Serializer):
+class PartsChangeIn(serializers.Serializer):
     amount = serializers.DecimalField(**D)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class StockFilter(serializers.Serializer):
+class PartsStockFilter(serializers.Serializer):
     low = serializers.BooleanField(required=False, default=False)
 
 
-class MoveFilter(serializers.Serializer):
+class PartsMoveFilter(serializers.Serializer):
     location = serializers.IntegerField(required=False)
     part = serializers.IntegerField(required=False)
     kind = serializers.ChoiceField(choices=Move.Kind.choices, required=False)
 
 
-class ListFilter(serializers.Serializer):
+class PartsListFilter(serializers.Serializer):
     status = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -298,6 +298,10 @@ def _lines(data) -> list[dict]:
 class Base(viewsets.GenericViewSet):
     pagination_class = KeysetPagination
 
+    def get_queryset(self):
+        """For the schema only (path parameter types); every read goes through a selector."""
+        return self.serializer_class.Meta.model._default_manager.none()
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if not selectors.can_read(request.user):
@@ -313,91 +317,93 @@ class Base(viewsets.GenericViewSet):
 
 @extend_schema(tags=["parts"])
 class PartViewSet(IdempotentCreateMixin, Base):
-    serializer_class = PartOut
+    serializer_class = PartsPartOut
 
     def list(self, request):
         return self._page(
-            selectors.part_list(user=request.user, q=request.GET.get("q", "")), PartOut
+            selectors.part_list(user=request.user, q=request.GET.get("q", "")), PartsPartOut
         )
 
     def retrieve(self, request, pk=None):
-        return Response(PartOut(selectors.part_get(user=request.user, pk=pk)).data)
+        return Response(PartsPartOut(selectors.part_get(user=request.user, pk=pk)).data)
 
-    @extend_schema(request=PartIn, responses={201: PartOut})
+    @extend_schema(request=PartsPartIn, responses={201: PartsPartOut})
     def create(self, request):
         """A catalogue part (send an Idempotency-Key)."""
         return super().create(request)
 
     def idempotent_create(self, request):
-        data = _valid(PartIn, request.data)
+        data = _valid(PartsPartIn, request.data)
         fits, products = data.pop("models_fitted", []), data.pop("products", [])
         part = services.part_create(by=request.user, data=data, models_fitted=fits,
                                     products=products)  # fmt: skip
         return status.HTTP_201_CREATED, part
 
     def idempotent_render(self, obj, code):
-        return PartOut(obj).data
+        return PartsPartOut(obj).data
 
-    @extend_schema(request=PartIn, responses=PartOut)
+    @extend_schema(request=PartsPartIn, responses=PartsPartOut)
     def partial_update(self, request, pk=None):
         part = selectors.part_get(user=request.user, pk=pk)
-        data = _valid(PartIn, request.data)
+        data = _valid(PartsPartIn, request.data)
         data.pop("models_fitted", None), data.pop("products", None)
-        return Response(PartOut(services.part_update(by=request.user, part=part, data=data)).data)
+        return Response(
+            PartsPartOut(services.part_update(by=request.user, part=part, data=data)).data
+        )
 
 
 @extend_schema(tags=["parts"])
 class LocationViewSet(Base):
-    serializer_class = LocationOut
+    serializer_class = PartsLocationOut
 
     def list(self, request):
-        return self._page(selectors.location_list(user=request.user), LocationOut)
+        return self._page(selectors.location_list(user=request.user), PartsLocationOut)
 
     def retrieve(self, request, pk=None):
-        return Response(LocationOut(selectors.location_get(user=request.user, pk=pk)).data)
+        return Response(PartsLocationOut(selectors.location_get(user=request.user, pk=pk)).data)
 
-    @extend_schema(parameters=[StockFilter], responses=StockOut(many=True))
+    @extend_schema(parameters=[PartsStockFilter], responses=PartsStockOut(many=True))
     @action(detail=True, methods=["get"])
     def stock(self, request, pk=None):
         """Stock on hand at this location, with the low-stock flag and the value at average cost."""
         loc = selectors.location_get(user=request.user, pk=pk)
-        params = _valid(StockFilter, request.query_params)
+        params = _valid(PartsStockFilter, request.query_params)
         qs = selectors.stock_at(user=request.user, location=loc, low_only=params["low"])
-        return self._page(qs, StockOut)
+        return self._page(qs, PartsStockOut)
 
 
 @extend_schema(tags=["parts"])
 class MoveViewSet(Base):
-    serializer_class = MoveOut
+    serializer_class = PartsMoveOut
 
-    @extend_schema(parameters=[MoveFilter], responses=MoveOut(many=True))
+    @extend_schema(parameters=[PartsMoveFilter], responses=PartsMoveOut(many=True))
     def list(self, request):
-        p = _valid(MoveFilter, request.query_params)
+        p = _valid(PartsMoveFilter, request.query_params)
         loc = (
             selectors.location_get(user=request.user, pk=p["location"]) if "location" in p else None
         )
         part = selectors.part_get(user=request.user, pk=p["part"]) if "part" in p else None
         qs = selectors.move_list(user=request.user, location=loc, part=part, kind=p.get("kind", ""))
-        return self._page(qs, MoveOut)
+        return self._page(qs, PartsMoveOut)
 
 
 @extend_schema(tags=["parts"])
 class ReceiptViewSet(IdempotentCreateMixin, Base):
-    serializer_class = ReceiptOut
+    serializer_class = PartsReceiptOut
 
     def list(self, request):
-        return self._page(selectors.receipt_list(user=request.user), ReceiptOut)
+        return self._page(selectors.receipt_list(user=request.user), PartsReceiptOut)
 
     def retrieve(self, request, pk=None):
-        return Response(ReceiptOut(selectors.receipt_get(user=request.user, pk=pk)).data)
+        return Response(PartsReceiptOut(selectors.receipt_get(user=request.user, pk=pk)).data)
 
-    @extend_schema(request=ReceiptIn, responses={201: ReceiptOut})
+    @extend_schema(request=PartsReceiptIn, responses={201: PartsReceiptOut})
     def create(self, request):
         """A receipt note (备用件接收单), booked into stock (send an Idempotency-Key)."""
         return super().create(request)
 
     def idempotent_create(self, request):
-        d = _valid(ReceiptIn, request.data)
+        d = _valid(PartsReceiptIn, request.data)
         rc = services.receipt_create(
             by=request.user, location=d["location"], supplier=d["supplier"], lines=_lines(d),
             delivery_note=d["delivery_note"], expense_ref=d["expense_ref"], note=d["note"],
@@ -405,36 +411,36 @@ class ReceiptViewSet(IdempotentCreateMixin, Base):
         return status.HTTP_201_CREATED, rc
 
     def idempotent_render(self, obj, code):
-        return ReceiptOut(obj).data
+        return PartsReceiptOut(obj).data
 
 
 @extend_schema(tags=["parts"])
 class RequisitionViewSet(IdempotentCreateMixin, Base):
-    serializer_class = RequisitionOut
+    serializer_class = PartsRequisitionOut
 
     def _out(self, req):
-        return Response(RequisitionOut(selectors.requisition_get(user=self.request.user,
+        return Response(PartsRequisitionOut(selectors.requisition_get(user=self.request.user,
                                                                  pk=req.pk)).data)  # fmt: skip
 
     def _req(self, pk):
         return selectors.requisition_get(user=self.request.user, pk=pk)
 
-    @extend_schema(parameters=[ListFilter], responses=RequisitionOut(many=True))
+    @extend_schema(parameters=[PartsListFilter], responses=PartsRequisitionOut(many=True))
     def list(self, request):
-        p = _valid(ListFilter, request.query_params)
+        p = _valid(PartsListFilter, request.query_params)
         qs = selectors.requisition_list(user=request.user, status=p["status"])
-        return self._page(qs.prefetch_related("lines__part"), RequisitionOut)
+        return self._page(qs.prefetch_related("lines__part"), PartsRequisitionOut)
 
     def retrieve(self, request, pk=None):
         return self._out(self._req(pk))
 
-    @extend_schema(request=RequisitionIn, responses={201: RequisitionOut})
+    @extend_schema(request=PartsRequisitionIn, responses={201: PartsRequisitionOut})
     def create(self, request):
         """A parts requisition (备用件领料单) on a work order (send an Idempotency-Key)."""
         return super().create(request)
 
     def idempotent_create(self, request):
-        d = _valid(RequisitionIn, request.data)
+        d = _valid(PartsRequisitionIn, request.data)
         req = services.requisition_create(
             by=request.user, work_order=d["work_order"], location=d["location"],
             lines=_lines(d), proposal=d["proposal"],
@@ -442,33 +448,33 @@ class RequisitionViewSet(IdempotentCreateMixin, Base):
         return status.HTTP_201_CREATED, req
 
     def idempotent_render(self, obj, code):
-        return RequisitionOut(obj).data
+        return PartsRequisitionOut(obj).data
 
-    @extend_schema(request=NoteIn, responses=RequisitionOut)
+    @extend_schema(request=PartsNoteIn, responses=PartsRequisitionOut)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        d = _valid(NoteIn, request.data)
+        d = _valid(PartsNoteIn, request.data)
         return self._out(services.requisition_approve(by=request.user, requisition=self._req(pk),
                                                       note=d["note"]))  # fmt: skip
 
-    @extend_schema(request=NoteIn, responses=RequisitionOut)
+    @extend_schema(request=PartsNoteIn, responses=PartsRequisitionOut)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        d = _valid(NoteIn, request.data)
+        d = _valid(PartsNoteIn, request.data)
         return self._out(services.requisition_reject(by=request.user, requisition=self._req(pk),
                                                      note=d["note"]))  # fmt: skip
 
-    @extend_schema(request=None, responses=RequisitionOut)
+    @extend_schema(request=None, responses=PartsRequisitionOut)
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
         """Hand the parts over (store → with the technician). 409 names a part out of stock."""
         return self._out(services.requisition_issue(by=request.user, requisition=self._req(pk)))
 
-    @extend_schema(request=ReturnIn, responses=RequisitionOut)
+    @extend_schema(request=PartsReturnIn, responses=PartsRequisitionOut)
     @action(detail=True, methods=["post"], url_path="return")
     def return_unused(self, request, pk=None):
         req = self._req(pk)
-        d = _valid(ReturnIn, request.data)
+        d = _valid(PartsReturnIn, request.data)
         line = req.lines.filter(pk=d["line"]).first()
         if line is None:
             raise ValidationFailed(fields={"line": ["?"]})
@@ -476,151 +482,153 @@ class RequisitionViewSet(IdempotentCreateMixin, Base):
                                          note=d["note"])  # fmt: skip
         return self._out(req)
 
-    @extend_schema(request=NoteIn, responses=RequisitionOut)
+    @extend_schema(request=PartsNoteIn, responses=PartsRequisitionOut)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        d = _valid(NoteIn, request.data)
+        d = _valid(PartsNoteIn, request.data)
         return self._out(services.requisition_cancel(by=request.user, requisition=self._req(pk),
                                                      note=d["note"]))  # fmt: skip
 
 
 @extend_schema(tags=["parts"])
 class OldPartViewSet(Base):
-    serializer_class = OldPartOut
+    serializer_class = PartsOldPartOut
 
-    @extend_schema(parameters=[ListFilter], responses=OldPartOut(many=True))
+    @extend_schema(parameters=[PartsListFilter], responses=PartsOldPartOut(many=True))
     def list(self, request):
-        p = _valid(ListFilter, request.query_params)
+        p = _valid(PartsListFilter, request.query_params)
         return self._page(
-            selectors.old_part_list(user=request.user, status=p["status"]), OldPartOut
+            selectors.old_part_list(user=request.user, status=p["status"]), PartsOldPartOut
         )
 
     def retrieve(self, request, pk=None):
-        return Response(OldPartOut(selectors.old_part_get(user=request.user, pk=pk)).data)
+        return Response(PartsOldPartOut(selectors.old_part_get(user=request.user, pk=pk)).data)
 
-    @extend_schema(request=OldPartIn, responses={201: OldPartOut})
+    @extend_schema(request=PartsOldPartIn, responses={201: PartsOldPartOut})
     def create(self, request):
         """Register a returned old part; writes the line off if the report is signed."""
-        d = _valid(OldPartIn, request.data)
+        d = _valid(PartsOldPartIn, request.data)
         line = selectors.line_get(user=request.user, pk=d["line"])
         old = services.old_part_register(
             by=request.user, line=line, quantity=d.get("quantity"), serial=d["serial"],
             report_part=d.get("report_part"), note=d["note"],
         )  # fmt: skip
-        return Response(OldPartOut(old).data, status.HTTP_201_CREATED)
+        return Response(PartsOldPartOut(old).data, status.HTTP_201_CREATED)
 
-    @extend_schema(request=AppraiseIn, responses=OldPartOut)
+    @extend_schema(request=PartsAppraiseIn, responses=PartsOldPartOut)
     @action(detail=True, methods=["post"])
     def appraise(self, request, pk=None):
         old = selectors.old_part_get(user=request.user, pk=pk)
-        d = _valid(AppraiseIn, request.data)
-        return Response(OldPartOut(services.old_part_appraise(by=request.user, old_part=old,
+        d = _valid(PartsAppraiseIn, request.data)
+        return Response(PartsOldPartOut(services.old_part_appraise(by=request.user, old_part=old,
                                                               **d)).data)  # fmt: skip
 
 
 @extend_schema(tags=["parts"])
 class BatchViewSet(Base):
-    serializer_class = BatchOut
+    serializer_class = PartsBatchOut
 
     def list(self, request):
-        return self._page(selectors.batch_list(user=request.user), BatchOut)
+        return self._page(selectors.batch_list(user=request.user), PartsBatchOut)
 
     def retrieve(self, request, pk=None):
-        return Response(BatchOut(selectors.batch_get(user=request.user, pk=pk)).data)
+        return Response(PartsBatchOut(selectors.batch_get(user=request.user, pk=pk)).data)
 
-    @extend_schema(request=BatchIn, responses={201: BatchOut})
+    @extend_schema(request=PartsBatchIn, responses={201: PartsBatchOut})
     def create(self, request):
         """Open (or top up) the month's disposal batch with the scrap old parts appraised."""
-        d = _valid(BatchIn, request.data)
+        d = _valid(PartsBatchIn, request.data)
         b = services.disposal_batch_collect(by=request.user, month=d["month"])
-        return Response(BatchOut(b).data, status.HTTP_201_CREATED)
+        return Response(PartsBatchOut(b).data, status.HTTP_201_CREATED)
 
-    @extend_schema(request=BatchSubmitIn, responses=BatchOut)
+    @extend_schema(request=PartsBatchSubmitIn, responses=PartsBatchOut)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         b = selectors.batch_get(user=request.user, pk=pk)
-        d = _valid(BatchSubmitIn, request.data)
-        return Response(BatchOut(services.disposal_batch_submit(by=request.user, batch=b,
+        d = _valid(PartsBatchSubmitIn, request.data)
+        return Response(PartsBatchOut(services.disposal_batch_submit(by=request.user, batch=b,
                                                                 method=d["method"])).data)  # fmt: skip
 
-    @extend_schema(request=None, responses=BatchOut)
+    @extend_schema(request=None, responses=PartsBatchOut)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         b = selectors.batch_get(user=request.user, pk=pk)
-        return Response(BatchOut(services.disposal_batch_approve(by=request.user, batch=b)).data)
+        return Response(
+            PartsBatchOut(services.disposal_batch_approve(by=request.user, batch=b)).data
+        )
 
 
 @extend_schema(tags=["parts"])
 class CountViewSet(IdempotentCreateMixin, Base):
-    serializer_class = CountOut
+    serializer_class = PartsCountOut
 
     def list(self, request):
-        return self._page(selectors.count_list(user=request.user), CountOut)
+        return self._page(selectors.count_list(user=request.user), PartsCountOut)
 
     def retrieve(self, request, pk=None):
-        return Response(CountOut(selectors.count_get(user=request.user, pk=pk)).data)
+        return Response(PartsCountOut(selectors.count_get(user=request.user, pk=pk)).data)
 
-    @extend_schema(request=CountIn, responses={201: CountOut})
+    @extend_schema(request=PartsCountIn, responses={201: PartsCountOut})
     def create(self, request):
         """A stock count (盘点); its differences are posted once a manager approves."""
         return super().create(request)
 
     def idempotent_create(self, request):
-        d = _valid(CountIn, request.data)
+        d = _valid(PartsCountIn, request.data)
         c = services.stock_count_create(by=request.user, location=d["location"], lines=_lines(d),
                                         note=d["note"])  # fmt: skip
         return status.HTTP_201_CREATED, c
 
     def idempotent_render(self, obj, code):
-        return CountOut(obj).data
+        return PartsCountOut(obj).data
 
-    @extend_schema(request=DecideIn, responses=CountOut)
+    @extend_schema(request=PartsDecideIn, responses=PartsCountOut)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         c = selectors.count_get(user=request.user, pk=pk)
-        d = _valid(DecideIn, request.data)
-        return Response(CountOut(services.stock_count_decide(by=request.user, count=c,
+        d = _valid(PartsDecideIn, request.data)
+        return Response(PartsCountOut(services.stock_count_decide(by=request.user, count=c,
                                                              approve=d["approve"])).data)  # fmt: skip
 
 
 @extend_schema(tags=["parts"])
 class QuoteViewSet(IdempotentCreateMixin, Base):
-    serializer_class = QuoteOut
+    serializer_class = PartsQuoteOut
 
     def list(self, request):
-        return self._page(selectors.quote_list(user=request.user), QuoteOut)
+        return self._page(selectors.quote_list(user=request.user), PartsQuoteOut)
 
     def retrieve(self, request, pk=None):
-        return Response(QuoteOut(selectors.quote_get(user=request.user, pk=pk)).data)
+        return Response(PartsQuoteOut(selectors.quote_get(user=request.user, pk=pk)).data)
 
-    @extend_schema(request=QuoteIn, responses={201: QuoteOut})
+    @extend_schema(request=PartsQuoteIn, responses={201: PartsQuoteOut})
     def create(self, request):
         """A paid-repair quote: parts at sale price + labour + travel (send an Idempotency-Key)."""
         return super().create(request)
 
     def idempotent_create(self, request):
-        d = _valid(QuoteIn, request.data)
+        d = _valid(PartsQuoteIn, request.data)
         q = services.quote_create(by=request.user, work_order=d["work_order"], lines=_lines(d),
                                   labour_hours=d["labour_hours"], travel_km=d["travel_km"])  # fmt: skip
         return status.HTTP_201_CREATED, q
 
     def idempotent_render(self, obj, code):
-        return QuoteOut(obj).data
+        return PartsQuoteOut(obj).data
 
-    @extend_schema(request=AcceptIn, responses=QuoteOut)
+    @extend_schema(request=PartsAcceptIn, responses=PartsQuoteOut)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         q = selectors.quote_get(user=request.user, pk=pk)
-        d = _valid(AcceptIn, request.data)
-        return Response(QuoteOut(services.quote_accept(by=request.user, quote=q,
+        d = _valid(PartsAcceptIn, request.data)
+        return Response(PartsQuoteOut(services.quote_accept(by=request.user, quote=q,
                                                        customer_name=d["customer_name"])).data)  # fmt: skip
 
-    @extend_schema(request=ChangeIn, responses=QuoteOut)
+    @extend_schema(request=PartsChangeIn, responses=PartsQuoteOut)
     @action(detail=True, methods=["post"], url_path="approve-change")
     def approve_change(self, request, pk=None):
         q = selectors.quote_get(user=request.user, pk=pk)
-        d = _valid(ChangeIn, request.data)
-        return Response(QuoteOut(services.quote_change_approve(by=request.user, quote=q,
+        d = _valid(PartsChangeIn, request.data)
+        return Response(PartsQuoteOut(services.quote_change_approve(by=request.user, quote=q,
                                                                **d)).data)  # fmt: skip
 
 
