@@ -13,6 +13,7 @@ from .models import (
     OldPart,
     Part,
     PartsSettings,
+    PostageWriteOff,
     Quote,
     Receipt,
     Requisition,
@@ -133,3 +134,9 @@ class StockCountAdmin(ReadOnlyAdmin):
 class QuoteAdmin(ReadOnlyAdmin):
     list_display = ("work_order", "status", "total", "accepted_by_name", "accepted_at",
                     "changed_total")  # fmt: skip
+
+
+@admin.register(PostageWriteOff)
+class PostageWriteOffAdmin(ReadOnlyAdmin):
+    list_display = ("handled_at", "carrier", "waybill", "amount", "handler", "status",
+                    "approved_by")  # fmt: skip

@@ -20,6 +20,7 @@ from .models import (
     Move,
     OldPart,
     Part,
+    PostageWriteOff,
     Quote,
     QuoteLine,
     Receipt,
@@ -632,6 +633,54 @@ class QuoteViewSet(IdempotentCreateMixin, Base):
                                                                **d)).data)  # fmt: skip
 
 
+class PartsPostageOut(serializers.ModelSerializer):
+    class Meta:
+        model = PostageWriteOff
+        fields = ["id", "work_order", "carrier", "waybill", "amount", "description", "handler",
+                  "handled_at", "status", "approved_by", "approved_at"]  # fmt: skip
+
+
+class PartsPostageIn(serializers.Serializer):
+    carrier = serializers.CharField(required=False, allow_blank=True, default="")
+    waybill = serializers.CharField(required=False, allow_blank=True, default="")
+    amount = serializers.DecimalField(**D, required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    work_order = serializers.IntegerField(required=False, allow_null=True)
+
+
+@extend_schema(tags=["parts"])
+class PostageViewSet(IdempotentCreateMixin, Base):
+    serializer_class = PartsPostageOut
+
+    def list(self, request):
+        return self._page(selectors.postage_list(user=request.user), PartsPostageOut)
+
+    def retrieve(self, request, pk=None):
+        return Response(PartsPostageOut(selectors.postage_get(user=request.user, pk=pk)).data)
+
+    @extend_schema(request=PartsPostageIn, responses={201: PartsPostageOut})
+    def create(self, request):
+        """The handler signs the postage of parts sent by post (send an Idempotency-Key)."""
+        return super().create(request)
+
+    def idempotent_create(self, request):
+        d = _valid(PartsPostageIn, request.data)
+        row = services.postage_record(by=request.user, **d)
+        return status.HTTP_201_CREATED, row
+
+    def idempotent_render(self, obj, code):
+        return PartsPostageOut(obj).data
+
+    @extend_schema(request=None, responses=PartsPostageOut)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """The supervisor's second signature writes the postage off."""
+        row = selectors.postage_get(user=request.user, pk=pk)
+        return Response(
+            PartsPostageOut(services.postage_approve(by=request.user, postage=row)).data
+        )
+
+
 def register(router):
     router.register("parts/catalogue", PartViewSet, basename="parts-part")
     router.register("parts/locations", LocationViewSet, basename="parts-location")
@@ -642,3 +691,4 @@ def register(router):
     router.register("parts/disposal-batches", BatchViewSet, basename="parts-disposal-batch")
     router.register("parts/stock-counts", CountViewSet, basename="parts-stock-count")
     router.register("parts/quotes", QuoteViewSet, basename="parts-quote")
+    router.register("parts/postage", PostageViewSet, basename="parts-postage")

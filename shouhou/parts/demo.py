@@ -181,6 +181,14 @@ def _seed_org(ctx, code, org) -> None:
         for p in parts[:3]:
             services.transfer_create(by=keeper, part=p, src=central, dst=st, quantity=3,
                                      note="发往服务站单独建帐", now=now - dt.timedelta(days=5))  # fmt: skip
+    sup = _first(org, *services.SUPERVISOR_ROLES)
+    post = services.postage_record(by=keeper, carrier="顺丰速运", waybill=f"SF{org.pk:03d}7781203",
+                                   amount="18.00", description="寄往服务站：加热座圈1个",
+                                   now=now - dt.timedelta(days=4))  # fmt: skip
+    if sup is not None and sup.pk != keeper.pk:
+        services.postage_approve(by=sup, postage=post)
+    services.postage_record(by=keeper, carrier="中通快递", waybill=f"ZT{org.pk:03d}5510932",
+                            amount="12.00", description="寄往经销商：进水阀2个")  # fmt: skip
     # Low stock: one part drawn down below its level at the central store.
     services.reorder_level_set(by=keeper, part=parts[2], location=central, level=40)
 

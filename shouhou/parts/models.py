@@ -653,3 +653,49 @@ class Alert(OrgScopedModel):
 
     def __str__(self):
         return self.text
+
+
+class PostageWriteOff(OrgScopedModel):
+    """Postage and freight of warranty parts sent by post, written off with two signatures: the
+    handler's (经手人) and a supervisor's (领导) (§3.6.3). The supervisor is not the handler."""
+
+    class Status(models.TextChoices):
+        SIGNED_BY_HANDLER = "handler", _("Signed by the handler")
+        WRITTEN_OFF = "written_off", _("Written off")
+
+    work_order = models.ForeignKey(
+        "workorders.WorkOrder", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    carrier = models.CharField(_("carrier"), max_length=60)
+    waybill = models.CharField(_("waybill number"), max_length=60)
+    amount = _money(_("postage and freight"))
+    description = models.CharField(_("what was sent"), max_length=200)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField(_("signed by the handler at"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SIGNED_BY_HANDLER
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("signed by the supervisor at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("postage write-off")
+        verbose_name_plural = _("postage write-offs")
+        ordering = ["-handled_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "carrier", "waybill"], name="postage_waybill_unique"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="postage_amount_gt_0"),
+            models.CheckConstraint(
+                condition=Q(status="handler") | Q(approved_by__isnull=False),
+                name="postage_written_off_needs_supervisor",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.carrier} {self.waybill} ¥{self.amount}"

@@ -19,6 +19,7 @@ from .models import (
     Move,
     OldPart,
     Part,
+    PostageWriteOff,
     Quote,
     Receipt,
     Requisition,
@@ -293,3 +294,15 @@ def report_parts_awaiting(*, user, line):
     return ReportPart.objects.filter(
         report__order_id=line.requisition.work_order_id, old_returned_at__isnull=True
     )
+
+
+def postage_list(*, user):
+    if not can_read(user) or _tech_only(user):
+        return PostageWriteOff.objects.none()
+    return PostageWriteOff.objects.select_related("handler", "approved_by").order_by(
+        "-handled_at", "-id"
+    )
+
+
+def postage_get(*, user, pk) -> PostageWriteOff:
+    return _get(postage_list(user=user), pk)
