@@ -800,12 +800,14 @@ def write_off_for_signed_report(*, order, report, by, now=None) -> int:
     """The customer signed: every line of the order whose old part is back is written off."""
     now = _now(now)
     n = 0
-    actor = by or report.created_by
     for old in OldPart.objects.filter(
         work_order=order,
         write_off__isnull=True,
         line__requisition__status=Requisition.Status.ISSUED,
-    ).select_related("line"):
+    ).select_related("line__requisition"):
+        # signed through the customer's link there is no user: the store keeper who issued the
+        # parts books the write-off
+        actor = by or report.created_by or old.line.requisition.issued_by
         if _write_off(old.line, report, old, by=actor, now=now):
             n += 1
     return n

@@ -135,3 +135,12 @@ def test_appraisal_and_monthly_disposal_with_approval(
     old.refresh_from_db()
     assert old.status == OldPart.Status.DISPOSED
     assert Move.all_objects.filter(kind="disposal").count() == 1
+
+
+def test_a_signature_through_the_customers_link_writes_off_too(tech, order, issued, keeper):
+    order = complete(tech, order)
+    ps.old_part_register(by=keeper, line=issued.lines.get())
+    wo.workorder_sign(by=None, order=order, signer_name="张伟", via="link",
+                      now=at(2026, 3, 10, 11))  # fmt: skip
+    w = WriteOff.all_objects.get()
+    assert w.by == keeper  # who issued the parts books it
