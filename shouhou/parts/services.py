@@ -807,7 +807,7 @@ def write_off_for_signed_report(*, order, report, by, now=None) -> int:
     ).select_related("line__requisition"):
         # signed through the customer's link there is no user: the store keeper who issued the
         # parts books the write-off
-        actor = by or report.created_by or old.line.requisition.issued_by
+        actor = by or old.line.requisition.issued_by or report.created_by
         if _write_off(old.line, report, old, by=actor, now=now):
             n += 1
     return n
