@@ -6,6 +6,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    Alert,
     ApprovalBand,
     DisposalBatch,
     Location,
@@ -15,10 +16,14 @@ from .models import (
     PartsSettings,
     PostageWriteOff,
     Quote,
+    QuoteLine,
     Receipt,
+    ReceiptLine,
     Requisition,
+    RequisitionLine,
     Stock,
     StockCount,
+    StockCountLine,
     WriteOff,
 )
 
@@ -73,6 +78,39 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReceiptLineInline(ReadOnlyInline):
+    model = ReceiptLine
+
+
+class RequisitionLineInline(ReadOnlyInline):
+    model = RequisitionLine
+
+
+class StockCountLineInline(ReadOnlyInline):
+    model = StockCountLine
+
+
+class QuoteLineInline(ReadOnlyInline):
+    model = QuoteLine
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyAdmin):
+    list_display = ("raised_on", "kind", "text", "organisation")
+    list_filter = ("organisation", "kind")
+
+
 @admin.register(Stock)
 class StockAdmin(admin.ModelAdmin):
     list_display = ("location", "part", "quantity", "average_cost", "reorder_level")
@@ -98,12 +136,14 @@ class MoveAdmin(ReadOnlyAdmin):
 
 @admin.register(Receipt)
 class ReceiptAdmin(ReadOnlyAdmin):
+    inlines = [ReceiptLineInline]
     list_display = ("number", "received_at", "location", "supplier", "received_by")
     search_fields = ("number", "supplier")
 
 
 @admin.register(Requisition)
 class RequisitionAdmin(ReadOnlyAdmin):
+    inlines = [RequisitionLineInline]
     list_display = ("number", "work_order", "technician", "status", "total_value", "approver_role")
     list_filter = ("organisation", "status")
     search_fields = ("number",)
@@ -127,11 +167,13 @@ class DisposalBatchAdmin(ReadOnlyAdmin):
 
 @admin.register(StockCount)
 class StockCountAdmin(ReadOnlyAdmin):
+    inlines = [StockCountLineInline]
     list_display = ("counted_at", "location", "status", "counted_by", "approved_by")
 
 
 @admin.register(Quote)
 class QuoteAdmin(ReadOnlyAdmin):
+    inlines = [QuoteLineInline]
     list_display = ("work_order", "status", "total", "accepted_by_name", "accepted_at",
                     "changed_total")  # fmt: skip
 
