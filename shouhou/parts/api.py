@@ -322,7 +322,10 @@ class PartViewSet(IdempotentCreateMixin, Base):
 
     def list(self, request):
         return self._page(
-            selectors.part_list(user=request.user, q=request.GET.get("q", "")), PartsPartOut
+            selectors.part_list(user=request.user, q=request.GET.get("q", "")).prefetch_related(
+                "models_fitted", "products"
+            ),
+            PartsPartOut,
         )
 
     def retrieve(self, request, pk=None):
@@ -393,7 +396,9 @@ class ReceiptViewSet(IdempotentCreateMixin, Base):
     serializer_class = PartsReceiptOut
 
     def list(self, request):
-        return self._page(selectors.receipt_list(user=request.user), PartsReceiptOut)
+        return self._page(
+            selectors.receipt_list(user=request.user).prefetch_related("lines"), PartsReceiptOut
+        )
 
     def retrieve(self, request, pk=None):
         return Response(PartsReceiptOut(selectors.receipt_get(user=request.user, pk=pk)).data)
@@ -530,7 +535,9 @@ class BatchViewSet(Base):
     serializer_class = PartsBatchOut
 
     def list(self, request):
-        return self._page(selectors.batch_list(user=request.user), PartsBatchOut)
+        return self._page(
+            selectors.batch_list(user=request.user).prefetch_related("items"), PartsBatchOut
+        )
 
     def retrieve(self, request, pk=None):
         return Response(PartsBatchOut(selectors.batch_get(user=request.user, pk=pk)).data)
@@ -564,7 +571,9 @@ class CountViewSet(IdempotentCreateMixin, Base):
     serializer_class = PartsCountOut
 
     def list(self, request):
-        return self._page(selectors.count_list(user=request.user), PartsCountOut)
+        return self._page(
+            selectors.count_list(user=request.user).prefetch_related("lines"), PartsCountOut
+        )
 
     def retrieve(self, request, pk=None):
         return Response(PartsCountOut(selectors.count_get(user=request.user, pk=pk)).data)
@@ -597,7 +606,9 @@ class QuoteViewSet(IdempotentCreateMixin, Base):
     serializer_class = PartsQuoteOut
 
     def list(self, request):
-        return self._page(selectors.quote_list(user=request.user), PartsQuoteOut)
+        return self._page(
+            selectors.quote_list(user=request.user).prefetch_related("lines"), PartsQuoteOut
+        )
 
     def retrieve(self, request, pk=None):
         return Response(PartsQuoteOut(selectors.quote_get(user=request.user, pk=pk)).data)

@@ -68,3 +68,18 @@ def test_pages_show_stock_and_the_printable_receipt(client, keeper, central, sto
     assert page.count(rc.number) >= 2  # two copies
     xlsx = client.get(reverse("parts:stock_xlsx") + f"?location={central.pk}")
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd")
+
+
+def test_lists_cost_a_fixed_number_of_queries(
+    client_for, keeper, central, part, django_assert_max_num_queries
+):
+    from shouhou.parts import services as ps
+
+    for i in range(5):
+        ps.receipt_create(by=keeper, location=central, supplier=f"厂家{i}",
+                          lines=[{"part": part.pk, "quantity": 1}])  # fmt: skip
+    c = client_for(keeper)
+    for url in ("/api/v1/parts/receipts/", "/api/v1/parts/catalogue/", "/api/v1/parts/moves/",
+                f"/api/v1/parts/locations/{central.pk}/stock/"):  # fmt: skip
+        with django_assert_max_num_queries(12):
+            assert c.get(url).status_code == 200
