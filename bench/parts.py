@@ -8,9 +8,10 @@ kept in step (each move is a receipt into one stock row). Then:
   low-stock flag), BENCH_N requests (default 30); goal p95 ≤ 100 ms;
 * ``stock_page_low``: the same with ``?low=1``;
 * ``books_match``: the ledger summed for one location equals its stock rows (帐物一致);
-* ``concurrent_issue``: 100 approved requisitions of one part with 60 on hand issued at the same
-  moment from 100 threads (PostgreSQL; SQLite serialises writers, so they run one after the
-  other there): exactly 60 win, 40 get the 409 naming the part, the stock ends at 0.
+* ``concurrent_issue``: 100 approved requisitions of one part, 60 more received on top of what the
+  seed left at the central store, issued at the same moment from 100 threads (PostgreSQL; SQLite
+  serialises writers, so they run one after the other there): exactly as many win as were on
+  hand, the rest get the 409 naming the part, the stock ends at 0 and never below.
 
 Run: ``python -m bench parts`` (DATABASE_URL=postgres://... --rows 1000000 for the real numbers).
 """
