@@ -24,6 +24,7 @@ BENCHMARKS = [
     "performance_month",
     "intake",
     "lists",
+    "parts",
 ]
 
 

@@ -22,6 +22,7 @@ API_APPS = [
     "performance",
     "frontdesk",
     "dealers",
+    "parts",
 ]
 
 router = DefaultRouter()

@@ -54,6 +54,7 @@ JOBS: list[Job] = [
     Job("notify.send_due", "shouhou.notify.jobs.send_due", dt.timedelta(minutes=1)),
     Job("portal.poll_mail", "shouhou.portal.jobs.poll_mail", dt.timedelta(minutes=5)),
     Job("frontdesk.send_summaries", "shouhou.frontdesk.jobs.send_summaries", dt.timedelta(hours=1)),
+    Job("parts.daily", "shouhou.parts.jobs.daily", dt.timedelta(hours=24)),
 ]
 
 

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "shouhou.portal",
     "shouhou.frontdesk",
     "shouhou.dealers",
+    "shouhou.parts",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ PAGE_APPS = [
     "portal",
     "frontdesk",
     "dealers",
+    "parts",
 ]
 
 _docs_view = SpectacularSwaggerSplitView.as_view(url_name="schema")

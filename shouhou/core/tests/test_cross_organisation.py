@@ -126,6 +126,15 @@ PAGE_MODELS = {
     "dealers:claim": "dealers.SupplierClaim",
     "dealers:claim_xlsx": "dealers.SupplierClaim",
     "dealers:claim_action": "dealers.SupplierClaim",
+    "parts:receipt_print": "parts.Receipt",
+    "parts:requisition_new": "workorders.WorkOrder",
+    "parts:requisition_detail": "parts.Requisition",
+    "parts:requisition_print": "parts.Requisition",
+    "parts:requisition_action": "parts.Requisition",
+    "parts:old_part_new": "parts.RequisitionLine",
+    "parts:old_part_appraise": "parts.OldPart",
+    "parts:batch_detail": "parts.DisposalBatch",
+    "parts:batch_action": "parts.DisposalBatch",
     # API views whose viewset names no model of its own.
     "performance-technician-detail": "staff.ServiceStaff",
     "performance-technician-orders": "staff.ServiceStaff",
@@ -145,6 +154,8 @@ EXTRA_KWARGS = {
     "dealers:task_action": {"name": "arrange"},
     "dealers:repair_action": {"name": "receive"},
     "dealers:claim_action": {"name": "send"},
+    "parts:requisition_action": {"name": "approve"},
+    "parts:batch_action": {"name": "submit"},
 }
 
 # A second object id in the path (nested routes) -> its model.

@@ -27,6 +27,7 @@ DEMO_APPS = [
     "notify",
     "frontdesk",
     "dealers",
+    "parts",
 ]
 
 

@@ -1,0 +1,20 @@
+"""The parts app's menu entries and dashboard cards (registered from `AppConfig.ready`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from shouhou.core.navigation import MenuEntry, register_dashboard, register_menu
+from shouhou.org import roles as r
+
+from . import selectors
+
+STORE = {*r.OFFICE_ROLES, r.WAREHOUSE_KEEPER}
+
+
+def register() -> None:
+    register_menu(
+        MenuEntry(_("Spare-parts stock"), "parts:stock", STORE, order=150),
+        MenuEntry(_("Parts requisitions"), "parts:requisitions", selectors.READ_ROLES, order=151),
+        MenuEntry(_("Parts with me"), "parts:with_me", {r.TECHNICIAN}, order=152),
+        MenuEntry(_("Old parts"), "parts:old_parts", STORE, order=153),
+    )
+    register_dashboard(selectors.dashboard_cards, order=70)
