@@ -806,8 +806,7 @@ class LoanUnitViewSet(viewsets.GenericViewSet):
     """Loan units (备用机): `?which=out|overdue|returned|all` (default out). A unit is lent with
     `POST /workorders/{id}/lend-loan/` and taken back with `POST /loan-units/{id}/return/`."""
 
-    serializer_class = LoanUnitOut
-    queryset = LoanUnit.objects.none()
+    serializer_class = LoanUnitOut  # names the model for the schema (no queryset attribute)
     filter_backends: list = []
 
     def get_queryset(self):
