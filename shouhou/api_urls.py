@@ -20,6 +20,7 @@ API_APPS = [
     "complaints",
     "delivery",
     "performance",
+    "roster",
 ]
 
 router = DefaultRouter()

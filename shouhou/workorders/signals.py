@@ -77,3 +77,12 @@ workorder_closing = DomainEvent(
     doc="The order is about to be closed; subscribers refuse while something is still out "
     "(a loan unit not returned, parts not accounted for).",
 )
+
+workorder_appointing = DomainEvent(
+    "workorders.appointing",
+    payload=("order", "appointment_at", "by"),
+    on_commit=False,
+    doc="An appointment at `appointment_at` is about to be recorded (the order is locked, "
+    "nothing written yet); subscribers refuse it (technician on leave, double-booked) or keep "
+    "their own record of the window in the same transaction.",
+)
