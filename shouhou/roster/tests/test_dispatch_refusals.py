@@ -135,7 +135,9 @@ def test_the_api_answers_400_with_the_reason_on_technician(api, desk, supervisor
     import time_machine
 
     with time_machine.travel(at(2026, 3, 9, 10), tick=False):
-        resp = api.as_(desk).post(f"/api/v1/workorders/{order.pk}/dispatch/", {"technician": tech.pk})
+        resp = api.as_(desk).post(
+            f"/api/v1/workorders/{order.pk}/dispatch/", {"technician": tech.pk}
+        )
     assert resp.status_code == 400, resp.content
     body = resp.json()["error"]
     assert body["code"] == "off_duty"
