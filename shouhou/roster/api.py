@@ -320,7 +320,7 @@ class AppointmentViewSet(viewsets.GenericViewSet):
     """Windows, looked up by work-order id."""
 
     pagination_class = KeysetPagination
-    queryset = Appointment.objects.none()
+    queryset = WorkOrder.objects.none()
     serializer_class = AppointmentOut
 
     @extend_schema(parameters=[RangeIn], responses=AppointmentOut(many=True))

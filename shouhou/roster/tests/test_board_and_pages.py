@@ -29,7 +29,7 @@ def test_the_board_lists_reissued_orders_first_and_shows_the_booked_blocks(
     assert resp.status_code == 200
     html = resp.content.decode()
     assert first.number in html and waiting.number in html
-    assert 'data-slot data-technician="%d"' % tech.pk in html
+    assert f'data-slot data-technician="{tech.pk}"' in html
     week = client.get("/roster/board/", {"day": "2026-03-09", "view": "week"})
     assert week.status_code == 200 and first.number in week.content.decode()
 
