@@ -5,6 +5,8 @@ selectors limit reads; errors in the project's JSON shape."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -71,6 +73,8 @@ class LeaveOut(serializers.ModelSerializer):
 
 
 class AppointmentOut(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="order_id", read_only=True)
+    appointment = serializers.IntegerField(source="pk", read_only=True)
     order_number = serializers.CharField(source="order.number", read_only=True)
     technician = serializers.IntegerField(source="order.technician_id", read_only=True)
     history = serializers.SerializerMethodField()
@@ -79,7 +83,7 @@ class AppointmentOut(serializers.ModelSerializer):
         model = Appointment
         fields = [
             "id",
-            "order",
+            "appointment",
             "order_number",
             "technician",
             "starts_at",
@@ -138,11 +142,16 @@ class VisitOut(serializers.ModelSerializer):
 
 # Input ----------------------------------------------------------------------------------------
 class RangeIn(serializers.Serializer):
-    date_from = serializers.DateField()
-    date_to = serializers.DateField()
+    """Days from `date_from` to `date_to` (default: this week), at most 62."""
+
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
     staff = serializers.IntegerField(required=False)
 
     def validate(self, attrs):
+        monday = selectors.week_start(timezone.localdate())
+        attrs.setdefault("date_from", monday)
+        attrs.setdefault("date_to", attrs["date_from"] + dt.timedelta(days=6))
         if attrs["date_to"] < attrs["date_from"]:
             raise serializers.ValidationError({"date_to": "Before date_from."})
         if (attrs["date_to"] - attrs["date_from"]).days > 62:
@@ -227,6 +236,10 @@ class AreaIn(serializers.Serializer):
 
 class WeekOnlyIn(serializers.Serializer):
     week = serializers.DateField()
+
+
+class WeekFilterIn(serializers.Serializer):
+    week = serializers.DateField(required=False)
 
 
 # Viewsets -------------------------------------------------------------------------------------
@@ -506,13 +519,12 @@ class StoreVisitViewSet(viewsets.GenericViewSet):
     queryset = StoreVisit.objects.none()
     serializer_class = VisitOut
 
-    @extend_schema(parameters=[WeekOnlyIn], responses=VisitOut(many=True))
+    @extend_schema(parameters=[WeekFilterIn], responses=VisitOut(many=True))
     def list(self, request):
         _read(request)
-        p = _valid(WeekOnlyIn, request.query_params)
-        page = self.paginate_queryset(
-            selectors.visits_list(user=request.user, week=selectors.week_start(p["week"]))
-        )
+        p = _valid(WeekFilterIn, request.query_params)
+        week = selectors.week_start(p.get("week") or timezone.localdate())
+        page = self.paginate_queryset(selectors.visits_list(user=request.user, week=week))
         return self.get_paginated_response(VisitOut(page, many=True).data)
 
     @extend_schema(responses=VisitOut(many=True))
@@ -546,13 +558,29 @@ class CalendarLinkViewSet(viewsets.GenericViewSet):
     queryset = ServiceStaff.objects.none()
     serializer_class = NoteIn
 
+    def _link(self, request, staff) -> dict:
+        token = calendar_feed.token_for(staff)
+        url = request.build_absolute_uri(reverse("roster:ical", args=[token]))
+        return {"technician": staff.pk, "name": staff.name, "url": url}
+
+    @extend_schema(responses={200: dict})
+    def list(self, request):
+        """The caller's own feed (a technician), or every technician's (a supervisor)."""
+        _read(request)
+        if selectors.can_plan(request.user):
+            staff = list(selectors.technicians()[:500])
+        else:
+            me = selectors.own_staff(request.user)
+            staff = [me] if me else []
+        return Response([self._link(request, s) for s in staff])
+
     @extend_schema(responses={200: dict})
     def retrieve(self, request, pk=None):
         _read(request)
         staff = selectors.staff_get(user=request.user, pk=pk)
-        token = calendar_feed.token_for(staff)
-        url = request.build_absolute_uri(reverse("roster:ical", args=[token]))
-        return Response({"technician": staff.pk, "url": url})
+        if not (selectors.can_plan(request.user) or staff == selectors.own_staff(request.user)):
+            raise PermissionDeniedError()
+        return Response(self._link(request, staff))
 
 
 def register(router):

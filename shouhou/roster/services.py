@@ -343,6 +343,7 @@ def window_record(
         if (
             previous is not None
             and kind != AppointmentChange.Kind.PLANNED
+            and a.status != Appointment.Status.PLANNED
             and previous != starts_at
         ):
             kind = AppointmentChange.Kind.RESCHEDULED
