@@ -455,6 +455,32 @@ class BoardViewSet(viewsets.GenericViewSet):
             }
         )
 
+    @extend_schema(parameters=[RangeIn], responses={200: dict})
+    @action(detail=False)
+    def workload(self, request):
+        """Appointments per technician per day in a range (default: this week) and the total,
+        with the organisation's warning thresholds."""
+        self._check(request)
+        p = _valid(RangeIn, request.query_params)
+        st = selectors.settings_for(request.user.organisation_id)
+        rows = selectors.workload(user=request.user, first=p["date_from"], last=p["date_to"])
+        return Response(
+            {
+                "daily_capacity": st.daily_capacity,
+                "weekly_capacity": st.weekly_capacity,
+                "rows": [
+                    {
+                        "technician": row["technician"].pk,
+                        "name": row["technician"].name,
+                        "days": {d.isoformat(): n for d, n in sorted(row["days"].items())},
+                        "total": row["total"],
+                        "over": any(n > st.daily_capacity for n in row["days"].values()),
+                    }
+                    for row in rows
+                ],
+            }
+        )
+
     @extend_schema(parameters=[SuggestIn], responses={200: dict})
     @action(detail=False)
     def suggest(self, request):

@@ -211,3 +211,16 @@ def test_every_page_opens_for_the_supervisor(client, supervisor, desk, tech, cus
         assert client.get(url).status_code == 200, url
     resp = client.post("/roster/areas/", {"store": store.pk, "name": "", "districts": "海淀区"})
     assert resp.status_code == 400
+
+
+def test_workload_counts_appointments_per_technician_per_day(api, desk, tech, customer):
+    order = new_order(desk, customer)
+    rs.board_dispatch(
+        by=desk, order=order, technician=tech, starts_at=at(2026, 3, 10, 9), now=at(2026, 3, 9, 8)
+    )
+    resp = api.as_(desk).get(
+        "/api/v1/roster-board/workload/", date_from="2026-03-09", date_to="2026-03-15"
+    )
+    assert resp.status_code == 200
+    row = next(r for r in resp.json()["rows"] if r["technician"] == tech.pk)
+    assert row["days"] == {"2026-03-10": 1} and row["total"] == 1
