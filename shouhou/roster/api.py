@@ -386,11 +386,11 @@ def _board_json(b) -> dict:
                 "over_capacity": row.over_day or row.over_week,
                 "blocks": [
                     {
-                        "order": blk.appointment.order_id,
-                        "number": blk.appointment.order.number,
-                        "starts_at": blk.appointment.starts_at,
-                        "ends_at": blk.appointment.ends_at,
-                        "status": blk.appointment.status,
+                        "order": blk.order_id,
+                        "number": blk.number,
+                        "starts_at": blk.starts_at.isoformat(),
+                        "ends_at": blk.ends_at.isoformat(),
+                        "status": blk.status,
                         "late": blk.late,
                     }
                     for blocks in row.blocks.values()
