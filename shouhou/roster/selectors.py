@@ -311,8 +311,15 @@ def areas_list(*, user, store=None):
 
 
 def unassigned_orders(*, store=None, area=None, limit=200):
-    """New orders by due time, re-issued first (seed 001: 重发的单子优先安排)."""
-    qs = WorkOrder.objects.filter(status=states.NEW).select_related("customer")
+    """Orders with no time on the board: new ones, and dispatched ones without a window (a
+    re-issued order goes back to its technician with its window voided). Re-issued first
+    (seed 001: 重发的单子优先安排), then by on-site due time."""
+    waiting = [states.DISPATCHED, states.CONTACTED, states.NOT_HOME]
+    no_window = Q(roster_appointment__isnull=True) | Q(
+        roster_appointment__status=Appointment.Status.VOIDED
+    )
+    qs = WorkOrder.objects.filter(Q(status=states.NEW) | Q(status__in=waiting) & no_window)
+    qs = qs.select_related("technician")
     if area is not None:
         cond = Q(district__in=area.districts) | Q(distance_km__lte=area.radius_km)
         qs = qs.filter(Q(store_id=area.store_id) | Q(store__isnull=True)).filter(cond)

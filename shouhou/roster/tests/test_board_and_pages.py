@@ -224,3 +224,17 @@ def test_workload_counts_appointments_per_technician_per_day(api, desk, tech, cu
     assert resp.status_code == 200
     row = next(r for r in resp.json()["rows"] if r["technician"] == tech.pk)
     assert row["days"] == {"2026-03-10": 1} and row["total"] == 1
+
+
+def test_a_reissued_order_comes_back_to_the_side_list_first(desk, make_user, tech, customer, org):
+    from shouhou.roster import selectors
+
+    call_centre = make_user("call_centre")
+    plain = new_order(desk, customer, description="门锁坏了", kind="installation")
+    order = new_order(desk, customer)
+    rs.board_dispatch(
+        by=desk, order=order, technician=tech, starts_at=at(2026, 3, 9, 10), now=at(2026, 3, 9, 8)
+    )
+    assert [o.pk for o in selectors.unassigned_orders()] == [plain.pk]
+    wo.workorder_reissue(by=call_centre, order=order, note="师傅没来", now=at(2026, 3, 9, 12))
+    assert [o.pk for o in selectors.unassigned_orders()] == [order.pk, plain.pk]
