@@ -61,7 +61,7 @@ def _board_filters(request):
     return store, area, view
 
 
-def _cells_html(b, row, *, view, order_url, labels) -> list[str]:
+def _row_html(b, row, *, view, order_url, labels) -> str:
     """The cells of one technician's row, built in Python: the week board draws thousands of
     blocks, and a template loop per block is what made it slow."""
     t = row.technician
@@ -120,15 +120,19 @@ def _cells_html(b, row, *, view, order_url, labels) -> list[str]:
                 f'<td class="week-cell{" off" if off else ""}">{note}{chips}{slot}'
                 f'<small class="muted">{row.day_load.get(d, 0)}</small></td>'
             )
-    return [mark_safe(c) for c in out]  # noqa: S308 (every value above is escaped or numeric)
+    over = "over" if row.over_day or row.over_week else "muted"
+    booked = escape(labels["booked"] % {"n": row.week_load})
+    head = f'<th class="who" scope="row">{escape(t.name)}<br><small class="{over}">{booked}</small></th>'
+    # every value above is escaped or numeric
+    return mark_safe(f"<tr>{head}{''.join(out)}</tr>")  # noqa: S308
 
 
 def _board_context(request, *, day, store, area, view, **extra):
     b = selectors.board(user=request.user, day=day, view=view, store=store, area=area)
     order_url = reverse("roster:order", args=[0]).replace("/0/", "/%d/")
-    labels = {"leave": _("On leave")}
+    labels = {"leave": _("On leave"), "booked": _("%(n)s booked")}
     slots = [
-        {"row": row, "cells": _cells_html(b, row, view=view, order_url=order_url, labels=labels)}
+        {"row": row, "html": _row_html(b, row, view=view, order_url=order_url, labels=labels)}
         for row in b.rows
     ]
     step = dt.timedelta(days=1 if view == "day" else 7)
