@@ -31,7 +31,7 @@ def _valid(cls, data) -> dict:
 
 
 def _obj(model, pk, user, field):
-    obj = model.objects.filter(pk=pk, organisation_id=user.organisation_id).first()
+    obj = selectors.org_object(model, pk, user=user)
     if obj is None:
         raise ValidationFailed(fields={field: ["Not found."]})
     return obj
@@ -245,7 +245,7 @@ class WeekFilterIn(serializers.Serializer):
 # Viewsets -------------------------------------------------------------------------------------
 class ShiftViewSet(viewsets.GenericViewSet):
     pagination_class = KeysetPagination
-    queryset = Shift.objects.none()
+    queryset = selectors.empty(Shift)
     serializer_class = ShiftOut
 
     @extend_schema(parameters=[RangeIn], responses=ShiftOut(many=True))
@@ -288,7 +288,7 @@ class ShiftViewSet(viewsets.GenericViewSet):
 
 class LeaveViewSet(viewsets.GenericViewSet):
     pagination_class = KeysetPagination
-    queryset = LeaveRequest.objects.none()
+    queryset = selectors.empty(LeaveRequest)
     serializer_class = LeaveOut
 
     def list(self, request):
@@ -333,7 +333,7 @@ class AppointmentViewSet(viewsets.GenericViewSet):
     """Windows, looked up by work-order id."""
 
     pagination_class = KeysetPagination
-    queryset = WorkOrder.objects.none()
+    queryset = selectors.empty(WorkOrder)
     serializer_class = AppointmentOut
 
     @extend_schema(parameters=[RangeIn], responses=AppointmentOut(many=True))
@@ -414,7 +414,7 @@ def _board_json(b) -> dict:
 
 
 class BoardViewSet(viewsets.GenericViewSet):
-    queryset = WorkOrder.objects.none()
+    queryset = selectors.empty(WorkOrder)
     serializer_class = BoardIn
 
     def _check(self, request):
@@ -503,7 +503,7 @@ class BoardViewSet(viewsets.GenericViewSet):
 
 class AreaViewSet(viewsets.GenericViewSet):
     pagination_class = KeysetPagination
-    queryset = ServiceArea.objects.none()
+    queryset = selectors.empty(ServiceArea)
     serializer_class = AreaOut
 
     def list(self, request):
@@ -542,7 +542,7 @@ class AreaViewSet(viewsets.GenericViewSet):
 
 class StoreVisitViewSet(viewsets.GenericViewSet):
     pagination_class = KeysetPagination
-    queryset = StoreVisit.objects.none()
+    queryset = selectors.empty(StoreVisit)
     serializer_class = VisitOut
 
     @extend_schema(parameters=[WeekFilterIn], responses=VisitOut(many=True))
@@ -581,7 +581,7 @@ class CalendarLinkViewSet(viewsets.GenericViewSet):
     """The signed iCalendar address of a technician's appointments (their own, or any for the
     office)."""
 
-    queryset = ServiceStaff.objects.none()
+    queryset = selectors.empty(ServiceStaff)
     serializer_class = NoteIn
 
     def _link(self, request, staff) -> dict:

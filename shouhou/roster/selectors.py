@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.core.errors import NotFoundError
 from shouhou.org import roles as r
+from shouhou.org.models import Store
 from shouhou.staff.models import ServiceStaff
 from shouhou.staff.services import can_work, staff_for_user
 from shouhou.workorders import config, states
@@ -557,3 +558,34 @@ def dashboard_cards(*, user) -> list[dict]:
             "alert": missing > 0,
         },
     ]
+
+
+# Lookups for the pages and the API (they never touch the ORM themselves) ----------------------
+def empty(model):
+    """An empty queryset of `model` (a viewset's `queryset`, for the schema)."""
+    return model.objects.none()
+
+
+def org_object(model, pk, *, user):
+    """The caller's organisation's row of `model` with this id, or None."""
+    if pk is None:
+        return None
+    return model.objects.filter(pk=pk, organisation_id=user.organisation_id).first()
+
+
+def active_stores():
+    return Store.objects.filter(is_active=True).order_by("name")
+
+
+def active_areas():
+    return ServiceArea.objects.filter(is_active=True).order_by("name")
+
+
+def active_staff():
+    return ServiceStaff.objects.filter(status=ServiceStaff.Status.ACTIVE)
+
+
+def feed_staff(*, org_id: int, staff_id: int) -> ServiceStaff | None:
+    """The technician of a signed calendar address (the caller opened the organisation's
+    scope from the token)."""
+    return ServiceStaff.objects.filter(pk=staff_id, organisation_id=org_id).first()

@@ -49,11 +49,9 @@ def _int(v):
 # The board ------------------------------------------------------------------------------------
 def _board_filters(request):
     params = request.GET if request.method == "GET" else request.POST
-    store = (
-        Store.objects.filter(pk=_int(params.get("store"))).first() if params.get("store") else None
-    )
+    store = selectors.org_object(Store, _int(params.get("store")), user=request.user)
     area = (
-        ServiceArea.objects.filter(pk=_int(params.get("area"))).first()
+        selectors.org_object(ServiceArea, _int(params.get("area")), user=request.user)
         if params.get("area")
         else None
     )
@@ -145,8 +143,8 @@ def _board_context(request, *, day, store, area, view, **extra):
         "view": view,
         "store": store,
         "area": area,
-        "stores": Store.objects.filter(is_active=True).order_by("name"),
-        "areas": ServiceArea.objects.filter(is_active=True).order_by("name"),
+        "stores": selectors.active_stores(),
+        "areas": selectors.active_areas(),
         "technicians": [s["row"].technician for s in slots],
         **extra,
     }
@@ -172,7 +170,9 @@ def board_dispatch(request):
     error, warnings, status = None, [], 200
     try:
         order = selectors.order_get(user=request.user, pk=_int(request.POST.get("order")))
-        tech = ServiceStaff.objects.filter(pk=_int(request.POST.get("technician"))).first()
+        tech = selectors.org_object(
+            ServiceStaff, _int(request.POST.get("technician")), user=request.user
+        )
         if tech is None:
             raise DomainError(_("Choose a technician."), fields={"technician": [_("Required.")]})
         raw = request.POST.get("starts_at", "")
@@ -431,8 +431,8 @@ def _area_form(request, area=None):
     return forms.AreaForm(
         request.POST or None,
         initial=initial,
-        stores=Store.objects.filter(is_active=True),
-        staff=ServiceStaff.objects.filter(status=ServiceStaff.Status.ACTIVE),
+        stores=selectors.active_stores(),
+        staff=selectors.active_staff(),
     )
 
 
@@ -540,7 +540,7 @@ def ical(request, token):
         raise Http404
     org_id, staff_id = ids
     with scope(organisation=org_id):
-        staff = ServiceStaff.objects.filter(pk=staff_id, organisation_id=org_id).first()
+        staff = selectors.feed_staff(org_id=org_id, staff_id=staff_id)
         if staff is None or staff.status == ServiceStaff.Status.LEFT:
             raise Http404
         appts = list(selectors.ical_appointments(staff=staff, now=timezone.now()))
