@@ -25,6 +25,7 @@ BENCHMARKS = [
     "intake",
     "lists",
     "parts",
+    "board",
 ]
 
 

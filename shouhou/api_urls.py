@@ -23,6 +23,7 @@ API_APPS = [
     "frontdesk",
     "dealers",
     "parts",
+    "roster",
 ]
 
 router = DefaultRouter()

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "shouhou.frontdesk",
     "shouhou.dealers",
     "shouhou.parts",
+    "shouhou.roster",
 ]
 
 MIDDLEWARE = [

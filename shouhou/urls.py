@@ -26,6 +26,7 @@ PAGE_APPS = [
     "frontdesk",
     "dealers",
     "parts",
+    "roster",
 ]
 
 _docs_view = SpectacularSwaggerSplitView.as_view(url_name="schema")

@@ -85,3 +85,12 @@ workorder_received = DomainEvent(
     doc="A new order was taken (hotline, public form, self-service page, technician): not sent "
     "when a request joins an open order.",
 )
+
+workorder_appointing = DomainEvent(
+    "workorders.appointing",
+    payload=("order", "appointment_at", "by"),
+    on_commit=False,
+    doc="An appointment at `appointment_at` is about to be recorded (the order is locked, "
+    "nothing written yet); subscribers refuse it (technician on leave, double-booked) or keep "
+    "their own record of the window in the same transaction.",
+)

@@ -27,6 +27,7 @@ LAYERS = {
     "frontdesk": 7,
     "dealers": 7,
     "parts": 6,
+    "roster": 6,
 }
 # Where an import inside a function is fine: code that runs outside requests and wires apps.
 LATE_IMPORTS_ALLOWED = re.compile(

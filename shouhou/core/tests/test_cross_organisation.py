@@ -138,6 +138,10 @@ PAGE_MODELS = {
     # API views whose viewset names no model of its own.
     "performance-technician-detail": "staff.ServiceStaff",
     "performance-technician-orders": "staff.ServiceStaff",
+    "roster:order": "workorders.WorkOrder",
+    "roster:area": "roster.ServiceArea",
+    "roster:leave_approve": "roster.LeaveRequest",
+    "roster:leave_reject": "roster.LeaveRequest",
 }
 
 # The other path arguments of URLs with an id: one real value each.
@@ -180,6 +184,7 @@ NOT_OBJECT_URLS = {
     "performance-month-close": "a month (YYYY-MM): each organisation closes its own month",
     "performance-month-reopen": "a month (YYYY-MM): each organisation reopens its own month",
     "dealers:claim_ack": "public signed link: the token names the organisation",
+    "roster:ical": "public signed link: the token names the organisation and the technician",
 }
 
 # Django's admin is the site operators' (it reads every organisation on purpose, staff only).

@@ -117,6 +117,9 @@ def workorder_appoint(*, by, order, appointment_at: dt.datetime, now=None) -> Wo
     with transaction.atomic():
         order = _lock(order)
         states.check("appoint", order.status)
+        signals.workorder_appointing.publish(
+            sender=WorkOrder, order=order, appointment_at=appointment_at, by=by
+        )
         _skip_appointment_callbacks(order, by=by, note=_("The appointment was changed."))
         callback_on = None
         if not order.no_callback:

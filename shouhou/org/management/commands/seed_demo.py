@@ -28,6 +28,7 @@ DEMO_APPS = [
     "frontdesk",
     "dealers",
     "parts",
+    "roster",
 ]
 
 
