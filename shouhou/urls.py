@@ -21,6 +21,7 @@ PAGE_APPS = [
     "complaints",
     "delivery",
     "performance",
+    "lostfound",
 ]
 
 _docs_view = SpectacularSwaggerSplitView.as_view(url_name="schema")

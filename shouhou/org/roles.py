@@ -28,6 +28,9 @@ MERCHANT_ADMIN = "merchant_admin"
 SERVICE_DESK = "service_desk"
 TRAINING_OFFICER = "training_officer"
 SALES = "sales"
+LP_SUPERVISOR = "lp_supervisor"
+DUTY_MANAGER = "duty_manager"
+SECURITY_HEAD = "security_head"
 
 ROLES: dict[str, str] = {
     CLERK: _("Customer-service clerk"),
@@ -48,6 +51,9 @@ ROLES: dict[str, str] = {
     SERVICE_DESK: _("After-sales service desk"),
     TRAINING_OFFICER: _("Training officer"),
     SALES: _("Salesperson"),
+    LP_SUPERVISOR: _("Loss-prevention supervisor"),
+    DUTY_MANAGER: _("Duty manager"),
+    SECURITY_HEAD: _("Head of security"),
 }
 
 # Roles that see the whole organisation's customers and contracts (not only a merchant's).
@@ -142,6 +148,9 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     TECHNICIAN: [("workorders", "view change")],
     DELIVERY_CREW: [("workorders", "view change")],
     SECURITY: [],
+    LP_SUPERVISOR: [],
+    DUTY_MANAGER: [],
+    SECURITY_HEAD: [],
 }
 
 
