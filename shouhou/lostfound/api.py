@@ -374,7 +374,9 @@ class EndOfDayListViewSet(viewsets.GenericViewSet):
     def create(self, request):
         """The day's items not on a list go on a new list, signed by the desk clerk."""
         data = _valid(ListIn, request.data)
-        row = services.day_list_create(by=request.user, store=data.get("store"), day=data.get("day"))
+        row = services.day_list_create(
+            by=request.user, store=data.get("store"), day=data.get("day")
+        )
         return Response(EndOfDayListOut(row).data, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=EndOfDayListOut)

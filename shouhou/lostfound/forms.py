@@ -33,7 +33,9 @@ class ItemForm(IdempotentFormMixin):
     is_valuable = forms.BooleanField(
         label=_("Valuable (贵重物品)"),
         required=False,
-        help_text=_("Checked and signed by the supervisor or duty manager; kept by the head of security."),
+        help_text=_(
+            "Checked and signed by the supervisor or duty manager; kept by the head of security."
+        ),
     )
     estimated_value = forms.CharField(label=_("Estimated value (yuan)"), required=False)
     announcement = forms.CharField(

@@ -128,8 +128,9 @@ def remind_for(org_id: int, now) -> dict:
     out = {"not_listed": 0, "not_moved": 0}
     if local.time() >= cfg.desk_closes_at:
         counts = (
-            items.filter(day_list__isnull=True, found_on__lte=today, status__in=(S.AT_DESK,
-                         S.VALUABLE_KEPT))  # fmt: skip
+            items.filter(
+                day_list__isnull=True, found_on__lte=today, status__in=(S.AT_DESK, S.VALUABLE_KEPT)
+            )  # fmt: skip
             .values_list("store_id")
             .annotate(n=Count("id"))
             .order_by("store_id")

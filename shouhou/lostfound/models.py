@@ -60,7 +60,9 @@ class LostFoundSettings(OrgSettings):
     move_back_by = models.TimeField(
         _("items back at the desk by"),
         default=dt.time(10, 0),
-        help_text=_("The early shift takes yesterday's items to the desk; after this they are late."),
+        help_text=_(
+            "The early shift takes yesterday's items to the desk; after this they are late."
+        ),
     )
     history = HistoricalRecords()
 
@@ -249,7 +251,9 @@ class LostItem(OrgScopedModel):
         related_name="+",
         verbose_name=_("customer-service supervisor's signature"),
     )
-    cs_signed_at = models.DateTimeField(_("customer-service supervisor signed at"), null=True, blank=True)
+    cs_signed_at = models.DateTimeField(
+        _("customer-service supervisor signed at"), null=True, blank=True
+    )
     lp_signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -258,7 +262,9 @@ class LostItem(OrgScopedModel):
         related_name="+",
         verbose_name=_("loss-prevention supervisor's signature"),
     )
-    lp_signed_at = models.DateTimeField(_("loss-prevention supervisor signed at"), null=True, blank=True)
+    lp_signed_at = models.DateTimeField(
+        _("loss-prevention supervisor signed at"), null=True, blank=True
+    )
     disposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -271,9 +277,7 @@ class LostItem(OrgScopedModel):
     disposal_method = models.CharField(
         _("how disposed of"), max_length=20, choices=DisposalMethod.choices, blank=True
     )
-    disposal_proceeds = MoneyField(
-        _("proceeds"), null=True, blank=True, validators=[non_negative]
-    )
+    disposal_proceeds = MoneyField(_("proceeds"), null=True, blank=True, validators=[non_negative])
     disposal_note = models.CharField(_("disposal note"), max_length=200, blank=True)
     # Claim: identity check (number kept masked), phone, signature; a valuable's release signed.
     claimant_name = models.CharField(_("claimant"), max_length=50, blank=True)

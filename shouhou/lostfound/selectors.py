@@ -33,7 +33,9 @@ def _base(user) -> QuerySet[LostItem]:
 
 
 def stores_for(user) -> QuerySet[Store]:
-    qs = Store.objects.filter(organisation_id=getattr(user, "organisation_id", None), is_active=True)
+    qs = Store.objects.filter(
+        organisation_id=getattr(user, "organisation_id", None), is_active=True
+    )
     if getattr(user, "store_id", None):
         qs = qs.filter(pk=user.store_id)
     return qs.order_by("name")
@@ -159,9 +161,13 @@ def disposal_batch(*, user) -> QuerySet[LostItem]:
 
 
 def security_holds(*, user) -> QuerySet[LostItem]:
-    return _base(user).filter(
-        status__in=(S.OVERNIGHT, S.ARCHIVE_DUE, S.ARCHIVED, S.VALUABLE_KEPT, S.DISPOSAL_DUE)
-    ).order_by("status", "found_at")
+    return (
+        _base(user)
+        .filter(
+            status__in=(S.OVERNIGHT, S.ARCHIVE_DUE, S.ARCHIVED, S.VALUABLE_KEPT, S.DISPOSAL_DUE)
+        )
+        .order_by("status", "found_at")
+    )
 
 
 def lists_to_receive(*, user) -> QuerySet[EndOfDayList]:

@@ -173,9 +173,7 @@ def _move(item: LostItem, action: str, new_status: str | None, *, by, now, **val
         raise InvalidTransition(_("The item changed meanwhile; please reload."))
     item.refresh_from_db()
     old, new = diff(before, snapshot(item))
-    audit_record(
-        actor=by, action=f"shouhou.lost_item.{action}", obj=item, before=old, after=new
-    )
+    audit_record(actor=by, action=f"shouhou.lost_item.{action}", obj=item, before=old, after=new)
     return item
 
 
@@ -184,9 +182,7 @@ def _text(value, field, errors, *, max_length, required=True) -> str:
     if required and not text:
         errors.setdefault(field, []).append(_("This field is required."))
     elif len(text) > max_length:
-        errors.setdefault(field, []).append(
-            _("At most %(n)s characters.") % {"n": max_length}
-        )
+        errors.setdefault(field, []).append(_("At most %(n)s characters.") % {"n": max_length})
     return text
 
 
@@ -304,7 +300,9 @@ def _item_fields(data: dict, errors: dict, *, now, partial: bool) -> dict:
     if not partial or "finder_name" in data:
         out["finder_name"] = _text(data.get("finder_name"), "finder_name", errors, max_length=50)
     if not partial or "finder_phone" in data:
-        out["finder_phone"] = _phone(data.get("finder_phone"), "finder_phone", errors, required=False)
+        out["finder_phone"] = _phone(
+            data.get("finder_phone"), "finder_phone", errors, required=False
+        )
     if not partial or "estimated_value" in data:
         out["estimated_value"] = _amount(data.get("estimated_value"), "estimated_value", errors)
     if not partial or "found_at" in data:
@@ -585,7 +583,9 @@ def day_list_create(*, by, store=None, day=None, now=None) -> EndOfDayList:
             clerk_signed_by=by,
             clerk_signed_at=now,
         )
-        LostItem.objects.filter(pk__in=[i.pk for i in rows]).update(day_list=day_list, updated_at=now)
+        LostItem.objects.filter(pk__in=[i.pk for i in rows]).update(
+            day_list=day_list, updated_at=now
+        )
         audit_record(
             actor=by,
             action="shouhou.lost_item_list.clerk_signed",
@@ -605,9 +605,7 @@ def day_list_receive(*, by, day_list, now=None) -> EndOfDayList:
     now = _now(now)
     with transaction.atomic():
         pk = getattr(day_list, "pk", day_list)
-        row = (
-            EndOfDayList.objects.select_for_update().filter(organisation_id=org_id, pk=pk).first()
-        )
+        row = EndOfDayList.objects.select_for_update().filter(organisation_id=org_id, pk=pk).first()
         if row is None:
             raise NotFoundError()
         if row.guard_signed_at:

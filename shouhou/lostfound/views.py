@@ -547,9 +547,7 @@ def screen(request):
     if store is None:
         raise Http404()
     org = request.user.organisation
-    url = request.build_absolute_uri(
-        reverse("lostfound:public", args=[org.code, store.code])
-    )
+    url = request.build_absolute_uri(reverse("lostfound:public", args=[org.code, store.code]))
     return render(
         request,
         "lostfound/screen.html",
