@@ -7,9 +7,11 @@ skipped. Sets `ctx.lost_items`: organisation code -> list of LostItem."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from shouhou.core.errors import DomainError
@@ -231,4 +233,16 @@ def _walk(org, who, today) -> list[LostItem]:
         by=who["admin"], item=due[1], method=DisposalMethod.SOLD, proceeds="20.00",
         note="并入行政部月度处置", now=_at(today, 0, 58),
     )  # fmt: skip
+    services.item_add_photo(
+        by=desk, item=two, image=_photo(), now=_at(today - dt.timedelta(days=2), 15, 20)
+    )
     return list(LostItem.objects.filter(organisation=org))
+
+
+def _photo():
+    """A small grey picture standing in for the desk's photo of the item."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (150, 150, 150)).save(buf, format="PNG")
+    return ContentFile(buf.getvalue(), name="photo.png")

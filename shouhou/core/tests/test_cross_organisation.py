@@ -102,6 +102,13 @@ PAGE_MODELS = {
     "delivery:action": "delivery.Delivery",
     "delivery:workshop_action": "delivery.WorkshopRequest",
     "delivery:task_done": "delivery.DeliveryTask",
+    "lostfound:detail": "lostfound.LostItem",
+    "lostfound:edit": "lostfound.LostItem",
+    "lostfound:action": "lostfound.LostItem",
+    "lostfound:photo": "lostfound.LostItemPhoto",
+    "lostfound:list_detail": "lostfound.EndOfDayList",
+    "lostfound:list_receive": "lostfound.EndOfDayList",
+    "lostfound:reminder_done": "lostfound.LostItemReminder",
     "performance:revoke": "performance.Exclusion",
     "performance:technician": "staff.ServiceStaff",
     "performance:orders": "staff.ServiceStaff",
@@ -117,6 +124,7 @@ EXTRA_KWARGS = {
     "delivery:workshop_action": {"name": "done"},
     "staff:permit_action": {"action": "suspend"},
     "performance:orders": {"rate": "not_on_time"},
+    "lostfound:action": {"name": "move"},
 }
 
 # A second object id in the path (nested routes) -> its model.
@@ -129,6 +137,7 @@ NOT_OBJECT_URLS = {
     "workorders:public_request": "public poster form: organisation and store codes, no login",
     "workorders:progress": "public signed link: the token names the organisation",
     "callbacks:feedback": "public signed link: the token names the organisation",
+    "lostfound:public": "public found-items page: organisation and store codes, no login",
     "staff:report_xlsx": "a report name, each organisation's own rows",
     "workdays-calendar-detail": "a year: each organisation edits its own calendar",
     "password_reset_confirm": "Django's password reset link: the signed token names the user",
