@@ -137,7 +137,7 @@ def test_end_of_day_list_holds_the_days_items_with_their_count_and_the_clerks_si
     assert lst.clerk_signed_by == clerk and lst.day == TODAY and lst.seq == 1
     with pytest.raises(ValidationFailed):  # a second click lists nothing twice
         services.day_list_create(by=clerk, now=at(TODAY, 21, 6))
-    register(found_at=at(TODAY, 21, 10))
+    register(found_at=at(TODAY, 21, 10), now=at(TODAY, 21, 12))
     assert services.day_list_create(by=clerk, now=at(TODAY, 21, 30)).seq == 2
 
 
