@@ -227,7 +227,6 @@ def _reader(user) -> None:
 @extend_schema(tags=["lostfound"])
 class LostItemViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
-    queryset = LostItem.objects.none()
     serializer_class = LostItemOut
     lookup_value_regex = r"\d+"
     parser_classes = [JSONParser, FormParser, MultiPartParser]
@@ -270,7 +269,7 @@ class LostItemViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
         return status.HTTP_201_CREATED, item
 
     def idempotent_render(self, item, code):
-        return LostItemOut(LostItem.objects.get(pk=item.pk)).data
+        return LostItemOut(self._get(item.pk)).data
 
     @extend_schema(request=LostItemIn, responses={201: LostItemOut})
     def create(self, request, *args, **kwargs):
@@ -357,7 +356,6 @@ class LostItemViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
 @extend_schema(tags=["lostfound"])
 class EndOfDayListViewSet(viewsets.GenericViewSet):
     pagination_class = KeysetPagination
-    queryset = EndOfDayList.objects.none()
     serializer_class = EndOfDayListOut
 
     @extend_schema(responses=EndOfDayListOut(many=True))
@@ -391,7 +389,6 @@ class EndOfDayListViewSet(viewsets.GenericViewSet):
 @extend_schema(tags=["lostfound"])
 class ReminderViewSet(viewsets.GenericViewSet):
     pagination_class = KeysetPagination
-    queryset = LostItemReminder.objects.none()
     serializer_class = ReminderOut
 
     @extend_schema(responses=ReminderOut(many=True))

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhou.core.errors import NotFoundError
+from shouhou.core.middleware import organisation_scope
 from shouhou.org import roles as r
-from shouhou.org.models import Store
+from shouhou.org.models import Organisation, Store
 
 from . import services
 from .models import EndOfDayList, LostItem, LostItemPhoto, LostItemReminder
@@ -186,6 +187,17 @@ def reminders_open(*, user, store=None) -> QuerySet[LostItemReminder]:
 
 
 # --- public -----------------------------------------------------------------------------------
+
+
+def public_found_items(*, org_code: str, store_code: str) -> tuple[Store, list[dict]]:
+    """The public page's store (by the organisation's and the store's codes) and its found
+    items; the organisation named by the code is the scope of everything read."""
+    org = Organisation.objects.filter(code=org_code).first()
+    with organisation_scope(org):
+        store = Store.objects.filter(code=store_code, is_active=True).first() if org else None
+        if store is None:
+            raise NotFoundError()
+        return store, public_items(store=store)
 
 
 def public_items(*, store) -> list[dict]:

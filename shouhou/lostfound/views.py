@@ -21,11 +21,9 @@ from shouhou.core import exports
 from shouhou.core.audit import audit_events_for
 from shouhou.core.errors import DomainError, PermissionDeniedError
 from shouhou.core.forms import add_domain_error, submit_idempotent
-from shouhou.core.middleware import organisation_scope
 from shouhou.core.pages import get_or_404, reader
 from shouhou.core.phones import mask_phone
 from shouhou.org import roles as r
-from shouhou.org.models import Organisation, Store
 
 from . import selectors, services
 from .forms import AnnounceForm, ArchiveForm, ClaimForm, DisposeForm, ItemForm, PhotoForm
@@ -530,12 +528,7 @@ def supervisor_sign(request):
 
 def public(request, org_code, store_code):
     """Found items of a store, for anyone: category, day found and place, nothing personal."""
-    org = Organisation.objects.filter(code=org_code).first()
-    with organisation_scope(org):
-        store = Store.objects.filter(code=store_code, is_active=True).first() if org else None
-        if store is None:
-            raise Http404()
-        rows = selectors.public_items(store=store)
+    store, rows = get_or_404(selectors.public_found_items, org_code=org_code, store_code=store_code)
     return render(request, "lostfound/public.html", {"store": store, "rows": rows})
 
 
