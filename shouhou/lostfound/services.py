@@ -824,7 +824,7 @@ def item_claim(
 
 def reminder_done(*, by, reminder, now=None) -> LostItemReminder:
     """The desk or the manager has seen to a reminder."""
-    org_id = _require(by, *DESK_ROLES, r.STORE_MANAGER)
+    org_id = _require(by, *DESK_ROLES, r.STORE_MANAGER, r.LP_SUPERVISOR, r.ADMINISTRATION)
     with transaction.atomic():
         row = (
             LostItemReminder.objects.select_for_update()

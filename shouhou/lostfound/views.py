@@ -27,7 +27,7 @@ from shouhou.org import roles as r
 
 from . import selectors, services
 from .forms import AnnounceForm, ArchiveForm, ClaimForm, DisposeForm, ItemForm, PhotoForm
-from .models import LostItem
+from .models import LostItem, LostItemReminder
 
 S = LostItem.Status
 check = reader(selectors.can_read)
@@ -461,7 +461,9 @@ def reminder_done(request, pk):
         raise Http404()
     services.reminder_done(by=request.user, reminder=row)
     messages.success(request, _("Saved."))
-    return redirect("lostfound:desk")
+    return redirect(
+        "lostfound:supervisor" if request.POST.get("next") == "supervisor" else "lostfound:desk"
+    )
 
 
 # --- security and supervisors -------------------------------------------------------------
@@ -491,6 +493,9 @@ def supervisor(request):
         {
             "to_check": selectors.valuables_to_check(user=request.user),
             "batch": selectors.disposal_batch(user=request.user),
+            "reports": selectors.reminders_open(user=request.user).filter(
+                kind=LostItemReminder.Kind.UNCLAIMED
+            ),
             "can_check": r.has_role(request.user, *services.VALUABLE_ROLES),
             "can_sign_cs": r.has_role(request.user, *services.CS_SIGN_ROLES),
             "can_sign_lp": r.has_role(request.user, *services.LP_SIGN_ROLES),

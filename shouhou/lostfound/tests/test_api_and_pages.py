@@ -5,7 +5,9 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
+from PIL import Image
 
 from shouhou.lostfound import jobs, services
 from shouhou.lostfound.models import EndOfDayList, LostItem
@@ -178,3 +180,44 @@ def test_the_supervisors_page_signs_the_ticked_disposal_batch(client, register, 
     )
     assert resp.status_code == 302
     assert LostItem.objects.filter(cs_signed_by=supervisor).count() == 2
+
+
+def _png():
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 0, 0)).save(buf, format="PNG")
+    return SimpleUploadedFile("伞.png", buf.getvalue(), content_type="image/png")
+
+
+def test_a_photo_is_stored_under_our_own_name_and_shown_only_to_the_organisation(
+    client, register, clerk, outsider, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    item = register()
+    client.force_login(clerk)
+    resp = client.post(f"{URL}{item.pk}/photos/", {"image": _png()})
+    assert resp.status_code == 201, resp.content
+    url = resp.json()["photos"][0]
+    assert "伞" not in item.photos.get().image.name
+    assert client.get(url).status_code == 200
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(clerk)
+    fake = SimpleUploadedFile("x.png", b"not a picture", content_type="image/png")
+    bad = client.post(f"{URL}{item.pk}/photos/", {"image": fake})
+    assert bad.status_code == 400 and "image" in bad.json()["error"]["fields"]
+
+
+def test_the_manager_sees_the_unclaimed_report_on_the_signatures_page(
+    client, register, org, make_user, store
+):
+    register()
+    jobs.daily_for(org.pk, at(dt.date(2026, 10, 16), 1))
+    manager = make_user("store_manager", store=store)
+    client.force_login(manager)
+    resp = client.get("/lostfound/supervisor/")
+    assert resp.status_code == 200 and len(resp.context["reports"]) == 1
+    done = client.post(
+        f"/lostfound/reminders/{resp.context['reports'][0].pk}/done/", {"next": "supervisor"}
+    )
+    assert done.status_code == 302
+    assert not client.get("/lostfound/supervisor/").context["reports"]
