@@ -24,6 +24,7 @@ API_APPS = [
     "dealers",
     "parts",
     "roster",
+    "lostfound",
 ]
 
 router = DefaultRouter()

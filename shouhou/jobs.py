@@ -46,6 +46,8 @@ JOBS: list[Job] = [
     ),
     Job("callbacks.daily", "shouhou.callbacks.jobs.daily", dt.timedelta(hours=6)),
     Job("performance.close_months", "shouhou.performance.jobs.close_months", dt.timedelta(hours=6)),
+    Job("lostfound.daily", "shouhou.lostfound.jobs.daily", dt.timedelta(hours=1)),
+    Job("lostfound.remind", "shouhou.lostfound.jobs.remind", dt.timedelta(minutes=15)),
     Job(
         "complaints.send_monthly_statistics",
         "shouhou.complaints.jobs.send_monthly_statistics",

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "shouhou.dealers",
     "shouhou.parts",
     "shouhou.roster",
+    "shouhou.lostfound",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ PAGE_APPS = [
     "dealers",
     "parts",
     "roster",
+    "lostfound",
 ]
 
 _docs_view = SpectacularSwaggerSplitView.as_view(url_name="schema")

@@ -29,6 +29,9 @@ SERVICE_DESK = "service_desk"
 TRAINING_OFFICER = "training_officer"
 SALES = "sales"
 DEALER = "dealer"
+LP_SUPERVISOR = "lp_supervisor"
+DUTY_MANAGER = "duty_manager"
+SECURITY_HEAD = "security_head"
 
 ROLES: dict[str, str] = {
     CLERK: _("Customer-service clerk"),
@@ -50,6 +53,9 @@ ROLES: dict[str, str] = {
     TRAINING_OFFICER: _("Training officer"),
     SALES: _("Salesperson"),
     DEALER: _("Dealer"),
+    LP_SUPERVISOR: _("Loss-prevention supervisor"),
+    DUTY_MANAGER: _("Duty manager"),
+    SECURITY_HEAD: _("Head of security"),
 }
 
 # Roles that see the whole organisation's customers and contracts (not only a merchant's).
@@ -145,6 +151,9 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     DELIVERY_CREW: [("workorders", "view change")],
     SECURITY: [],
     DEALER: [],
+    LP_SUPERVISOR: [],
+    DUTY_MANAGER: [],
+    SECURITY_HEAD: [],
 }
 
 

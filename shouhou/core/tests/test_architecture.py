@@ -28,6 +28,7 @@ LAYERS = {
     "dealers": 7,
     "parts": 6,
     "roster": 6,
+    "lostfound": 3,
 }
 # Where an import inside a function is fine: code that runs outside requests and wires apps.
 LATE_IMPORTS_ALLOWED = re.compile(

@@ -102,6 +102,13 @@ PAGE_MODELS = {
     "delivery:action": "delivery.Delivery",
     "delivery:workshop_action": "delivery.WorkshopRequest",
     "delivery:task_done": "delivery.DeliveryTask",
+    "lostfound:detail": "lostfound.LostItem",
+    "lostfound:edit": "lostfound.LostItem",
+    "lostfound:action": "lostfound.LostItem",
+    "lostfound:photo": "lostfound.LostItemPhoto",
+    "lostfound:list_detail": "lostfound.EndOfDayList",
+    "lostfound:list_receive": "lostfound.EndOfDayList",
+    "lostfound:reminder_done": "lostfound.LostItemReminder",
     "performance:revoke": "performance.Exclusion",
     "performance:technician": "staff.ServiceStaff",
     "performance:orders": "staff.ServiceStaff",
@@ -160,6 +167,7 @@ EXTRA_KWARGS = {
     "dealers:claim_action": {"name": "send"},
     "parts:requisition_action": {"name": "approve"},
     "parts:batch_action": {"name": "submit"},
+    "lostfound:action": {"name": "move"},
 }
 
 # A second object id in the path (nested routes) -> its model.
@@ -175,6 +183,7 @@ NOT_OBJECT_URLS = {
     "portal:order": "public signed link: the token names the order and its organisation",
     "portal:request": "public signed link: the token names the order and its organisation",
     "portal:find": "public look-up form: organisation code, order number + phone digits",
+    "lostfound:public": "public found-items page: organisation and store codes, no login",
     "staff:report_xlsx": "a report name, each organisation's own rows",
     "workdays-calendar-detail": "a year: each organisation edits its own calendar",
     "password_reset_confirm": "Django's password reset link: the signed token names the user",

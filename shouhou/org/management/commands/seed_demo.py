@@ -29,6 +29,7 @@ DEMO_APPS = [
     "dealers",
     "parts",
     "roster",
+    "lostfound",
 ]
 
 
