@@ -18,5 +18,6 @@ class FrontdeskConfig(AppConfig):
             selectors.carry_reservations,
             selectors.carry_complaints,
             selectors.carry_returns,
+            selectors.carry_lost_items,
         ):
             carryover.register_carry_over(fn)

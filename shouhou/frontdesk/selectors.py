@@ -17,6 +17,7 @@ from shouhou.complaints.models import Case
 from shouhou.core.errors import NotFoundError, ValidationFailed
 from shouhou.core.phones import normalise_phone
 from shouhou.customers.selectors import customer_find_by_phone
+from shouhou.lostfound import selectors as lost
 from shouhou.org import roles as r
 from shouhou.org.models import Store
 from shouhou.workorders import states as ws
@@ -230,6 +231,33 @@ def carry_unanswered(*, organisation, store, now) -> dict:
                 "url": _url("frontdesk:contact_detail", c.pk),
             }
             for c in rows
+        ],
+    }
+
+
+def carry_lost_items(*, organisation, store, now) -> dict:
+    """Lost property (seed 004 三.2–3): yesterday's items to take back from security to the desk,
+    and today's items not yet on an end-of-day list."""
+    today = timezone.localtime(now).date()
+    move, unlisted_label = _("to take back to the desk"), _("not on an end-of-day list yet")
+    to_move = list(lost.items_to_move(store=store, on_date=today)[:50])
+    unlisted = list(lost.items_unlisted_today(store=store, on_date=today)[:50])
+    return {
+        "key": "lost_items",
+        "label": gettext_lazy("Lost property to move or to list"),
+        "items": [
+            {
+                "text": f"{move}: {i.number} {i.description[:60]}",
+                "url": _url("lostfound:detail", i.pk),
+            }
+            for i in to_move
+        ]
+        + [
+            {
+                "text": f"{unlisted_label}: {i.number} {i.description[:60]}",
+                "url": _url("lostfound:detail", i.pk),
+            }
+            for i in unlisted
         ],
     }
 

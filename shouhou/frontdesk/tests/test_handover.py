@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from shouhou.core.errors import InvalidTransition, PermissionDeniedError
 from shouhou.frontdesk import carryover, services
@@ -118,3 +119,29 @@ def test_the_handover_pages_work(client, clerk, colleague, store):
     assert client.post(f"/frontdesk/handovers/{page.pk}/sign/").status_code == 302
     page.refresh_from_db()
     assert page.status == "signed"
+
+
+def test_the_handover_lists_lost_property_not_yet_on_an_end_of_day_list(clerk, store):
+    from shouhou.lostfound import services as lost
+
+    now = timezone.now()
+    item = lost.item_register(
+        by=clerk,
+        store=store,
+        category="umbrella",
+        description="黑色折叠伞",
+        found_place="一楼卫浴展区",
+        finder_kind="customer",
+        finder_name="热心顾客",
+        found_at=now - dt.timedelta(hours=1),
+        now=now,
+    )
+    page = services.handover_hand_over(
+        by=clerk,
+        handover=services.handover_open(
+            by=clerk, store=store, day=timezone.localdate(), shift="early"
+        ),
+    )
+    sections = {s["key"]: s for s in page.carry_over}
+    texts = [i["text"] for i in sections["lost_items"]["items"]]
+    assert any(item.number in t and "黑色折叠伞" in t for t in texts)
