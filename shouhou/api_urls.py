@@ -20,6 +20,7 @@ API_APPS = [
     "complaints",
     "delivery",
     "performance",
+    "maintenance",
 ]
 
 router = DefaultRouter()

@@ -46,6 +46,8 @@ JOBS: list[Job] = [
         "shouhou.complaints.jobs.send_monthly_statistics",
         dt.timedelta(hours=24),
     ),
+    Job("maintenance.plans", "shouhou.maintenance.jobs.plans", dt.timedelta(hours=1)),
+    Job("maintenance.duties", "shouhou.maintenance.jobs.duties", dt.timedelta(hours=1)),
 ]
 
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "shouhou.complaints",
     "shouhou.delivery",
     "shouhou.performance",
+    "shouhou.maintenance",
 ]
 
 MIDDLEWARE = [

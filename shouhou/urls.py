@@ -21,6 +21,7 @@ PAGE_APPS = [
     "complaints",
     "delivery",
     "performance",
+    "maintenance",
 ]
 
 _docs_view = SpectacularSwaggerSplitView.as_view(url_name="schema")

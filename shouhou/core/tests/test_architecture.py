@@ -22,6 +22,7 @@ LAYERS = {
     "complaints": 6,
     "callbacks": 7,
     "performance": 8,
+    "maintenance": 8,
 }
 # Where an import inside a function is fine: code that runs outside requests and wires apps.
 LATE_IMPORTS_ALLOWED = re.compile(
