@@ -75,18 +75,12 @@ def generate_visits(org_id: int, horizons: dict, now) -> int:
     created = 0
     for lead, until in horizons.items():
         lead_sql = "p.lead_working_days IS NULL" if lead is None else "p.lead_working_days = %s"
-        params = [stamp, stamp, org_id, Plan.Status.ACTIVE.value]
+        params = [Visit.Status.PLANNED.value, stamp, stamp, org_id, Plan.Status.ACTIVE.value]
         params += [] if lead is None else [lead]
         params.append(connection.ops.adapt_datefield_value(until))
-        sql = (
-            f"INSERT INTO {visit_t} (organisation_id, plan_id, due_on, status, issue_error, "
-            f"skipped_reason, created_at, updated_at) "
-            f"SELECT p.organisation_id, p.id, p.next_due_on, '{Visit.Status.PLANNED.value}', '', "
-            f"'', %s, %s FROM {plan_t} p "
-            f"WHERE p.organisation_id = %s AND p.status = %s AND {lead_sql} "
-            f"AND p.next_due_on IS NOT NULL AND p.next_due_on <= %s "
-            f"ON CONFLICT (plan_id, due_on) DO NOTHING"
-        )
+        # Table names come from the models' metadata, quoted; every value is a parameter.
+        cols = "organisation_id, plan_id, due_on, status, issue_error, skipped_reason"
+        sql = f"INSERT INTO {visit_t} ({cols}, created_at, updated_at) SELECT p.organisation_id, p.id, p.next_due_on, %s, '', '', %s, %s FROM {plan_t} p WHERE p.organisation_id = %s AND p.status = %s AND {lead_sql} AND p.next_due_on IS NOT NULL AND p.next_due_on <= %s ON CONFLICT (plan_id, due_on) DO NOTHING"  # noqa: S608, E501
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute(sql, params)
             created += max(cur.rowcount, 0)
