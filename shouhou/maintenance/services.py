@@ -799,3 +799,46 @@ def duty_template_create(
             after={"role": role, "period": period, "items": len(items)},
         )
         return tpl
+
+
+def duty_templates_install_defaults(*, organisation, templates=None) -> int:
+    """Write the seeds' checklists (defaults.py) into an organisation as its own templates, for
+    the demo, a new organisation or the admin; existing templates (same role, period, title)
+    are left as they are. Returns how many templates were created."""
+    from .defaults import TEMPLATES
+    from .models import DutyTemplateItem
+
+    org_id = getattr(organisation, "pk", organisation)
+    created = 0
+    with transaction.atomic():
+        for spec in templates or TEMPLATES:
+            tpl, new = DutyTemplate.objects.get_or_create(
+                organisation_id=org_id,
+                role=spec["role"],
+                period=spec["period"],
+                title=spec["title"],
+            )
+            if not new:
+                continue
+            created += 1
+            DutyTemplateItem.objects.bulk_create(
+                [
+                    DutyTemplateItem(
+                        organisation_id=org_id,
+                        template=tpl,
+                        section=section,
+                        text=text,
+                        auto_check=auto,
+                        link=link,
+                        position=i,
+                    )
+                    for i, (section, text, auto, link) in enumerate(spec["items"])
+                ]
+            )
+            audit_record(
+                actor=None,
+                action="shouhou.duty_template.created",
+                obj=tpl,
+                after={"role": tpl.role, "period": tpl.period, "items": len(spec["items"])},
+            )
+    return created
