@@ -188,10 +188,17 @@ class CheckIn(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class OrderRef(serializers.ModelSerializer):
+    class Meta:
+        model = WorkOrder
+        fields = ["id"]
+
+
 class VisitStepsViewSet(viewsets.GenericViewSet):
     """The service steps of an order: GET the checklist, POST ticks and the customer's check."""
 
     permission_classes = [IsAuthenticated]
+    serializer_class = OrderRef
 
     def get_queryset(self):
         return WorkOrder.objects.none()

@@ -102,13 +102,13 @@ def my_visits(request):
 def visit_detail(request, pk):
     visit = get_or_404(selectors.visit_get, user=request.user, pk=pk)
     if visit.order_id:
-        return redirect("maintenance:visit_steps", order_id=visit.order_id)
+        return redirect("maintenance:visit_steps", pk=visit.order_id)
     return redirect("maintenance:plan_detail", pk=visit.plan_id)
 
 
 @login_required
-def visit_steps(request, order_id):
-    data = get_or_404(selectors.visit_steps, user=request.user, order_id=order_id)
+def visit_steps(request, pk):
+    data = get_or_404(selectors.visit_steps, user=request.user, order_id=pk)
     steps_form = f.StepsForm(
         initial={"steps_done": [s["code"] for s in data["steps"] if s["done"]]}
     )
@@ -140,7 +140,7 @@ def visit_steps(request, order_id):
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
-                return redirect("maintenance:visit_steps", order_id=order_id)
+                return redirect("maintenance:visit_steps", pk=pk)
         status = 400
         if action == "steps":
             steps_form = form

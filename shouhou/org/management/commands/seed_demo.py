@@ -24,6 +24,7 @@ DEMO_APPS = [
     "complaints",
     "delivery",
     "performance",
+    "maintenance",
 ]
 
 
