@@ -23,6 +23,7 @@ BENCHMARKS = [
     "performance_month",
     "intake",
     "lists",
+    "plans",
 ]
 
 

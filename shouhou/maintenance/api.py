@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -39,12 +38,7 @@ class PlanOut(serializers.ModelSerializer):
 
 
 def _org_obj(model, pk, field, user):
-    if pk in (None, ""):
-        return None
-    obj = model.objects.filter(pk=pk, organisation_id=user.organisation_id).first()
-    if obj is None:
-        raise ValidationFailed(fields={field: [_("Not found.")]})
-    return obj
+    return selectors.org_object(user=user, model=model, pk=pk, field=field)
 
 
 class PlanIn(serializers.Serializer):
@@ -146,11 +140,19 @@ class PlanViewSet(viewsets.GenericViewSet):
 
 
 class VisitViewSet(viewsets.GenericViewSet):
+    """Visits of the plans: the list (filter `status`), overdue, skipped, mine; skip and
+    reschedule one."""
+
     permission_classes = [IsAuthenticated]
+    pagination_class = KeysetPagination
     serializer_class = VisitOut
 
     def get_queryset(self):
-        return Visit.objects.none()
+        return selectors.visit_list(user=self.request.user, status=self.request.GET.get("status"))
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(VisitOut(page, many=True).data)
 
     @action(detail=False, methods=["get"])
     def overdue(self, request):
@@ -200,8 +202,10 @@ class VisitStepsViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
     serializer_class = OrderRef
 
-    def get_queryset(self):
-        return WorkOrder.objects.none()
+    def list(self, request):
+        """The organisation's service steps for a kind of work (`work_kind`, default all)."""
+        rules = selectors.step_rules(user=request.user, work_kind=request.GET.get("work_kind", ""))
+        return Response([{"code": c, "label": label, "required": req} for c, label, req in rules])
 
     def _out(self, data) -> dict:
         check = data["check"]
@@ -246,9 +250,6 @@ class TickIn(serializers.Serializer):
 class DutyViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
     serializer_class = DutyItemOut
-
-    def get_queryset(self):
-        return DutyItem.objects.none()
 
     def list(self, request):
         lists = selectors.my_duty_lists(user=request.user)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhou.core.dates import month_bounds
-from shouhou.core.errors import NotFoundError, PermissionDeniedError
+from shouhou.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from shouhou.org import roles as r
 from shouhou.workdays.services import calendar_for
 from shouhou.workorders.models import ServiceReport, WorkOrder
@@ -55,6 +55,30 @@ def plan_get(*, user, pk: int) -> Plan:
     if plan is None:
         raise NotFoundError()
     return plan
+
+
+def org_object(*, user, model, pk, field: str):
+    """An object of the user's organisation named in a request body, or a field error."""
+    if pk in (None, ""):
+        return None
+    obj = model.objects.filter(pk=pk, organisation_id=user.organisation_id).first()
+    if obj is None:
+        raise ValidationFailed(fields={field: [_("Not found.")]})
+    return obj
+
+
+def visit_list(*, user, status: str | None = None):
+    _require_reader(user)
+    qs = Visit.objects.select_related("plan").order_by("id")
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def step_rules(*, user, work_kind: str = ""):
+    if user.organisation_id is None:
+        raise PermissionDeniedError()
+    return services.step_rules_for(user.organisation_id, work_kind)
 
 
 def plan_visits(*, user, plan: Plan):
