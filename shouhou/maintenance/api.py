@@ -100,27 +100,27 @@ class PlanViewSet(viewsets.GenericViewSet):
         data = _valid(PlanIn, request.data)
         user = request.user
         customer = _org_obj(Customer, data["customer"], "customer", user)
-        asset = services.asset_create(
+        plan = services.asset_plan_create(
             by=user,
-            customer=customer,
-            name=data["name"],
-            kind=data["kind"],
-            serial_no=data["serial_no"],
-            location=data["location"],
-            installed_on=data.get("installed_on"),
-            accepted_on=data.get("accepted_on"),
-            warranty_until=data.get("warranty_until"),
-        )
-        plan = services.plan_create(
-            by=user,
-            asset=asset,
-            tasks=data["tasks"],
-            interval_months=data.get("interval_months"),
-            fixed_dates=data.get("fixed_dates"),
-            ends_on=data.get("ends_on"),
-            team=_org_obj(Department, data.get("team"), "team", user),
-            technician=_org_obj(ServiceStaff, data.get("technician"), "technician", user),
-            lead_working_days=data.get("lead_working_days"),
+            asset={
+                "customer": customer,
+                "name": data["name"],
+                "kind": data["kind"],
+                "serial_no": data["serial_no"],
+                "location": data["location"],
+                "installed_on": data.get("installed_on"),
+                "accepted_on": data.get("accepted_on"),
+                "warranty_until": data.get("warranty_until"),
+            },
+            plan={
+                "tasks": data["tasks"],
+                "interval_months": data.get("interval_months"),
+                "fixed_dates": data.get("fixed_dates"),
+                "ends_on": data.get("ends_on"),
+                "team": _org_obj(Department, data.get("team"), "team", user),
+                "technician": _org_obj(ServiceStaff, data.get("technician"), "technician", user),
+                "lead_working_days": data.get("lead_working_days"),
+            },
         )
         return Response(PlanOut(plan).data, status=status.HTTP_201_CREATED)
 

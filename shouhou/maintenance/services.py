@@ -290,6 +290,14 @@ def plan_create(
         return plan
 
 
+def asset_plan_create(*, by, asset: dict, plan: dict) -> Plan:
+    """Register an asset and its plan together (one transaction: a refused plan leaves no
+    asset behind)."""
+    with transaction.atomic():
+        new_asset = asset_create(by=by, **asset)
+        return plan_create(by=by, asset=new_asset, **plan)
+
+
 def plan_cancel(*, by, plan, reason: str) -> Plan:
     r.require_role(by, *PLAN_ROLES)
     _same_org(by, plan)
