@@ -252,19 +252,19 @@ class DutyViewSet(viewsets.GenericViewSet):
     serializer_class = DutyItemOut
 
     def list(self, request):
-        lists = selectors.my_duty_lists(user=request.user)
-        return Response(
-            [
-                {
-                    "id": dl.pk,
-                    "title": dl.template.title,
-                    "period": dl.template.period,
-                    "period_start": dl.period_start,
-                    "items": DutyItemOut(dl.items.all(), many=True).data,
-                }
-                for dl in lists
-            ]
-        )
+        """My open checklists' items (each with its list's title, period and start)."""
+        out = []
+        for dl in selectors.my_duty_lists(user=request.user):
+            for row in DutyItemOut(dl.items.all(), many=True).data:
+                out.append(
+                    {
+                        **row,
+                        "title": dl.template.title,
+                        "period": dl.template.period,
+                        "period_start": dl.period_start,
+                    }
+                )
+        return Response(out)
 
     @action(detail=True, methods=["post"])
     def tick(self, request, pk=None):

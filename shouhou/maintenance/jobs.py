@@ -80,7 +80,7 @@ def generate_visits(org_id: int, horizons: dict, now) -> int:
         params.append(connection.ops.adapt_datefield_value(until))
         # Table names come from the models' metadata, quoted; every value is a parameter.
         cols = "organisation_id, plan_id, due_on, status, issue_error, skipped_reason"
-        sql = f"INSERT INTO {visit_t} ({cols}, created_at, updated_at) SELECT p.organisation_id, p.id, p.next_due_on, %s, '', '', %s, %s FROM {plan_t} p WHERE p.organisation_id = %s AND p.status = %s AND {lead_sql} AND p.next_due_on IS NOT NULL AND p.next_due_on <= %s ON CONFLICT (plan_id, due_on) DO NOTHING"  # noqa: S608, E501
+        sql = f"INSERT INTO {visit_t} ({cols}, created_at, updated_at) SELECT p.organisation_id, p.id, p.next_due_on, %s, '', '', %s, %s FROM {plan_t} p WHERE p.organisation_id = %s AND p.status = %s AND {lead_sql} AND p.next_due_on IS NOT NULL AND p.next_due_on <= %s AND NOT EXISTS (SELECT 1 FROM {visit_t} v WHERE v.plan_id = p.id AND v.due_on = p.next_due_on) ON CONFLICT (plan_id, due_on) DO NOTHING"  # noqa: S608, E501
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute(sql, params)
             created += max(cur.rowcount, 0)
