@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.board, name="board"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("visits/mine/", views.my_visits, name="my_visits"),
-    path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
     path("orders/<int:pk>/steps/", views.visit_steps, name="visit_steps"),
     path("steps/report/", views.steps_report, name="steps_report"),
     path("duties/", views.my_duties, name="my_duties"),

@@ -99,14 +99,6 @@ def my_visits(request):
 
 
 @login_required
-def visit_detail(request, pk):
-    visit = get_or_404(selectors.visit_get, user=request.user, pk=pk)
-    if visit.order_id:
-        return redirect("maintenance:visit_steps", pk=visit.order_id)
-    return redirect("maintenance:plan_detail", pk=visit.plan_id)
-
-
-@login_required
 def visit_steps(request, pk):
     data = get_or_404(selectors.visit_steps, user=request.user, order_id=pk)
     steps_form = f.StepsForm(

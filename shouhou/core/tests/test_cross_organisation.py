@@ -37,7 +37,6 @@ ID_KWARG = "pk"
 # Page URLs (and API views without a model) -> the model their `pk` names.
 PAGE_MODELS = {
     "maintenance:plan_detail": "maintenance.Plan",
-    "maintenance:visit_detail": "maintenance.Visit",
     "maintenance:visit_steps": "workorders.WorkOrder",
     "maintenance:duty_tick": "maintenance.DutyItem",
     "customers:detail": "customers.Customer",
