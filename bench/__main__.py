@@ -26,6 +26,7 @@ BENCHMARKS = [
     "lists",
     "parts",
     "board",
+    "plans",
 ]
 
 

@@ -25,6 +25,7 @@ API_APPS = [
     "parts",
     "roster",
     "lostfound",
+    "maintenance",
 ]
 
 router = DefaultRouter()

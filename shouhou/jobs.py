@@ -57,6 +57,8 @@ JOBS: list[Job] = [
     Job("portal.poll_mail", "shouhou.portal.jobs.poll_mail", dt.timedelta(minutes=5)),
     Job("frontdesk.send_summaries", "shouhou.frontdesk.jobs.send_summaries", dt.timedelta(hours=1)),
     Job("parts.daily", "shouhou.parts.jobs.daily", dt.timedelta(hours=24)),
+    Job("maintenance.plans", "shouhou.maintenance.jobs.plans", dt.timedelta(hours=1)),
+    Job("maintenance.duties", "shouhou.maintenance.jobs.duties", dt.timedelta(hours=1)),
 ]
 
 

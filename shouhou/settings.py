@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "shouhou.parts",
     "shouhou.roster",
     "shouhou.lostfound",
+    "shouhou.maintenance",
 ]
 
 MIDDLEWARE = [

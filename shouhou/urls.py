@@ -28,6 +28,7 @@ PAGE_APPS = [
     "parts",
     "roster",
     "lostfound",
+    "maintenance",
 ]
 
 _docs_view = SpectacularSwaggerSplitView.as_view(url_name="schema")

@@ -29,6 +29,7 @@ LAYERS = {
     "parts": 6,
     "roster": 6,
     "lostfound": 3,
+    "maintenance": 8,
 }
 # Where an import inside a function is fine: code that runs outside requests and wires apps.
 LATE_IMPORTS_ALLOWED = re.compile(

@@ -36,6 +36,9 @@ ID_KWARG = "pk"
 
 # Page URLs (and API views without a model) -> the model their `pk` names.
 PAGE_MODELS = {
+    "maintenance:plan_detail": "maintenance.Plan",
+    "maintenance:visit_steps": "workorders.WorkOrder",
+    "maintenance:duty_tick": "maintenance.DutyItem",
     "customers:detail": "customers.Customer",
     "customers:edit": "customers.Customer",
     "customers:add_phone": "customers.Customer",

@@ -30,6 +30,7 @@ DEMO_APPS = [
     "parts",
     "roster",
     "lostfound",
+    "maintenance",
 ]
 
 

@@ -1,0 +1,34 @@
+"""The maintenance app's menu entries and dashboard card (registered from `AppConfig.ready`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from shouhou.core.navigation import MenuEntry, register_dashboard, register_menu
+from shouhou.org import roles as r
+
+from . import selectors, services
+
+
+def dashboard_cards(*, user) -> list[dict]:
+    if not selectors.can_read(user):
+        return []
+    from django.urls import reverse
+
+    overdue = selectors.visits_overdue(user=user).count()
+    return [
+        {
+            "label": _("Overdue maintenance visits"),
+            "value": overdue,
+            "url": reverse("maintenance:board"),
+            "alert": overdue > 0,
+        }
+    ]
+
+
+def register() -> None:
+    register_menu(
+        MenuEntry(_("Maintenance plans"), "maintenance:board", selectors.READ_ROLES, order=160),
+        MenuEntry(_("My visits"), "maintenance:my_visits", {r.TECHNICIAN}, order=161),
+        MenuEntry(_("My duties"), "maintenance:my_duties", None, order=162),
+        MenuEntry(_("Duty board"), "maintenance:duty_board", services.SUPERVISOR_ROLES, order=163),
+    )
+    register_dashboard(dashboard_cards, order=70)
