@@ -16,3 +16,38 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cur:
         cur.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def _platform_admin(user) -> bool:
+    """Job runs are the installation's, across every organisation (their counts name other
+    organisations' work): only the platform administrator (a superuser) sees them."""
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
+@login_required
+def job_runs(request):
+    from django.core.exceptions import PermissionDenied
+
+    from shouhou.core.jobrunner import expire_abandoned_runs
+    from shouhou.core.models import JobRun
+
+    if not _platform_admin(request.user):
+        raise PermissionDenied
+    expire_abandoned_runs()  # a run whose runner died shows as failed, not "running"
+    status = request.GET.get("status", "")
+    runs = JobRun.objects.all()
+    if status == JobRun.RUNNING:
+        runs = runs.filter(finished_at__isnull=True)
+    elif status == JobRun.OK:
+        runs = runs.filter(ok=True)
+    elif status == JobRun.FAILED:
+        runs = runs.filter(ok=False, finished_at__isnull=False)
+    elif status:
+        from django.http import HttpResponseBadRequest
+
+        return HttpResponseBadRequest("unknown status")
+    return render(
+        request,
+        "core/job_runs.html",
+        {"runs": runs.order_by("-started_at")[:200], "status": status},
+    )
