@@ -23,6 +23,7 @@ from shouhou.core.errors import (
 )
 from shouhou.core.forms import add_domain_error
 from shouhou.core.idempotency import run_idempotent
+from shouhou.org.roles import has_role
 
 from . import selectors, services
 from .forms import AddressForm, ArchiveForm, CustomerEditForm, CustomerForm, PhoneForm
@@ -33,6 +34,13 @@ PAGE_SIZE = 30
 
 def _require_customer_pages(user) -> None:
     if not (selectors.is_office(user) or selectors.is_merchant_admin(user)):
+        raise PermissionDenied
+
+
+def _require_customer_editor(user) -> None:
+    """Forms that write: the customer editors only (services.EDITOR_ROLES)."""
+    _require_customer_pages(user)
+    if not has_role(user, *services.EDITOR_ROLES):
         raise PermissionDenied
 
 
@@ -114,7 +122,7 @@ def _with_lookup(form: CustomerForm) -> CustomerForm:
 @login_required
 @require_http_methods(["GET", "POST"])
 def customer_create(request):
-    _require_customer_pages(request.user)
+    _require_customer_editor(request.user)
     if request.method == "GET":
         initial = {"idempotency_key": uuid.uuid4().hex, "mobile": request.GET.get("mobile", "")}
         return _render_form(request, _with_lookup(CustomerForm(user=request.user, initial=initial)))
@@ -147,7 +155,7 @@ def customer_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def customer_edit(request, pk):
-    _require_customer_pages(request.user)
+    _require_customer_editor(request.user)
     customer = _get(request.user, pk)
     if request.method == "GET":
         return _render_form(
@@ -209,7 +217,7 @@ def customer_detail(request, pk):
 @login_required
 @require_POST
 def customer_add_phone(request, pk):
-    _require_customer_pages(request.user)
+    _require_customer_editor(request.user)
     customer = _get(request.user, pk)
     form = PhoneForm(request.POST)
     if form.is_valid():
@@ -230,7 +238,7 @@ def customer_add_phone(request, pk):
 @login_required
 @require_POST
 def customer_add_address(request, pk):
-    _require_customer_pages(request.user)
+    _require_customer_editor(request.user)
     customer = _get(request.user, pk)
     form = AddressForm(request.POST)
     if form.is_valid():
@@ -252,7 +260,7 @@ def customer_add_address(request, pk):
 @require_http_methods(["GET", "POST"])
 def customer_archive(request, pk):
     """Complete the archive (after a callback): birthday, preferences, full name ..."""
-    _require_customer_pages(request.user)
+    _require_customer_editor(request.user)
     customer = _get(request.user, pk)
     status = 200
     if request.method == "POST":
