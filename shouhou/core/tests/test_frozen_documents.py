@@ -142,3 +142,53 @@ def test_a_closed_performance_month_is_frozen_in_the_admin(admin_client, org):
     assert admin_client.post(_url(month), {}).status_code == 403
     assert admin_client.post(_url(month, "delete"), {"post": "yes"}).status_code == 403
     assert type(month).all_objects.filter(pk=month.pk).exists()
+
+
+# --- the API and the pages -----------------------------------------------------------------
+
+
+def _photo():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(buf, format="PNG")
+    return SimpleUploadedFile("work.png", buf.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def signed_done(org):
+    report = _signed_report(org)
+    type(report.order).all_objects.filter(pk=report.order_id).update(status="done")
+    return report
+
+
+def test_a_signed_report_takes_no_photo_through_the_api(client, clerk, signed_done):
+    client.force_login(clerk)
+    resp = client.post(
+        f"/api/v1/workorders/{signed_done.order_id}/photos/",
+        {"image": _photo(), "caption": "补拍"},
+        headers={"Idempotency-Key": "frozen-1"},
+    )
+    assert resp.status_code == 409, resp.json()
+    assert resp.json()["error"]["code"] == "report_signed"
+    assert not signed_done.photos.exists()
+
+
+def test_a_signed_report_takes_no_photo_through_the_pages(client, clerk, signed_done):
+    client.force_login(clerk)
+    client.post(
+        f"/workorders/{signed_done.order_id}/photos/", {"image": _photo(), "caption": "补拍"}
+    )
+    assert not signed_done.photos.exists()
+
+
+def test_an_unsigned_report_takes_the_same_photo_through_the_pages(client, clerk, org):
+    WorkOrder = apps.get_model("workorders.WorkOrder")
+    report = _row(apps.get_model("workorders.ServiceReport"), org, order=_row(WorkOrder, org))
+    WorkOrder.all_objects.filter(pk=report.order_id).update(status="done")
+    client.force_login(clerk)
+    client.post(f"/workorders/{report.order_id}/photos/", {"image": _photo(), "caption": "补拍"})
+    assert report.photos.count() == 1  # the control: the path works until the customer signs
