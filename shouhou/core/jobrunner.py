@@ -120,3 +120,17 @@ def due_jobs(now) -> list[Job]:
         for j in JOBS
         if j.name not in held and (j.name not in last or last[j.name] + j.every <= now)
     ]
+
+
+def job_runs_list(*, status: str = "", limit: int = 200) -> list[JobRun]:
+    """The newest runs, optionally only `running`, `ok` or `failed` (ValueError otherwise)."""
+    runs = JobRun.objects.order_by("-started_at")
+    if status == JobRun.RUNNING:
+        runs = runs.filter(finished_at__isnull=True)
+    elif status == JobRun.OK:
+        runs = runs.filter(ok=True)
+    elif status == JobRun.FAILED:
+        runs = runs.filter(ok=False, finished_at__isnull=False)
+    elif status:
+        raise ValueError(status)
+    return list(runs[:limit])

@@ -28,26 +28,16 @@ def _platform_admin(user) -> bool:
 def job_runs(request):
     from django.core.exceptions import PermissionDenied
 
-    from shouhou.core.jobrunner import expire_abandoned_runs
-    from shouhou.core.models import JobRun
+    from shouhou.core.jobrunner import expire_abandoned_runs, job_runs_list
 
     if not _platform_admin(request.user):
         raise PermissionDenied
     expire_abandoned_runs()  # a run whose runner died shows as failed, not "running"
     status = request.GET.get("status", "")
-    runs = JobRun.objects.all()
-    if status == JobRun.RUNNING:
-        runs = runs.filter(finished_at__isnull=True)
-    elif status == JobRun.OK:
-        runs = runs.filter(ok=True)
-    elif status == JobRun.FAILED:
-        runs = runs.filter(ok=False, finished_at__isnull=False)
-    elif status:
+    try:
+        runs = job_runs_list(status=status)
+    except ValueError:
         from django.http import HttpResponseBadRequest
 
         return HttpResponseBadRequest("unknown status")
-    return render(
-        request,
-        "core/job_runs.html",
-        {"runs": runs.order_by("-started_at")[:200], "status": status},
-    )
+    return render(request, "core/job_runs.html", {"runs": runs, "status": status})
