@@ -73,11 +73,11 @@ class _Heartbeat:
         finally:
             connection.close()
 
-    def __enter__(self):
+    def __enter__(self) -> _Heartbeat:
         self.thread.start()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.stop.set()
         self.thread.join()
 
@@ -102,7 +102,7 @@ def run_job(job: Job, now=None) -> JobRun:
     return run
 
 
-def due_jobs(now) -> list[Job]:
+def due_jobs(now: dt.datetime) -> list[Job]:
     last = dict(
         JobRun.objects.filter(ok=True)
         .values("name")

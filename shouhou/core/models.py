@@ -1,5 +1,6 @@
 """Shared model bases, the audit log and idempotency keys."""
 
+import datetime as dt
 from typing import ClassVar, Self
 
 from django.conf import settings
@@ -213,5 +214,5 @@ class JobRun(models.Model):
         return self.OK if self.ok else self.FAILED
 
     @property
-    def duration(self):
+    def duration(self) -> dt.timedelta | None:
         return None if self.finished_at is None else self.finished_at - self.started_at

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -81,7 +82,7 @@ def _audit(customer):
 def customer_personal_data(*, by, customer: Customer) -> dict:
     """Everything held about the customer, by section (JSON-ready); the export is audited."""
     _require_manager(by, customer)
-    data = {"customer": _rows([customer])[0]}
+    data: dict[str, Any] = {"customer": _rows([customer])[0]}
     for label, qs in _related(customer):
         rows = _rows(qs)
         if rows:

@@ -64,7 +64,7 @@ def test_a_run_with_a_live_lease_stays_running_and_its_job_is_not_due():
     assert job in due_jobs(now + dt.timedelta(minutes=6))  # the lease ran out: due again
 
 
-_seen_leases: list = []
+_seen_leases: list[dt.datetime | None] = []
 
 
 def _slow_job(now):
@@ -83,6 +83,7 @@ def test_the_heartbeat_renews_the_lease_while_the_job_runs(settings):
     run = run_job(Job("slow", f"{__name__}._slow_job", dt.timedelta(minutes=1)))
     assert run.ok, run.error
     first, later = _seen_leases
+    assert first is not None and later is not None
     assert later > first + dt.timedelta(seconds=0.5)  # renewed while the job slept
 
 
@@ -114,7 +115,7 @@ def test_the_job_runs_page_is_refused_to_every_organisation_role(client, org):
 # --- kill -9 of the runner mid-sweep --------------------------------------------------------
 
 
-def _env(db: Path) -> dict:
+def _env(db: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(DJANGO_ENV="development", DATABASE_URL=f"sqlite:///{db}", JOB_LEASE_SECONDS="1")
