@@ -268,6 +268,9 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default="memory://"))
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
+# A running job holds a lease of this many seconds, renewed by a heartbeat every third of it;
+# a run whose lease ran out (its process died) is marked failed by the next runner or run.
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=300)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shouhou@localhost")

@@ -85,6 +85,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("jobs/runs/", core_views.job_runs, name="job-runs"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("shouhou.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,8 +1,10 @@
 """Demo callbacks (after customers, sales and work orders): the settings of every organisation,
 and for each organisation's call-centre agent (the market's "callcentre") a list for today —
 some calls overdue, some due today, after services, after deliveries, after an appointment and
-one holiday greeting — plus a few unassigned tasks to take. Idempotent: every task has a
-`demo:` source key (the greeting uses the job's own key), created once."""
+one holiday greeting — plus a few unassigned tasks to take. Idempotent, and
+no duplicate of what the jobs write: a task the jobs or events also write (after service, after
+an appointment, greetings) has their source key; only tasks no job writes (a contract's
+delivery calls, the pool) have a `demo:` key."""
 
 from __future__ import annotations
 
@@ -70,17 +72,12 @@ def seed(ctx) -> None:
             customer__isnull=False,
         ).order_by("pk")
         for i, order in enumerate(done[:3]):
-            # Completing the order already wrote its real after-service task: give that one to
-            # the agent rather than a second task for the same order.
-            real = CallbackTask.all_objects.filter(
-                work_order=order, kind=K.AFTER_SERVICE, status=CallbackTask.Status.OPEN
-            ).exclude(source_key__startswith="demo:")
-            if real.exists():
-                real.filter(assigned_to__isnull=True).update(assigned_to=agent)
-                continue
+            # The job's own key (`workorder:<id>:service:<dispatch no.>`, as completing the
+            # order and the daily safety net write it): if completing the order already wrote
+            # the task, or the next job run looks for it, it is this one, never a second.
             _task(
                 organisation,
-                key=f"demo:service:{order.pk}",
+                key=services.after_service_source_key(order),
                 customer=order.customer,
                 work_order=order,
                 kind=K.AFTER_SERVICE,
@@ -97,7 +94,8 @@ def seed(ctx) -> None:
         for order in appointed[:2]:
             _task(
                 organisation,
-                key=f"demo:appointment:{order.pk}",
+                # The work-order sweep's key for this appointment.
+                key=f"workorder:{order.pk}:appointment:{order.appointment_seq}",
                 customer=order.customer,
                 work_order=order,
                 kind=K.AFTER_APPOINTMENT,

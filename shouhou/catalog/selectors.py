@@ -195,8 +195,9 @@ def category_get(*, user, pk) -> Category:
 
 
 def can_edit_references(user) -> bool:
-    """Brands, suppliers and categories: the office and the warehouse keeper."""
-    return r.has_role(user, *r.OFFICE_ROLES, r.WAREHOUSE_KEEPER)
+    """Brands, suppliers, categories and every product: the catalogue editors
+    (`roles.CATALOGUE_EDITORS`, docs/roles.md)."""
+    return r.has_role(user, *r.CATALOGUE_EDITORS)
 
 
 def can_add_product(user) -> bool:

@@ -29,7 +29,11 @@ from . import inputs
 from .models import Brand, Category, Product, ProductModel, Supplier
 from .selectors import default_warranty_months, merchant_limited, visible_products
 
-EDITOR_ROLES = frozenset(r.OFFICE_ROLES | {r.WAREHOUSE_KEEPER})
+# Who keeps the catalogue (docs/roles.md): the after-sales office that records the products it
+# serves and their warranties, and administration (master data). Sales, finance, call centre,
+# the workshop, managers (they read) and the warehouse keeper (a merchant's own staff, seed 000;
+# its merchant admin keeps the merchant's products) do not edit it.
+EDITOR_ROLES = frozenset(r.CATALOGUE_EDITORS)
 MAX_WARRANTY_MONTHS = 1200
 
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from shouhou.core.admin import FrozenAdminMixin
+
 from .models import (
     ApprovalRule,
     Case,
@@ -51,9 +53,19 @@ class SignatureInline(admin.TabularInline):
     readonly_fields = ("step", "role", "verdict", "signed_by", "note", "created_at")
     can_delete = False
 
+    def has_add_permission(self, request, obj=None):
+        return False  # signatures are given through the approval flow, never typed in
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(FrozenAdminMixin, admin.ModelAdmin):
+    def frozen(self, obj) -> bool:
+        # Once an approver signed, the case and its signatures change only through the services.
+        return obj.signatures.exists()
+
     list_display = (
         "number",
         "kind",
@@ -84,7 +96,13 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(FrozenAdminMixin, admin.ModelAdmin):
+    def frozen(self, obj) -> bool:
+        return True  # a signature is never edited or deleted
+
+    def has_add_permission(self, request):
+        return False  # signatures are given through the approval flow
+
     list_display = ("case", "step", "role", "verdict", "signed_by", "created_at")
     list_filter = ("organisation", "verdict", "role")
     search_fields = ("case__number",)

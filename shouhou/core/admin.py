@@ -1,6 +1,55 @@
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
 
 from .models import AuditEvent, JobRun
+
+if TYPE_CHECKING:
+    _Base = admin.ModelAdmin
+else:
+    _Base = object
+
+
+def _no(request: Any, obj: Any = None) -> bool:
+    return False
+
+
+class FrozenAdminMixin(_Base):  # type: ignore[type-arg]
+    """Signed documents are frozen in the admin too (issue 16, item 6): when `frozen(obj)`, the
+    object's change page shows every field read-only, it cannot be deleted (neither from its
+    page nor by the "delete selected" action, nor by deleting a parent whose cascade would take
+    it: Django asks `has_delete_permission(obj)` for every object it would delete), and its
+    inlines add, change and delete nothing. Corrections are new, linked records made through
+    the services."""
+
+    def frozen(self, obj: Any) -> bool:
+        raise NotImplementedError
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
+        if obj is not None and self.frozen(obj):
+            opts = self.model._meta
+            return [f.name for f in (*opts.fields, *opts.many_to_many)]
+        return super().get_readonly_fields(request, obj)
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        # A view-only page (no Save buttons) for a frozen object.
+        if obj is not None and self.frozen(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        if obj is not None and self.frozen(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_inline_instances(self, request: Any, obj: Any = None) -> Any:
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and self.frozen(obj):
+            for inline in inlines:
+                inline.has_add_permission = _no  # type: ignore[method-assign]
+                inline.has_change_permission = _no  # type: ignore[method-assign]
+                inline.has_delete_permission = _no  # type: ignore[method-assign]
+        return inlines
 
 
 @admin.register(AuditEvent)

@@ -13,6 +13,8 @@ class CoreConfig(AppConfig):
         from .navigation import ALL, MenuEntry, register_menu
 
         register_menu(MenuEntry(_("Dashboard"), "dashboard", ALL, order=10))
+        # No role opens it: superusers (who have every role) only, see views.job_runs.
+        register_menu(MenuEntry(_("Job runs"), "job-runs", [], order=990))
         connect_org_settings()
         from . import orgcache
 

@@ -1,5 +1,6 @@
 """Shared model bases, the audit log and idempotency keys."""
 
+import datetime as dt
 from typing import ClassVar, Self
 
 from django.conf import settings
@@ -190,6 +191,12 @@ class JobRun(models.Model):
     ok = models.BooleanField(default=False)
     result = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # The runner holding the run renews this while the job works (heartbeat); a run still
+    # unfinished past it was abandoned (the process died) and is marked failed.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    runner = models.CharField(max_length=100, blank=True)  # host:pid
+
+    RUNNING, OK, FAILED = "running", "ok", "failed"
 
     class Meta:
         verbose_name = _("job run")
@@ -199,6 +206,16 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def status(self) -> str:
+        if self.finished_at is None:
+            return self.RUNNING
+        return self.OK if self.ok else self.FAILED
+
+    @property
+    def duration(self) -> dt.timedelta | None:
+        return None if self.finished_at is None else self.finished_at - self.started_at
 
 
 class JobMark(models.Model):

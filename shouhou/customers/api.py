@@ -27,7 +27,7 @@ from shouhou.core.idempotency import run_idempotent
 from shouhou.core.pagination import KeysetPagination
 from shouhou.core.phones import mask_phone
 
-from . import selectors, services
+from . import privacy, selectors, services
 from .models import Customer, CustomerAddress, CustomerPhone, OwnedProduct
 from .validation import validate_customer_fields
 
@@ -538,6 +538,33 @@ class _CustomerBase(viewsets.GenericViewSet):
                 for i in items
             ]
         )
+
+    @extend_schema(
+        responses=inline_serializer("CustomerPersonalData", {"customer": serializers.DictField()})
+    )
+    @action(detail=True, methods=["get"], url_path="personal-data")
+    def personal_data(self, request, pk=None):
+        """PIPL: everything held about the customer, by section (a manager role; audited)."""
+        customer = self._customer(pk)
+        return Response(privacy.customer_personal_data(by=request.user, customer=customer))
+
+    @extend_schema(
+        request=inline_serializer(
+            "CustomerAnonymiseIn",
+            {"confirm": serializers.CharField(help_text=f"the word {privacy.CONFIRM_WORD}")},
+        ),
+        responses=inline_serializer("CustomerAnonymised", {"id": serializers.IntegerField()}),
+    )
+    @action(detail=True, methods=["post"], url_path="anonymise")
+    def anonymise(self, request, pk=None):
+        """PIPL: replace the customer's personal data by placeholders, irreversibly; orders
+        and statistics stay (a manager role; `confirm` must be the confirmation word)."""
+        customer = self._customer(pk)
+        confirm = request.data.get("confirm", "") if hasattr(request.data, "get") else ""
+        customer = privacy.customer_anonymise(
+            by=request.user, customer=customer, confirm=str(confirm)
+        )
+        return Response({"id": customer.pk})
 
 
 class CustomerViewSet(IdempotentCreateMixin, _CustomerBase):

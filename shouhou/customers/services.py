@@ -1,7 +1,7 @@
 """Every write to customers and their archives. Each function is one audited transaction.
 
-Who may write: office roles (`OFFICE_ROLES`) and merchant admins, for the customers they can
-see (`selectors.customer_visible_qs`); technicians and other field roles may not. A customer is
+Who may write: the customer editors (`roles.CUSTOMER_EDITORS`, docs/roles.md) and merchant
+admins, for the customers they can see (`selectors.customer_visible_qs`); technicians and other field roles may not. A customer is
 found by phone first: a number that already belongs to a customer of the organisation never
 makes a second record (409 `DuplicateError` with `extra={"existing_id": pk}`).
 """
@@ -25,14 +25,18 @@ from shouhou.core.errors import (
     ValidationFailed,
 )
 from shouhou.org.models import OrganisationSettings
-from shouhou.org.roles import MERCHANT_ADMIN, OFFICE_ROLES, require_role
+from shouhou.org.roles import CUSTOMER_EDITORS, MERCHANT_ADMIN, require_role
 from shouhou.workdays.services import add_working_days
 
 from . import selectors
 from .models import Customer, CustomerAddress, CustomerPhone, OwnedProduct
 from .validation import split_phone_list, validate_customer_fields, validate_other_phone
 
-EDITOR_ROLES = tuple(sorted(OFFICE_ROLES | {MERCHANT_ADMIN}))
+# Who writes customer archives (docs/roles.md): the intake roles (clerks, supervisors, the
+# manager, call centre, service desk), sales (a contract starts the archive, seed 002) and a
+# merchant admin for its own; finance, administration, the workshop and the managers above the
+# customer-service manager read only.
+EDITOR_ROLES = tuple(sorted(CUSTOMER_EDITORS | {MERCHANT_ADMIN}))
 
 
 # --- helpers ------------------------------------------------------------------------------------

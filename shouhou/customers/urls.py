@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/phones/", views.customer_add_phone, name="add_phone"),
     path("<int:pk>/addresses/", views.customer_add_address, name="add_address"),
     path("<int:pk>/archive/", views.customer_archive, name="archive"),
+    path("<int:pk>/personal-data/", views.customer_personal_data, name="personal_data"),
+    path("<int:pk>/anonymise/", views.customer_anonymise, name="anonymise"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,6 +24,7 @@ from shouhou.core.errors import (
 )
 from shouhou.core.forms import add_domain_error
 from shouhou.core.idempotency import run_idempotent
+from shouhou.org.roles import MANAGER_ROLES, has_role
 
 from . import selectors, services
 from .forms import AddressForm, ArchiveForm, CustomerEditForm, CustomerForm, PhoneForm
@@ -33,6 +35,13 @@ PAGE_SIZE = 30
 
 def _require_customer_pages(user) -> None:
     if not (selectors.is_office(user) or selectors.is_merchant_admin(user)):
+        raise PermissionDenied
+
+
+def _require_customer_editor(user) -> None:
+    """Forms that write: the customer editors only (services.EDITOR_ROLES)."""
+    _require_customer_pages(user)
+    if not has_role(user, *services.EDITOR_ROLES):
         raise PermissionDenied
 
 
@@ -114,7 +123,7 @@ def _with_lookup(form: CustomerForm) -> CustomerForm:
 @login_required
 @require_http_methods(["GET", "POST"])
 def customer_create(request):
-    _require_customer_pages(request.user)
+    _require_customer_editor(request.user)
     if request.method == "GET":
         initial = {"idempotency_key": uuid.uuid4().hex, "mobile": request.GET.get("mobile", "")}
         return _render_form(request, _with_lookup(CustomerForm(user=request.user, initial=initial)))
@@ -147,7 +156,7 @@ def customer_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def customer_edit(request, pk):
-    _require_customer_pages(request.user)
+    _require_customer_editor(request.user)
     customer = _get(request.user, pk)
     if request.method == "GET":
         return _render_form(
@@ -190,6 +199,7 @@ def _detail_context(request, customer, **extra) -> dict:
     context = {
         "customer": customer,
         "phones_visible": selectors.customer_phones_visible(user=user, customer=customer),
+        "can_privacy": has_role(user, *MANAGER_ROLES),
         "contracts": contracts,
         "other_history": other_history,
         "phone_form": PhoneForm(),
@@ -209,7 +219,7 @@ def customer_detail(request, pk):
 @login_required
 @require_POST
 def customer_add_phone(request, pk):
-    _require_customer_pages(request.user)
+    _require_customer_editor(request.user)
     customer = _get(request.user, pk)
     form = PhoneForm(request.POST)
     if form.is_valid():
@@ -230,7 +240,7 @@ def customer_add_phone(request, pk):
 @login_required
 @require_POST
 def customer_add_address(request, pk):
-    _require_customer_pages(request.user)
+    _require_customer_editor(request.user)
     customer = _get(request.user, pk)
     form = AddressForm(request.POST)
     if form.is_valid():
@@ -252,7 +262,7 @@ def customer_add_address(request, pk):
 @require_http_methods(["GET", "POST"])
 def customer_archive(request, pk):
     """Complete the archive (after a callback): birthday, preferences, full name ..."""
-    _require_customer_pages(request.user)
+    _require_customer_editor(request.user)
     customer = _get(request.user, pk)
     status = 200
     if request.method == "POST":
@@ -301,3 +311,73 @@ def customer_lookup(request):
         except DomainError:
             customer = None
     return render(request, "customers/_lookup.html", {"found": customer})
+
+
+# --- PIPL: personal data export and anonymisation (privacy.py) --------------------------------
+
+
+def _require_manager(user) -> None:
+    _require_customer_pages(user)
+    if not has_role(user, *MANAGER_ROLES):
+        raise PermissionDenied
+
+
+@login_required
+def customer_personal_data(request, pk):
+    """The manager's PIPL page: download everything held (JSON or Excel), or go anonymise."""
+    from django.http import JsonResponse
+
+    from shouhou.core.exports import xlsx_response
+
+    from . import privacy
+
+    _require_manager(request.user)
+    customer = _get(request.user, pk)
+    fmt = request.GET.get("download", "")
+    if fmt == "json":
+        data = privacy.customer_personal_data(by=request.user, customer=customer)
+        resp = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        resp["Content-Disposition"] = f'attachment; filename="customer-{customer.pk}.json"'
+        return resp
+    if fmt == "xlsx":
+        data = privacy.customer_personal_data(by=request.user, customer=customer)
+        return xlsx_response(privacy.personal_data_xlsx(data), f"customer-{customer.pk}.xlsx")
+    if fmt:
+        raise Http404
+    return render(
+        request, "customers/personal_data.html", {"customer": customer, "form": _AnonymiseForm()}
+    )
+
+
+class _AnonymiseForm(forms.Form):
+    confirm = forms.CharField(
+        label=_("Confirmation"),
+        max_length=20,
+        help_text=_("Type ANONYMISE: names, phones and addresses are replaced for good."),
+    )
+
+
+@login_required
+@require_POST
+def customer_anonymise(request, pk):
+    from . import privacy
+
+    _require_manager(request.user)
+    customer = _get(request.user, pk)
+    form = _AnonymiseForm(request.POST)
+    if form.is_valid():
+        try:
+            privacy.customer_anonymise(
+                by=request.user, customer=customer, confirm=form.cleaned_data["confirm"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The customer's personal data was anonymised."))
+            return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request,
+        "customers/personal_data.html",
+        {"customer": customer, "form": form},
+        status=400,
+    )

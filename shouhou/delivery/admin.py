@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from shouhou.core.admin import FrozenAdminMixin
+
 from .models import Delivery, DeliveryIssue, DeliverySettings, DeliveryTask, WorkshopRequest
 
 
@@ -28,7 +30,11 @@ class WorkshopRequestInline(admin.TabularInline):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(FrozenAdminMixin, admin.ModelAdmin):
+    def frozen(self, obj) -> bool:
+        # The delivery receipt: signed by the customer on delivery.
+        return bool(obj.signature) or obj.delivered_at is not None
+
     list_display = ("contract", "customer", "scheduled_date", "status", "crew", "vehicle")
     list_filter = ("status", "organisation", "scheduled_date")
     search_fields = ("contract__number", "customer__name", "address", "vehicle")

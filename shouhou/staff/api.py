@@ -13,12 +13,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from shouhou.core.api import IdempotentCreateMixin
-from shouhou.core.errors import NotFoundError, ValidationFailed
+from shouhou.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from shouhou.core.phones import mask_phone
 from shouhou.org.models import Merchant, Store
 
 from . import selectors, services
-from .access import sees_all
+from .access import can_see_money, sees_all
 from .models import (
     Assessment,
     ConductRule,
@@ -462,6 +462,11 @@ class StaffViewSet(
     @action(detail=True, methods=["get"])
     def ledger(self, request, pk=None):
         staff = self.get_object()
+        if not can_see_money(request.user, staff):
+            raise PermissionDeniedError(
+                _("What a staff member owes is for finance, the service desk and managers."),
+                code="money_hidden",
+            )
         data = selectors.ledger(staff=staff)
         return Response(
             {

@@ -18,7 +18,14 @@ from shouhou.core.errors import NotFoundError
 from shouhou.org import roles as r
 
 from . import flows
-from .access import is_merchant_admin_only, limit_staff, sees_all, staff_filter
+from .access import (
+    is_merchant_admin_only,
+    limit_money,
+    limit_staff,
+    money_filter,
+    sees_all,
+    staff_filter,
+)
 from .models import (
     Assessment,
     ConductRule,
@@ -117,11 +124,17 @@ def permit_get(*, user, pk) -> WorkPermit:
 
 
 def charge_get(*, user, pk) -> FeeCharge:
-    return _get_by_staff(FeeCharge, user, pk, _("Fee charge not found."))
+    try:
+        return limit_money(FeeCharge.objects.select_related("staff"), user).get(pk=pk)
+    except (FeeCharge.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFoundError(_("Fee charge not found.")) from exc
 
 
 def fine_get(*, user, pk) -> Fine:
-    return _get_by_staff(Fine, user, pk, _("Fine not found."))
+    try:
+        return limit_money(Fine.objects.select_related("staff"), user, reported=True).get(pk=pk)
+    except (Fine.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFoundError(_("Fine not found.")) from exc
 
 
 def open_application(staff: ServiceStaff) -> OnboardingApplication | None:
@@ -275,7 +288,7 @@ def ledger(*, staff: ServiceStaff) -> dict:
 
 def fines_list(*, user, status: str = "", overdue: bool = False, now=None):
     now = now or timezone.now()
-    qs = limit_staff(Fine.objects.select_related("staff", "reported_by"), user, "staff__")
+    qs = limit_money(Fine.objects.select_related("staff", "reported_by"), user, reported=True)
     if status:
         qs = qs.filter(status=status)
     if overdue:
@@ -284,14 +297,14 @@ def fines_list(*, user, status: str = "", overdue: bool = False, now=None):
 
 
 def charges_list(*, user, unpaid: bool = False):
-    qs = limit_staff(FeeCharge.objects.select_related("staff"), user, "staff__")
+    qs = limit_money(FeeCharge.objects.select_related("staff"), user)
     if unpaid:
         qs = qs.filter(paid_at__isnull=True)
     return qs
 
 
 def payments_list(*, user):
-    return limit_staff(Payment.objects.select_related("staff", "charge", "fine"), user, "staff__")
+    return limit_money(Payment.objects.select_related("staff", "charge", "fine"), user)
 
 
 def staff_owing(*, user, now=None) -> list[dict]:
@@ -299,7 +312,7 @@ def staff_owing(*, user, now=None) -> list[dict]:
     now = now or timezone.now()
     unpaid_charges = FeeCharge.objects.filter(staff_id=OuterRef("pk"), paid_at__isnull=True)
     unpaid_fines = Fine.objects.filter(staff_id=OuterRef("pk"), status=Fine.Status.UNPAID)
-    qs = limit_staff(ServiceStaff.objects.all(), user).filter(
+    qs = ServiceStaff.objects.filter(money_filter(user, "")).filter(
         Exists(unpaid_charges) | Exists(unpaid_fines)
     )
     charge_sum = (

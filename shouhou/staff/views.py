@@ -6,6 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,7 +19,7 @@ from shouhou.core.forms import add_domain_error, submit_idempotent
 from shouhou.org import roles as r
 
 from . import exports, flows, selectors, services
-from .access import VIEW_ALL
+from .access import VIEW_ALL, can_see_money
 from .forms import (
     AssessmentForm,
     AttendanceForm,
@@ -150,8 +151,9 @@ def _detail_context(request, staff, **extra):
             for code, label in WorkKind.choices
             if code in staff.kinds
         ],
-        "ledger": selectors.ledger(staff=staff),
-        "fines": staff.fines.all()[:20],
+        # What a person owes only for the roles that handle money (access.MONEY_READERS).
+        "ledger": selectors.ledger(staff=staff) if can_see_money(user, staff) else None,
+        "fines": staff.fines.all()[:20] if can_see_money(user, staff) else None,
         "assessments": selectors.assessments_list(user=user, staff=staff),
         "attendances": staff.attendances.select_related("session"),
         "document_form": DocumentForm(),
@@ -377,6 +379,8 @@ def permit_print(request, pk):
 
 
 def _ledger_context(request, staff, *, failed_form=None, **extra):
+    if not can_see_money(request.user, staff):
+        raise PermissionDenied
     data = selectors.ledger(staff=staff)
     now = timezone.now()
     rows = []

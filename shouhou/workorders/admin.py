@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from shouhou.core.admin import FrozenAdminMixin
+
 from .models import (
     Call,
     ContactAttempt,
@@ -120,7 +122,10 @@ class ReportPhotoInline(admin.TabularInline):
 
 
 @admin.register(ReportPart)
-class ReportPartAdmin(admin.ModelAdmin):
+class ReportPartAdmin(FrozenAdminMixin, admin.ModelAdmin):
+    def frozen(self, obj) -> bool:
+        return obj.report.signed_at is not None
+
     list_display = [
         "name",
         "quantity",
@@ -136,7 +141,10 @@ class ReportPartAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportPhoto)
-class ReportPhotoAdmin(admin.ModelAdmin):
+class ReportPhotoAdmin(FrozenAdminMixin, admin.ModelAdmin):
+    def frozen(self, obj) -> bool:
+        return obj.report.signed_at is not None
+
     list_display = ["report", "caption", "image", "uploaded_by", "created_at"]
     list_filter = ["organisation"]
     search_fields = ["caption", "report__order__number"]
@@ -144,16 +152,15 @@ class ReportPhotoAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceReport)
-class ServiceReportAdmin(admin.ModelAdmin):
+class ServiceReportAdmin(FrozenAdminMixin, admin.ModelAdmin):
     list_display = ["order", "fee", "signed_at", "signer_name", "signed_via"]
     raw_id_fields = ["order", "created_by"]
     inlines = [ReportPartInline, ReportPhotoInline]
+    readonly_fields = ["signature", "signer_name", "signed_at", "signed_via"]
 
-    def get_readonly_fields(self, request, obj=None):
-        # A signed report is frozen, in the admin too.
-        if obj is not None and obj.signed_at:
-            return [f.name for f in self.model._meta.fields]
-        return ["signature", "signer_name", "signed_at", "signed_via"]
+    def frozen(self, obj) -> bool:
+        # A report signed by the customer is frozen, with its parts and photos.
+        return obj.signed_at is not None
 
 
 @admin.register(Call)

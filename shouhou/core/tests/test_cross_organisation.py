@@ -44,6 +44,8 @@ PAGE_MODELS = {
     "customers:add_phone": "customers.Customer",
     "customers:add_address": "customers.Customer",
     "customers:archive": "customers.Customer",
+    "customers:personal_data": "customers.Customer",
+    "customers:anonymise": "customers.Customer",
     "catalog:detail": "catalog.Product",
     "catalog:edit": "catalog.Product",
     "catalog:model_create": "catalog.Product",

@@ -29,6 +29,7 @@ MENU_ORDER = [
     "performance:me",
     "complaints:notifications",
     "workdays:calendar",
+    "job-runs",
 ]
 
 

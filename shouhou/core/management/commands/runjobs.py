@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from shouhou.core.jobrunner import due_jobs, run_job
+from shouhou.core.jobrunner import due_jobs, expire_abandoned_runs, run_job
 from shouhou.jobs import JOBS, job_by_name
 
 
@@ -17,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=60, help="seconds between checks")
 
     def handle(self, *args, once=False, job=None, all=False, interval=60, **options):
+        expired = expire_abandoned_runs()
+        if expired:
+            self.stdout.write(f"marked {expired} abandoned run(s) failed (lease expired)")
         if job or all:
             for j in [job_by_name(n) for n in job] if job else JOBS:
                 self._run(j)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_idempotency_pointer_and_request_hash'),
+        ('core', '0004_jobrun_lease'),
     ]
 
     operations = [
