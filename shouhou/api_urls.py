@@ -35,6 +35,15 @@ for app in API_APPS:
     module.register(router)
     extra_urls += getattr(module, "extra_urls", [])
 
+# Object ids are numbers: a path with anything else is not a URL of ours (404 from the resolver,
+# never a 500 from a view that casts it). Viewsets that look up by another key say so.
+for _prefix, _viewset, _basename in router.registry:
+    if (
+        "lookup_value_regex" not in vars(_viewset)
+        and getattr(_viewset, "lookup_field", "pk") == "pk"
+    ):
+        _viewset.lookup_value_regex = r"\d+"
+
 urlpatterns = [
     path("auth/token/", api_views.obtain_token, name="api-token"),
     path("auth/token/rotate/", api_views.rotate_token, name="api-token-rotate"),

@@ -2,7 +2,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 
-from .models import AuditEvent, JobRun
+from .models import AuditEvent, JobMark, JobRun
 
 if TYPE_CHECKING:
     _Base = admin.ModelAdmin
@@ -79,3 +79,15 @@ class JobRunAdmin(admin.ModelAdmin):
     list_display = ("name", "started_at", "finished_at", "ok")
     list_filter = ("name", "ok")
     readonly_fields = ("name", "started_at", "finished_at", "ok", "result", "error")
+
+
+@admin.register(JobMark)
+class JobMarkAdmin(admin.ModelAdmin):
+    """How far the incremental jobs have got (read-only; deleting a mark makes the next run a
+    full recheck, which is safe)."""
+
+    list_display = ("name", "high_water", "full_at", "updated_at")
+    readonly_fields = ("name", "high_water", "full_at", "updated_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import string
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -171,18 +171,17 @@ def notify_send(
         if status == Message.Status.PENDING
         else None,
     )
+    # The message row is the log of what was queued, why and when (no audit row of its own).
+    # Inside a transaction the insert gets a savepoint (a duplicate must not break the caller's
+    # transaction); after a commit (the usual case: on-commit subscribers) a plain insert.
     try:
-        with transaction.atomic():
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                message.save(force_insert=True)
+        else:
             message.save(force_insert=True)
     except IntegrityError:  # the same key at the same moment
         return Message.objects.get(organisation_id=org_id, key=key[:150], channel=channel)
-    audit_record(
-        actor=None,
-        action="shouhou.message.queued",
-        obj=message,
-        after={"status": status, "event": event, "channel": channel, "key": message.key},
-        note=error,
-    )
     return message
 
 

@@ -98,7 +98,9 @@ def _send_order(order, event, key) -> None:
 @receiver(workorder_received, dispatch_uid="portal.order_received")
 @_quietly
 def order_received(sender, *, order, by, **kwargs) -> None:
-    _send_order(order, Event.ORDER_RECEIVED, f"wo:{order.pk}:received")
+    # Sent after the commit (the public form has no user scope): open the order's organisation.
+    with organisation_scope(order.organisation_id):
+        _send_order(order, Event.ORDER_RECEIVED, f"wo:{order.pk}:received")
 
 
 @receiver(workorder_transitioned, dispatch_uid="portal.order_transitioned")

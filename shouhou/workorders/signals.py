@@ -81,7 +81,9 @@ workorder_closing = DomainEvent(
 workorder_received = DomainEvent(
     "workorders.received",
     payload=("order", "by"),
-    on_commit=False,
+    # After the commit: its subscribers tell the customer (a message), which must neither slow
+    # nor undo the intake.
+    on_commit=True,
     doc="A new order was taken (hotline, public form, self-service page, technician): not sent "
     "when a request joins an open order.",
 )

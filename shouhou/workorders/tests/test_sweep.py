@@ -37,9 +37,11 @@ def scene(org, desk, tech):
     """Orders in several situations around the Spring Festival 2026."""
     late = _orders(org, desk, tech, 5, at(2026, 2, 13, 16))  # reply due 24 Feb 16:00
     appointed = _orders(org, desk, tech, 3, at(2026, 2, 12, 10))
-    for o in appointed:
+    # one technician, three visits on the day: one after the other (the roster refuses a
+    # technician booked twice for the same hours)
+    for o, hour in zip(appointed, (9, 12, 15), strict=True):
         s.workorder_appoint(
-            by=tech.user, order=o, appointment_at=at(2026, 2, 14, 10), now=at(2026, 2, 12, 11)
+            by=tech.user, order=o, appointment_at=at(2026, 2, 14, hour), now=at(2026, 2, 12, 11)
         )
     unreachable = _orders(org, desk, tech, 2, at(2026, 2, 12, 10))
     for o in unreachable:
