@@ -1,6 +1,7 @@
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import AuditEvent, JobMark, JobRun
 
@@ -82,12 +83,12 @@ class JobRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(JobMark)
-class JobMarkAdmin(admin.ModelAdmin):
+class JobMarkAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """How far the incremental jobs have got (read-only; deleting a mark makes the next run a
     full recheck, which is safe)."""
 
     list_display = ("name", "high_water", "full_at", "updated_at")
     readonly_fields = ("name", "high_water", "full_at", "updated_at")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
