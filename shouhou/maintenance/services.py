@@ -504,7 +504,11 @@ def visit_skip(*, by, visit, reason: str, now=None) -> Visit:
     if not reason:
         raise ValidationFailed(fields={"reason": [_("Say why the visit is skipped.")]})
     with transaction.atomic():
-        visit = Visit.objects.select_for_update().select_related("plan", "order").get(pk=visit.pk)
+        visit = (
+            Visit.objects.select_for_update(of=("self",))
+            .select_related("plan", "order")
+            .get(pk=visit.pk)
+        )
         if visit.status not in (Visit.Status.PLANNED, Visit.Status.ORDERED):
             raise InvalidTransition(_("Only a visit still to be made can be skipped."))
         order = visit.order
@@ -526,7 +530,9 @@ def visit_reschedule(*, by, visit, due_on: dt.date) -> Visit:
     if not isinstance(due_on, dt.date):
         raise ValidationFailed(fields={"due_on": [_("Give a date.")]})
     with transaction.atomic():
-        visit = Visit.objects.select_for_update().select_related("plan").get(pk=visit.pk)
+        visit = (
+            Visit.objects.select_for_update(of=("self",)).select_related("plan").get(pk=visit.pk)
+        )
         plan = visit.plan
         if visit.status != Visit.Status.PLANNED or visit.order_id:
             raise InvalidTransition(
