@@ -654,9 +654,9 @@ class PartsPostageOut(serializers.ModelSerializer):
 class PartsPostageIn(serializers.Serializer):
     carrier = serializers.CharField(required=False, allow_blank=True, default="")
     waybill = serializers.CharField(required=False, allow_blank=True, default="")
-    amount = serializers.DecimalField(**D, required=False, allow_null=True)
+    amount = serializers.DecimalField(**D, required=False, allow_null=True, default=None)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    work_order = serializers.IntegerField(required=False, allow_null=True)
+    work_order = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
 @extend_schema(tags=["parts"])

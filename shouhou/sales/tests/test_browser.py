@@ -33,7 +33,8 @@ def test_a_clerk_signs_a_contract_with_two_lines_and_prints_it(
     page.fill("#id_paid", "1000")
     page.select_option("#id_payment_method", "card")
     page.dblclick(SUBMIT)
-    page.wait_for_selector("h1:has-text('销售合同')")
+    # The detail page's own heading: the form's "新建销售合同" would match "销售合同" too.
+    page.wait_for_selector("h1:has-text('销售合同') span.badge")
     contract = Contract.objects.get()
     assert str(contract.total) == "6597.50" and contract.lines.count() == 2
     assert "¥5,597.50" in page.inner_text("main")
