@@ -86,6 +86,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.healthz, name="healthz"),
     path("jobs/runs/", core_views.job_runs, name="job-runs"),
+    path("nav/badges/", core_views.nav_badges, name="nav-badges"),
+    path("search/", core_views.search, name="search"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("shouhou.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

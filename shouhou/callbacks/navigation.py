@@ -10,8 +10,27 @@ from . import selectors
 
 def register() -> None:
     register_menu(
-        MenuEntry(_("Callbacks"), "callbacks:my_list", r.OFFICE_ROLES, order=100),
-        MenuEntry(_("Callback records"), "callbacks:records", r.OFFICE_ROLES, order=110),
-        MenuEntry(_("Callback coverage"), "callbacks:coverage", r.OFFICE_ROLES, order=120),
+        MenuEntry(
+            _("Callbacks"),
+            "callbacks:my_list",
+            r.OFFICE_ROLES,
+            order=100,
+            section="callbacks",
+            badge=selectors.due_today_count,
+        ),
+        MenuEntry(
+            _("Callback records"),
+            "callbacks:records",
+            r.OFFICE_ROLES,
+            order=110,
+            section="callbacks",
+        ),
+        MenuEntry(
+            _("Callback coverage"),
+            "callbacks:coverage",
+            r.OFFICE_ROLES,
+            order=120,
+            section="callbacks",
+        ),
     )
     register_dashboard(selectors.dashboard_cards, order=50)

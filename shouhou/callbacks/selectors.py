@@ -241,3 +241,16 @@ def dashboard_cards(*, user) -> list[dict]:
             }
         )
     return cards
+
+
+def due_today_count(*, user) -> int:
+    """ "Callbacks" badge: the user's own open callbacks that may be called today or are late."""
+    if not can_read(user):
+        return 0
+    today = timezone.localdate()
+    return CallbackTask.objects.filter(
+        Q(callable_on(today)) | Q(due_on__lt=today),
+        organisation_id=user.organisation_id,
+        status=T.OPEN,
+        assigned_to_id=user.pk,
+    ).count()

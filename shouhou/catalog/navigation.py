@@ -13,11 +13,13 @@ def register() -> None:
             "catalog:list",
             r.OFFICE_ROLES | {r.MERCHANT_ADMIN, r.WAREHOUSE_KEEPER},
             order=40,
+            section="settings",
         ),
         MenuEntry(
             _("Brands and categories"),
             "catalog:references",
             r.OFFICE_ROLES | {r.WAREHOUSE_KEEPER},
             order=50,
+            section="settings",
         ),
     )

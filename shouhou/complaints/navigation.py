@@ -2,7 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core.navigation import ALL, MenuEntry, register_dashboard, register_menu
+from shouhou.core.navigation import (
+    ALL,
+    MenuEntry,
+    register_dashboard,
+    register_menu,
+    register_search,
+)
 from shouhou.org import roles as r
 
 from . import selectors
@@ -10,9 +16,36 @@ from . import selectors
 
 def register() -> None:
     register_menu(
-        MenuEntry(_("Complaints and returns"), "complaints:list", r.OFFICE_ROLES, order=80),
-        MenuEntry(_("Approvals"), "complaints:approvals", r.OFFICE_ROLES, order=90),
-        MenuEntry(_("Complaint statistics"), "complaints:statistics", r.OFFICE_ROLES, order=210),
-        MenuEntry(_("Notifications"), "complaints:notifications", ALL, order=240),
+        MenuEntry(
+            _("Complaints and returns"),
+            "complaints:list",
+            r.OFFICE_ROLES,
+            order=80,
+            section="complaints",
+        ),
+        MenuEntry(
+            _("Approvals"),
+            "complaints:approvals",
+            r.OFFICE_ROLES,
+            order=90,
+            section="complaints",
+            badge=selectors.approvals_count,
+        ),
+        MenuEntry(
+            _("Complaint statistics"),
+            "complaints:statistics",
+            r.OFFICE_ROLES,
+            order=210,
+            section="reports",
+        ),
+        MenuEntry(
+            _("Notifications"),
+            "complaints:notifications",
+            ALL,
+            order=240,
+            section="mine",
+            badge=selectors.unread_notifications_count,
+        ),
     )
     register_dashboard(selectors.dashboard_cards, order=60)
+    register_search(selectors.search_hits, order=40)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from shouhou.core import dates
@@ -253,3 +254,40 @@ def statistics_workbook(stats: dict) -> bytes:
     for row in stats["returns"]:
         exports.write_row(ws3, [row["kind"], row["reason"], row["count"]])
     return exports.workbook_bytes(wb)
+
+
+# --- the page frame: menu badges and the global search (registered in navigation.py) ---------
+
+SEARCH_HITS = 5
+
+
+def approvals_count(*, user) -> int:
+    """ "Approvals" badge: the cases waiting for the user's own signature."""
+    return len(approval_queue(user=user)) if can_read(user) else 0
+
+
+def unread_notifications_count(*, user) -> int:
+    return notification_list(user=user).filter(read_at__isnull=True).count()
+
+
+def search_hits(*, user, q: str) -> list[dict]:
+    """Complaints and returns the user may see by number, customer, phone or description; the
+    case numbered exactly `q` is an exact hit."""
+    if not can_read(user):
+        return []
+    rows = list(case_list(user=user, q=q).order_by("-id")[: SEARCH_HITS + 1])
+    kind = _("Complaints and returns")
+    hits = [
+        {
+            "kind": kind,
+            "label": f"{c.number or c.pk} · {c.customer}",
+            "detail": c.get_status_display(),
+            "url": reverse("complaints:detail", args=[c.pk]),
+            "exact": bool(c.number) and c.number.lower() == q.lower(),
+        }
+        for c in rows[:SEARCH_HITS]
+    ]
+    if len(rows) > SEARCH_HITS:
+        more = reverse("complaints:list") + "?" + urlencode({"q": q})
+        hits.append({"kind": kind, "label": _("All matching cases"), "url": more, "more": True})
+    return hits

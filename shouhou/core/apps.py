@@ -14,7 +14,7 @@ class CoreConfig(AppConfig):
 
         register_menu(MenuEntry(_("Dashboard"), "dashboard", ALL, order=10))
         # No role opens it: superusers (who have every role) only, see views.job_runs.
-        register_menu(MenuEntry(_("Job runs"), "job-runs", [], order=990))
+        register_menu(MenuEntry(_("Job runs"), "job-runs", [], order=990, section="settings"))
         connect_org_settings()
         from . import orgcache
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core.navigation import frame_context, menu_for
+from shouhou.core.navigation import frame_context, menu_sections
 
 
 def site_name():
@@ -13,4 +13,10 @@ def shell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"site_name": site_name()}
-    return {"site_name": site_name(), "menu": menu_for(user), **frame_context(user)}
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else ""
+    return {
+        "site_name": site_name(),
+        "menu_sections": menu_sections(user, current),
+        **frame_context(user),
+    }

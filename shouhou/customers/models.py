@@ -185,6 +185,14 @@ class OwnedProduct(OrgScopedModel):
         verbose_name = _("product owned")
         verbose_name_plural = _("products owned")
         ordering = ["-purchased_on", "-id"]
+        indexes = [
+            # The header's search by serial number (issue 22.1).
+            models.Index(
+                fields=["organisation", "serial_no"],
+                name="owned_serial",
+                condition=~models.Q(serial_no=""),
+            )
+        ]
         constraints = [
             # Recording a contract line twice (a retried contract save) keeps one row.
             models.UniqueConstraint(

@@ -25,6 +25,7 @@ from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery,
 from django.db.models.functions import Concat, Replace
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,7 +34,7 @@ from shouhou.core.errors import NotFoundError, ValidationFailed
 from shouhou.core.phones import normalise_phone
 from shouhou.org.roles import MERCHANT_ADMIN, OFFICE_ROLES, has_role
 
-from .models import Customer, CustomerAddress, CustomerPhone
+from .models import Customer, CustomerAddress, CustomerPhone, OwnedProduct
 
 log = logging.getLogger(__name__)
 
@@ -308,3 +309,43 @@ def dashboard_cards(*, user) -> list[dict]:
             "alert": overdue > 0,
         },
     ]
+
+
+# --- the page frame's global search (registered in navigation.py) ----------------------------
+
+SEARCH_HITS = 5
+
+
+def search_hits(*, user, q: str) -> list[dict]:
+    """Customers the user may see by name, phone (or its last four digits), address or member
+    number, and the owners of a product whose serial number is exactly `q` (exact hits)."""
+    if not (is_office(user) or is_merchant_admin(user)):
+        return []
+    visible = customer_visible_qs(user=user)
+    # Serial numbers are compared as written (the index `owned_serial` serves it).
+    owners = OwnedProduct.objects.filter(
+        organisation_id=user.organisation_id, serial_no=q.strip()
+    ).values("customer_id")[:SEARCH_HITS]
+    by_serial = list(visible.filter(pk__in=owners).only("id", "name", "mobile").order_by("-id"))
+    rows = by_serial + [
+        c
+        for c in customer_list(user=user, q=q).prefetch_related(None)[: SEARCH_HITS + 1]
+        if c not in by_serial
+    ]
+    kind = _("Customers")
+    hits = [
+        {
+            "kind": kind,
+            "label": c.name,
+            "detail": (_("serial number %(serial)s") % {"serial": q})
+            if c in by_serial
+            else c.mobile,
+            "url": reverse("customers:detail", args=[c.pk]),
+            "exact": c in by_serial,
+        }
+        for c in rows[:SEARCH_HITS]
+    ]
+    if len(rows) > SEARCH_HITS:
+        more = reverse("customers:list") + "?" + urlencode({"q": q})
+        hits.append({"kind": kind, "label": _("All matching customers"), "url": more, "more": True})
+    return hits

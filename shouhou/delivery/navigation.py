@@ -10,13 +10,16 @@ from . import selectors
 
 def register() -> None:
     register_menu(
-        MenuEntry(_("Deliveries"), "delivery:calendar", r.OFFICE_ROLES, order=130),
+        MenuEntry(
+            _("Deliveries"), "delivery:calendar", r.OFFICE_ROLES, order=130, section="delivery"
+        ),
         MenuEntry(
             _("Workshop"),
             "delivery:workshop",
             {r.WORKSHOP_SUPERVISOR, r.CS_SUPERVISOR, r.CS_MANAGER},
             order=140,
+            section="delivery",
         ),
-        MenuEntry(_("My runs"), "delivery:my_runs", {r.DELIVERY_CREW}, order=170),
+        MenuEntry(_("My runs"), "delivery:my_runs", {r.DELIVERY_CREW}, order=170, section="mine"),
     )
     register_dashboard(selectors.dashboard_cards, order=70)

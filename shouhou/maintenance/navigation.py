@@ -26,9 +26,23 @@ def dashboard_cards(*, user) -> list[dict]:
 
 def register() -> None:
     register_menu(
-        MenuEntry(_("Maintenance plans"), "maintenance:board", selectors.READ_ROLES, order=160),
-        MenuEntry(_("My visits"), "maintenance:my_visits", {r.TECHNICIAN}, order=161),
-        MenuEntry(_("My duties"), "maintenance:my_duties", None, order=162),
-        MenuEntry(_("Duty board"), "maintenance:duty_board", services.SUPERVISOR_ROLES, order=163),
+        MenuEntry(
+            _("Maintenance plans"),
+            "maintenance:board",
+            selectors.READ_ROLES,
+            order=160,
+            section="workorders",
+        ),
+        MenuEntry(
+            _("My visits"), "maintenance:my_visits", {r.TECHNICIAN}, order=161, section="mine"
+        ),
+        MenuEntry(_("My duties"), "maintenance:my_duties", None, order=162, section="mine"),
+        MenuEntry(
+            _("Duty board"),
+            "maintenance:duty_board",
+            services.SUPERVISOR_ROLES,
+            order=163,
+            section="staff",
+        ),
     )
     register_dashboard(dashboard_cards, order=70)

@@ -9,5 +9,13 @@ from . import selectors
 
 
 def register() -> None:
-    register_menu(MenuEntry(_("Customer messages"), "notify:messages", r.OFFICE_ROLES, order=255))
+    register_menu(
+        MenuEntry(
+            _("Customer messages"),
+            "notify:messages",
+            r.OFFICE_ROLES,
+            order=255,
+            section="callbacks",
+        )
+    )
     register_dashboard(selectors.dashboard_cards, order=90)

@@ -12,9 +12,15 @@ STORE = {*r.OFFICE_ROLES, r.WAREHOUSE_KEEPER}
 
 def register() -> None:
     register_menu(
-        MenuEntry(_("Spare-parts stock"), "parts:stock", STORE, order=150),
-        MenuEntry(_("Parts requisitions"), "parts:requisitions", selectors.READ_ROLES, order=151),
-        MenuEntry(_("Parts with me"), "parts:with_me", {r.TECHNICIAN}, order=152),
-        MenuEntry(_("Old parts"), "parts:old_parts", STORE, order=153),
+        MenuEntry(_("Spare-parts stock"), "parts:stock", STORE, order=150, section="parts"),
+        MenuEntry(
+            _("Parts requisitions"),
+            "parts:requisitions",
+            selectors.READ_ROLES,
+            order=151,
+            section="parts",
+        ),
+        MenuEntry(_("Parts with me"), "parts:with_me", {r.TECHNICIAN}, order=152, section="mine"),
+        MenuEntry(_("Old parts"), "parts:old_parts", STORE, order=153, section="parts"),
     )
     register_dashboard(selectors.dashboard_cards, order=70)

@@ -15,7 +15,14 @@ def register() -> None:
             "performance:ranking",
             r.OFFICE_ROLES | {r.FINANCE, r.MERCHANT_ADMIN},
             order=220,
+            section="staff",
         ),
-        MenuEntry(_("My scores"), "performance:me", {r.TECHNICIAN, r.DELIVERY_CREW}, order=230),
+        MenuEntry(
+            _("My scores"),
+            "performance:me",
+            {r.TECHNICIAN, r.DELIVERY_CREW},
+            order=230,
+            section="mine",
+        ),
     )
     register_dashboard(selectors.dashboard_cards, order=80)

@@ -8,5 +8,7 @@ from shouhou.org import roles as r
 
 def register() -> None:
     register_menu(
-        MenuEntry(_("Promise counter"), "promises:counter", r.OFFICE_ROLES, order=70),
+        MenuEntry(
+            _("Promise counter"), "promises:counter", r.OFFICE_ROLES, order=70, section="intake"
+        ),
     )

@@ -9,7 +9,13 @@ from . import selectors
 
 def register() -> None:
     register_menu(
-        MenuEntry(_("Dispatch board"), "roster:board", selectors.DISPATCHERS, order=75),
-        MenuEntry(_("Roster"), "roster:week", selectors.READERS, order=76),
+        MenuEntry(
+            _("Dispatch board"),
+            "roster:board",
+            selectors.DISPATCHERS,
+            order=75,
+            section="workorders",
+        ),
+        MenuEntry(_("Roster"), "roster:week", selectors.READERS, order=76, section="staff"),
     )
     register_dashboard(selectors.dashboard_cards, order=45)

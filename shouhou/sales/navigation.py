@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core.navigation import MenuEntry, register_dashboard, register_menu
+from shouhou.core.navigation import MenuEntry, register_dashboard, register_menu, register_search
 from shouhou.org import roles as r
 
 from . import selectors
@@ -10,6 +10,13 @@ from . import selectors
 
 def register() -> None:
     register_menu(
-        MenuEntry(_("Contracts"), "sales:list", r.OFFICE_ROLES | {r.MERCHANT_ADMIN}, order=30),
+        MenuEntry(
+            _("Contracts"),
+            "sales:list",
+            r.OFFICE_ROLES | {r.MERCHANT_ADMIN},
+            order=30,
+            section="intake",
+        ),
     )
     register_dashboard(selectors.dashboard_cards, order=20)
+    register_search(selectors.search_hits, order=30)

@@ -192,3 +192,33 @@ def dashboard_cards(*, user) -> list[dict]:
             }
         )
     return cards
+
+
+# --- the page frame's global search (registered in navigation.py) ----------------------------
+
+SEARCH_HITS = 5
+
+
+def search_hits(*, user, q: str) -> list[dict]:
+    """Contracts the user may see by number, customer name or phone, or delivery address; the
+    contract numbered exactly `q` is an exact hit."""
+    if not can_read(user):
+        return []
+    rows = list(
+        contract_list(user=user, q=q).select_related("customer").order_by("-id")[: SEARCH_HITS + 1]
+    )
+    kind = _("Sales contracts")
+    hits = [
+        {
+            "kind": kind,
+            "label": f"{c.number} · {c.customer}",
+            "detail": c.get_status_display(),
+            "url": reverse("sales:detail", args=[c.pk]),
+            "exact": (c.number or "").lower() == q.lower(),
+        }
+        for c in rows[:SEARCH_HITS]
+    ]
+    if len(rows) > SEARCH_HITS:
+        more = reverse("sales:list") + "?" + urlencode({"q": q})
+        hits.append({"kind": kind, "label": _("All matching contracts"), "url": more, "more": True})
+    return hits

@@ -10,7 +10,9 @@ from . import selectors
 
 def register() -> None:
     register_menu(
-        MenuEntry(_("My permit"), "staff:me", {r.TECHNICIAN, r.DELIVERY_CREW}, order=180),
+        MenuEntry(
+            _("My permit"), "staff:me", {r.TECHNICIAN, r.DELIVERY_CREW}, order=180, section="mine"
+        ),
         MenuEntry(
             _("Service staff"),
             "staff:list",
@@ -25,6 +27,7 @@ def register() -> None:
                 r.ADMINISTRATION,
             },
             order=190,
+            section="staff",
         ),
     )
     register_dashboard(selectors.dashboard_cards, order=30)

@@ -10,6 +10,8 @@ from . import selectors
 
 def register() -> None:
     register_menu(
-        MenuEntry(_("Calendar"), "workdays:calendar", r.OFFICE_ROLES, order=250),
+        MenuEntry(
+            _("Calendar"), "workdays:calendar", r.OFFICE_ROLES, order=250, section="settings"
+        ),
     )
     register_frame(selectors.frame_context)

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from shouhou.core.errors import NotFoundError
@@ -504,3 +505,46 @@ def customer_history_items(customer) -> list[dict]:
             }
         )
     return out
+
+
+# --- the page frame: menu badges and the global search (registered in navigation.py) ---------
+
+SEARCH_HITS = 5
+
+
+def overdue_count(*, user) -> int:
+    """The work-order menu's badge: unresolved orders in the user's view past a time limit."""
+    return (
+        workorder_visible_qs(user=user).filter(OVERDUE, status__in=states.UNRESOLVED_STATES).count()
+    )
+
+
+def my_jobs_count(*, user) -> int:
+    """ "My jobs" badge: the technician's open jobs (a count, not the list `my_jobs` loads)."""
+    staff = _staff(user)
+    if staff is None:
+        return 0
+    return WorkOrder.objects.filter(technician=staff, status__in=states.ASSIGNED_STATES).count()
+
+
+def search_hits(*, user, q: str) -> list[dict]:
+    """Orders the user may see whose number, customer, phone or address matches `q`; the
+    order whose number is exactly `q` is an exact hit (the search opens it)."""
+    if not (user.is_superuser or r.has_role(user, *r.OFFICE_ROLES, r.MERCHANT_ADMIN, r.TECHNICIAN)):
+        return []
+    rows = list(workorder_list(user=user, q=q, summary=True)[: SEARCH_HITS + 1])
+    kind = _("Work orders")
+    hits = [
+        {
+            "kind": kind,
+            "label": f"{o.number} · {o.customer}",
+            "detail": o.get_status_display(),
+            "url": reverse("workorders:detail", args=[o.pk]),
+            "exact": o.number.lower() == q.lower(),
+        }
+        for o in rows[:SEARCH_HITS]
+    ]
+    if len(rows) > SEARCH_HITS and r.has_role(user, *r.OFFICE_ROLES, r.MERCHANT_ADMIN):
+        more = reverse("workorders:list") + "?" + urlencode({"q": q})
+        hits.append({"kind": kind, "label": _("All matching orders"), "url": more, "more": True})
+    return hits

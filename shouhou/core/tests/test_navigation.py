@@ -95,3 +95,48 @@ def test_the_dashboard_asks_the_apps_that_registered_cards_in_their_order():
             "performance",
         )
     ]
+
+
+def _sections(user, current=""):
+    return {s["key"]: s for s in navigation.menu_sections(user, current)}
+
+
+def test_the_office_menu_is_grouped_by_task_and_sections_keep_their_order(make_user):
+    sections = navigation.menu_sections(make_user("clerk"))
+    keys = [s["key"] for s in sections]
+    assert keys[0] == ""  # the dashboard, a plain link before the sections
+    for a, b in (("intake", "workorders"), ("workorders", "callbacks"), ("reports", "settings")):
+        assert keys.index(a) < keys.index(b)
+    names = {s["key"]: [i["name"] for i in s["items"]] for s in sections}
+    assert "customers:list" in names["intake"] and "workorders:list" in names["workorders"]
+    assert "workorders:reports" in names["reports"]
+    # every entry a section names exists; no entry is left without a section but the dashboard
+    assert names[""] == ["dashboard"]
+
+
+def test_a_technician_sees_his_own_work_and_none_of_the_office_sections(make_user):
+    sections = _sections(make_user("technician"))  # a one-entry section shows as the entry
+    assert not set(sections) & {"intake", "workorders", "callbacks", "complaints", "reports"}
+    assert "workorders:my_jobs" in [i["name"] for i in sections["mine"]["items"]]
+
+
+def test_the_current_page_marks_its_section_and_a_page_outside_the_menu_its_apps(make_user):
+    user = make_user("clerk")
+    assert _sections(user, "callbacks:records")["callbacks"]["current"]
+    assert not _sections(user, "callbacks:records")["workorders"]["current"]
+    # the order detail page is not in the menu: the work-order section still shows as current
+    assert _sections(user, "workorders:detail")["workorders"]["current"]
+
+
+def test_badges_count_what_waits_on_the_user_and_sum_per_section(make_user, monkeypatch):
+    user = make_user("clerk")
+    entries = {e.url_name: e for e in navigation.menu_entries()}
+    assert entries["workorders:list"].badge is not None
+    assert entries["complaints:approvals"].badge is not None
+    counts = navigation.badge_counts(user)
+    assert counts[entries["workorders:list"].badge_id] == 0
+    assert counts["badge-section-complaints"] == sum(
+        counts[e.badge_id]
+        for e in entries.values()
+        if e.section == "complaints" and e.badge is not None and e.badge_id in counts
+    )

@@ -28,6 +28,22 @@
     }
   });
 
+  // The menu's sections: one drop-down open at a time; a click elsewhere or Escape closes it.
+  document.addEventListener("toggle", function (e) {
+    var d = e.target;
+    if (!d.hasAttribute || !d.hasAttribute("data-menu-section") || !d.open) return;
+    document.querySelectorAll("details[data-menu-section][open]").forEach(function (o) {
+      if (o !== d) o.open = false;
+    });
+  }, true);
+  function closeMenus(except) {
+    document.querySelectorAll("details[data-menu-section][open]").forEach(function (o) {
+      if (!except || !o.contains(except)) o.open = false;
+    });
+  }
+  document.addEventListener("click", function (e) { closeMenus(e.target); });
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") closeMenus(null); });
+
   // <form data-submit-once>: a double click submits once (the idempotency key makes a replay
   // harmless anyway).
   document.addEventListener("submit", function (e) {
