@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shouhou.core.api import IntegerIn
 from shouhou.core.errors import PermissionDeniedError
 from shouhou.core.idempotency import run_idempotent
 from shouhou.core.pagination import KeysetPagination
@@ -123,28 +124,28 @@ class CallbackSettingsOut(serializers.ModelSerializer):
 class TaskFilter(serializers.Serializer):
     mine = serializers.BooleanField(required=False, default=False)
     unassigned = serializers.BooleanField(required=False, default=False)
-    assigned_to = serializers.IntegerField(required=False)
+    assigned_to = IntegerIn(required=False)
     status = serializers.ChoiceField(choices=CallbackTask.Status.choices, required=False)
     kind = serializers.ChoiceField(choices=CallbackTask.Kind.choices, required=False)
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
     due_from = serializers.DateField(required=False)
     due_to = serializers.DateField(required=False)
     callable_today = serializers.BooleanField(required=False, default=False)
-    work_order = serializers.IntegerField(required=False, min_value=1)
-    delivery = serializers.IntegerField(required=False, min_value=1)
+    work_order = IntegerIn(required=False, min_value=1)
+    delivery = IntegerIn(required=False, min_value=1)
 
 
 class CallListFilter(serializers.Serializer):
     unassigned = serializers.BooleanField(required=False, default=False)
-    agent = serializers.IntegerField(required=False)
+    agent = IntegerIn(required=False)
 
 
 class AssignIn(serializers.Serializer):
-    agent = serializers.IntegerField(required=False, allow_null=True)
+    agent = IntegerIn(required=False, allow_null=True)
 
 
 class BulkAssignIn(AssignIn):
-    tasks = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=1000)
+    tasks = serializers.ListField(child=IntegerIn(), required=False, max_length=1000)
 
 
 class AttemptIn(serializers.Serializer):
@@ -167,16 +168,16 @@ class CallbackReasonIn(serializers.Serializer):
 
 class SettingsIn(serializers.Serializer):
     after_service_enabled = serializers.BooleanField(required=False)
-    after_service_working_days = serializers.IntegerField(required=False)
-    coverage_working_days = serializers.IntegerField(required=False)
-    coverage_target_pct = serializers.IntegerField(required=False)
+    after_service_working_days = IntegerIn(required=False)
+    coverage_working_days = IntegerIn(required=False)
+    coverage_target_pct = IntegerIn(required=False)
     greeting_holidays = serializers.CharField(required=False, allow_blank=True)
-    greeting_lead_days = serializers.IntegerField(required=False)
+    greeting_lead_days = IntegerIn(required=False)
     birthday_greetings = serializers.BooleanField(required=False)
     greeting_members_only = serializers.BooleanField(required=False)
-    max_attempts = serializers.IntegerField(required=False)
-    feedback_link_days = serializers.IntegerField(required=False)
-    satisfied_from = serializers.IntegerField(required=False)
+    max_attempts = IntegerIn(required=False)
+    feedback_link_days = IntegerIn(required=False)
+    satisfied_from = IntegerIn(required=False)
 
 
 def _valid(serializer_class, data) -> dict:

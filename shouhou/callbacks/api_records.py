@@ -11,7 +11,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shouhou.core.api import IdempotentCreateMixin
+from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import PermissionDeniedError, ValidationFailed
 from shouhou.core.phones import mask_phone
 
@@ -134,7 +134,7 @@ class QuestionOut(serializers.ModelSerializer):
 
 
 class FeedbackLinkOut(serializers.Serializer):
-    task = serializers.IntegerField()
+    task = IntegerIn()
     url = serializers.CharField()
     expires_at = serializers.DateTimeField()
     sms_text = serializers.CharField()
@@ -149,10 +149,10 @@ class ArchiveIn(serializers.Serializer):
 
 
 class CallbackRecordIn(serializers.Serializer):
-    task = serializers.IntegerField(required=False, allow_null=True)
-    work_order = serializers.IntegerField(required=False, allow_null=True)
-    delivery = serializers.IntegerField(required=False, allow_null=True)
-    customer = serializers.IntegerField(required=False, allow_null=True)
+    task = IntegerIn(required=False, allow_null=True)
+    work_order = IntegerIn(required=False, allow_null=True)
+    delivery = IntegerIn(required=False, allow_null=True)
+    customer = IntegerIn(required=False, allow_null=True)
     channel = serializers.CharField(required=False, allow_blank=True)
     called_at = serializers.DateTimeField(required=False, allow_null=True)
     answers = serializers.DictField(required=False)
@@ -174,11 +174,11 @@ class RecordFilter(serializers.Serializer):
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
     channel = serializers.ChoiceField(choices=CallbackRecord.Channel.choices, required=False)
-    satisfaction = serializers.IntegerField(required=False, min_value=1, max_value=5)
-    technician = serializers.IntegerField(required=False)
-    customer = serializers.IntegerField(required=False)
-    work_order = serializers.IntegerField(required=False)
-    task = serializers.IntegerField(required=False)
+    satisfaction = IntegerIn(required=False, min_value=1, max_value=5)
+    technician = IntegerIn(required=False)
+    customer = IntegerIn(required=False)
+    work_order = IntegerIn(required=False)
+    task = IntegerIn(required=False)
     outcome = serializers.ChoiceField(
         choices=["no_show", "second_visit", "complaint"], required=False
     )
@@ -186,7 +186,7 @@ class RecordFilter(serializers.Serializer):
 
 
 class FeedbackLinkParams(serializers.Serializer):
-    task = serializers.IntegerField()
+    task = IntegerIn()
 
 
 class QuestionFilter(serializers.Serializer):

@@ -10,7 +10,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shouhou.core.api import IdempotentCreateMixin
+from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import NotFoundError, ValidationFailed
 from shouhou.core.idempotency import run_idempotent
 from shouhou.org.models import Merchant
@@ -43,7 +43,7 @@ class CategoryOut(serializers.ModelSerializer):
 
 
 class ProductModelOut(serializers.ModelSerializer):
-    effective_warranty_months = serializers.IntegerField(read_only=True)
+    effective_warranty_months = IntegerIn(read_only=True)
 
     class Meta:
         model = ProductModel
@@ -111,7 +111,7 @@ class SupplierIn(serializers.Serializer):
 
 class CategoryIn(serializers.Serializer):
     name = serializers.CharField(max_length=100, allow_blank=True)
-    parent = serializers.IntegerField(allow_null=True, required=False)
+    parent = IntegerIn(allow_null=True, required=False)
 
 
 class ProductModelIn(serializers.Serializer):
@@ -120,23 +120,23 @@ class ProductModelIn(serializers.Serializer):
     list_price = serializers.DecimalField(
         max_digits=12, decimal_places=2, allow_null=True, required=False
     )
-    warranty_months = serializers.IntegerField(allow_null=True, required=False)
+    warranty_months = IntegerIn(allow_null=True, required=False)
     is_active = serializers.BooleanField(required=False)
 
 
 class ProductIn(serializers.Serializer):
     name = serializers.CharField(max_length=100, allow_blank=True)
-    brand = serializers.IntegerField(allow_null=True, required=False)
-    supplier = serializers.IntegerField(allow_null=True, required=False)
-    category = serializers.IntegerField(allow_null=True, required=False)
-    merchant = serializers.IntegerField(allow_null=True, required=False)
+    brand = IntegerIn(allow_null=True, required=False)
+    supplier = IntegerIn(allow_null=True, required=False)
+    category = IntegerIn(allow_null=True, required=False)
+    merchant = IntegerIn(allow_null=True, required=False)
     needs_installation = serializers.BooleanField(required=False)
     is_electronic = serializers.BooleanField(required=False)
     is_single_use = serializers.BooleanField(required=False)
     is_adhesive = serializers.BooleanField(required=False)
     is_window_film = serializers.BooleanField(required=False)
     is_bulb_or_speaker = serializers.BooleanField(required=False)
-    warranty_months = serializers.IntegerField(allow_null=True, required=False)
+    warranty_months = IntegerIn(allow_null=True, required=False)
     packaging_promise = serializers.CharField(allow_blank=True, required=False)
     is_active = serializers.BooleanField(required=False)
     models = ProductModelIn(many=True, required=False)
@@ -144,9 +144,9 @@ class ProductIn(serializers.Serializer):
 
 class ProductFilter(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True)
-    category = serializers.IntegerField(required=False)
-    brand = serializers.IntegerField(required=False)
-    merchant = serializers.IntegerField(required=False)
+    category = IntegerIn(required=False)
+    brand = IntegerIn(required=False)
+    merchant = IntegerIn(required=False)
     needs_installation = serializers.BooleanField(required=False, allow_null=True, default=None)
     is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
 
@@ -156,7 +156,7 @@ class NameFilter(serializers.Serializer):
 
 
 class CategoryFilter(NameFilter):
-    parent = serializers.IntegerField(required=False)
+    parent = IntegerIn(required=False)
 
 
 def _valid(serializer_class, data, *, partial=False) -> dict:

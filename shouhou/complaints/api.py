@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shouhou.catalog.models import Product, Supplier
-from shouhou.core.api import IdempotentCreateMixin
+from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import PermissionDeniedError, ValidationFailed
 from shouhou.core.pagination import KeysetPagination
 from shouhou.customers.models import Customer
@@ -102,13 +102,13 @@ class CaseOut(serializers.ModelSerializer):
 
 class CaseIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
-    customer = serializers.IntegerField(required=False, allow_null=True)
-    contract = serializers.IntegerField(required=False, allow_null=True)
-    product = serializers.IntegerField(required=False, allow_null=True)
-    decision = serializers.IntegerField(required=False, allow_null=True)
+    customer = IntegerIn(required=False, allow_null=True)
+    contract = IntegerIn(required=False, allow_null=True)
+    product = IntegerIn(required=False, allow_null=True)
+    decision = IntegerIn(required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     demand = serializers.CharField(required=False, allow_blank=True, default="")
-    cause = serializers.IntegerField(required=False, allow_null=True)
+    cause = IntegerIn(required=False, allow_null=True)
 
 
 class SubmitIn(serializers.Serializer):
@@ -134,8 +134,8 @@ class InspectIn(serializers.Serializer):
 class ResponsibilityIn(serializers.Serializer):
     responsibility = serializers.ChoiceField(choices=Responsibility.choices)
     findings = serializers.CharField(required=False, allow_blank=True, default="")
-    supplier = serializers.IntegerField(required=False, allow_null=True)
-    cause = serializers.IntegerField(required=False, allow_null=True)
+    supplier = IntegerIn(required=False, allow_null=True)
+    cause = IntegerIn(required=False, allow_null=True)
 
 
 def _valid(cls, data) -> dict:

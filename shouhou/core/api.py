@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions as drf_exceptions
+from rest_framework import serializers
 from rest_framework import status as http
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -44,6 +45,20 @@ def error_response(
     body = {"code": code, "message": str(message), "fields": fields or {}}
     body.update(extra)
     return Response({"error": body}, status=status)
+
+
+BIGINT_MAX = 2**63 - 1  # the largest id or integer the databases store (BigAutoField)
+
+
+class IntegerIn(serializers.IntegerField):
+    """An integer input bounded to what the database stores: a larger one is a 400 with the
+    field's name, not an OverflowError (SQLite) or an out-of-range DataError (PostgreSQL) when
+    the filter or the row reaches the database. Every API's integer inputs use it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        kwargs.setdefault("min_value", -BIGINT_MAX)
+        super().__init__(**kwargs)
 
 
 def exception_handler(exc, context):

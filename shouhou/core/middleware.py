@@ -5,6 +5,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 
@@ -117,8 +118,12 @@ class DomainErrorMiddleware:
         from django.http import JsonResponse
         from django.shortcuts import render
 
-        from .errors import DomainError
+        from .errors import DomainError, ValidationFailed
 
+        if isinstance(exception, OverflowError):
+            # A number in the URL beyond what the database stores (?technician=1e30 typed
+            # out): the request is wrong, not the server (SQLite raises this at the query).
+            exception = ValidationFailed(_("A number in the request is out of range."))
         if not isinstance(exception, DomainError):
             return None
         if request.path.startswith("/api/"):

@@ -21,7 +21,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shouhou.core.api import IdempotentCreateMixin
+from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.idempotency import run_idempotent
 from shouhou.core.pagination import KeysetPagination
@@ -133,12 +133,12 @@ class CustomerListOut(serializers.ModelSerializer):
 
 
 class ContractBriefOut(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IntegerIn()
     number = serializers.CharField()
     status = serializers.CharField()
     signed_on = serializers.DateField()
     total = serializers.DecimalField(max_digits=12, decimal_places=2)
-    merchant = serializers.IntegerField(source="merchant_id", allow_null=True)
+    merchant = IntegerIn(source="merchant_id", allow_null=True)
 
 
 class CustomerDetailOut(CustomerListOut):
@@ -180,8 +180,8 @@ class CustomerIn(serializers.Serializer):
     address_detail = serializers.CharField(max_length=300, **_TEXT)
     province = serializers.CharField(max_length=30, **_TEXT)
     city = serializers.CharField(max_length=30, **_TEXT)
-    store = serializers.IntegerField(required=False, allow_null=True, default=None)
-    merchant = serializers.IntegerField(required=False, allow_null=True, default=None)
+    store = IntegerIn(required=False, allow_null=True, default=None)
+    merchant = IntegerIn(required=False, allow_null=True, default=None)
     gender = serializers.ChoiceField(
         choices=Customer.Gender.choices, required=False, allow_blank=True, default=""
     )
@@ -229,13 +229,13 @@ class AddressIn(serializers.Serializer):
 
 
 class OwnedProductIn(serializers.Serializer):
-    product = serializers.IntegerField(required=False, allow_null=True, default=None)
-    model = serializers.IntegerField(required=False, allow_null=True, default=None)
+    product = IntegerIn(required=False, allow_null=True, default=None)
+    model = IntegerIn(required=False, allow_null=True, default=None)
     description = serializers.CharField(max_length=300, **_TEXT)
     purchased_on = serializers.DateField(required=False, allow_null=True, default=None)
     installed_on = serializers.DateField(required=False, allow_null=True, default=None)
     serial_no = serializers.CharField(max_length=100, **_TEXT)
-    quantity = serializers.IntegerField(required=False, allow_null=True, default=None)
+    quantity = IntegerIn(required=False, allow_null=True, default=None)
 
 
 class ArchiveIn(serializers.Serializer):
@@ -553,7 +553,7 @@ class _CustomerBase(viewsets.GenericViewSet):
             "CustomerAnonymiseIn",
             {"confirm": serializers.CharField(help_text=f"the word {privacy.CONFIRM_WORD}")},
         ),
-        responses=inline_serializer("CustomerAnonymised", {"id": serializers.IntegerField()}),
+        responses=inline_serializer("CustomerAnonymised", {"id": IntegerIn()}),
     )
     @action(detail=True, methods=["post"], url_path="anonymise")
     def anonymise(self, request, pk=None):

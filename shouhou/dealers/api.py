@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shouhou.catalog.models import Product, Supplier
-from shouhou.core.api import IdempotentCreateMixin
+from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from shouhou.core.pagination import KeysetPagination
 from shouhou.core.phones import mask_phone
@@ -217,10 +217,10 @@ class DealerClaimOut(serializers.ModelSerializer):
 
 
 class DealerCardIn(serializers.Serializer):
-    dealer = serializers.IntegerField(required=False, allow_null=True)
+    dealer = IntegerIn(required=False, allow_null=True)
     number = serializers.CharField(required=False, allow_blank=True)
-    product = serializers.IntegerField(required=False, allow_null=True)
-    contract = serializers.IntegerField(required=False, allow_null=True)
+    product = IntegerIn(required=False, allow_null=True)
+    contract = IntegerIn(required=False, allow_null=True)
     serial = serializers.CharField(required=False, allow_blank=True)
     customer_name = serializers.CharField(required=False, allow_blank=True)
     customer_phone = serializers.CharField(required=False, allow_blank=True)
@@ -229,7 +229,7 @@ class DealerCardIn(serializers.Serializer):
 
 
 class DealerCardFilter(serializers.Serializer):
-    dealer = serializers.IntegerField(required=False)
+    dealer = IntegerIn(required=False)
     state = serializers.ChoiceField(choices=["due", "overdue", "late", "on_time"], required=False)
 
 
@@ -238,10 +238,10 @@ class DealerReceiveIn(serializers.Serializer):
 
 
 class DealerTaskIn(serializers.Serializer):
-    dealer = serializers.IntegerField(required=False, allow_null=True)
+    dealer = IntegerIn(required=False, allow_null=True)
     source = serializers.ChoiceField(choices=ServiceTask.Source.choices)
     channel = serializers.CharField(required=False, allow_blank=True)
-    card = serializers.IntegerField(required=False, allow_null=True)
+    card = IntegerIn(required=False, allow_null=True)
     customer_name = serializers.CharField(required=False, allow_blank=True)
     customer_phone = serializers.CharField(required=False, allow_blank=True)
     problem = serializers.CharField(required=False, allow_blank=True)
@@ -258,14 +258,14 @@ class DealerOutcomeIn(serializers.Serializer):
 
 class DealerPartIn(serializers.Serializer):
     name = serializers.CharField(required=False, allow_blank=True)
-    quantity = serializers.IntegerField(required=False, allow_null=True)
+    quantity = IntegerIn(required=False, allow_null=True)
     unit_price = serializers.CharField(required=False, allow_blank=True)
 
 
 class DealerRepairIn(serializers.Serializer):
-    dealer = serializers.IntegerField(required=False, allow_null=True)
-    card = serializers.IntegerField(required=False, allow_null=True)
-    task = serializers.IntegerField(required=False, allow_null=True)
+    dealer = IntegerIn(required=False, allow_null=True)
+    card = IntegerIn(required=False, allow_null=True)
+    task = IntegerIn(required=False, allow_null=True)
     customer_name = serializers.CharField(required=False, allow_blank=True)
     fault = serializers.CharField(required=False, allow_blank=True)
     work_done = serializers.CharField(required=False, allow_blank=True)
@@ -293,7 +293,7 @@ class DealerReasonIn(serializers.Serializer):
 
 
 class DealerNoticeIn(serializers.Serializer):
-    dealer = serializers.IntegerField()
+    dealer = IntegerIn()
 
 
 class DealerLedgerIn(serializers.Serializer):
@@ -304,8 +304,8 @@ class DealerLedgerIn(serializers.Serializer):
 
 
 class DealerMonthIn(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    month = serializers.IntegerField(min_value=1, max_value=12)
+    year = IntegerIn(min_value=2000, max_value=2100)
+    month = IntegerIn(min_value=1, max_value=12)
 
 
 class DealerPlanIn(serializers.Serializer):
@@ -315,7 +315,7 @@ class DealerPlanIn(serializers.Serializer):
 
 class DealerSpotCheckIn(serializers.Serializer):
     checked_on = serializers.DateField(required=False, allow_null=True)
-    records_checked = serializers.IntegerField(required=False, default=0)
+    records_checked = IntegerIn(required=False, default=0)
     findings = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -326,7 +326,7 @@ class DealerClaimItemIn(serializers.Serializer):
 
 
 class DealerClaimIn(serializers.Serializer):
-    supplier = serializers.IntegerField(required=False, allow_null=True)
+    supplier = IntegerIn(required=False, allow_null=True)
     products = serializers.CharField(required=False, allow_blank=True)
     fault = serializers.CharField(required=False, allow_blank=True)
     evidence = serializers.CharField(required=False, allow_blank=True)
@@ -364,7 +364,7 @@ class DealerClaimFilter(serializers.Serializer):
 
 
 class DealerYearIn(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = IntegerIn(min_value=2000, max_value=2100)
 
 
 def _valid(cls, data) -> dict:

@@ -9,7 +9,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shouhou.core.api import IdempotentCreateMixin
+from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import PermissionDeniedError
 from shouhou.core.pagination import KeysetPagination
 from shouhou.core.phones import mask_phone
@@ -131,7 +131,7 @@ class DeliveryTaskOut(serializers.ModelSerializer):
 
 
 class DeliveryScheduleIn(serializers.Serializer):
-    contract = serializers.IntegerField(required=False, allow_null=True)
+    contract = IntegerIn(required=False, allow_null=True)
     scheduled_date = serializers.DateField(required=False, allow_null=True)
     district = serializers.CharField(required=False, allow_blank=True)
     address = serializers.CharField(required=False, allow_blank=True)
@@ -157,14 +157,14 @@ class WorkshopDescriptionIn(serializers.Serializer):
 
 
 class DeliveryAssignIn(serializers.Serializer):
-    crew = serializers.IntegerField(required=False, allow_null=True)
+    crew = IntegerIn(required=False, allow_null=True)
     vehicle = serializers.CharField(required=False, allow_blank=True)
     crew_members = serializers.CharField(required=False, allow_blank=True)
 
 
 class DeliveryChecklistLineIn(serializers.Serializer):
-    line = serializers.IntegerField()
-    quantity = serializers.IntegerField(required=False, allow_null=True)
+    line = IntegerIn()
+    quantity = IntegerIn(required=False, allow_null=True)
     accessories = serializers.BooleanField(required=False, default=False)
 
 
@@ -184,7 +184,7 @@ class DeliveryCollectIn(serializers.Serializer):
 class DeliveryCompleteIn(serializers.Serializer):
     signature = serializers.CharField(required=False, allow_blank=True)
     signer_name = serializers.CharField(required=False, allow_blank=True)
-    satisfaction = serializers.IntegerField(required=False, allow_null=True)
+    satisfaction = IntegerIn(required=False, allow_null=True)
     comments = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -201,7 +201,7 @@ class DeliveryFilter(serializers.Serializer):
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
     status = serializers.ChoiceField(choices=Delivery.Status.choices, required=False)
-    crew = serializers.IntegerField(required=False)
+    crew = IntegerIn(required=False)
 
 
 def _valid(serializer_class, data) -> dict:

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from shouhou.catalog.models import Product
 from shouhou.complaints.models import Case
-from shouhou.core.api import IdempotentCreateMixin
+from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import PermissionDeniedError, ValidationFailed
 from shouhou.core.pagination import KeysetPagination
 from shouhou.customers.models import Customer
@@ -135,11 +135,11 @@ class ContactIn(serializers.Serializer):
     subject = serializers.CharField(allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True, default="")
     caller_name = serializers.CharField(required=False, allow_blank=True, default="")
-    customer = serializers.IntegerField(required=False, allow_null=True)
-    store = serializers.IntegerField(required=False, allow_null=True)
+    customer = IntegerIn(required=False, allow_null=True)
+    store = IntegerIn(required=False, allow_null=True)
     hotline = serializers.CharField(required=False, allow_blank=True, default="")
     answer = serializers.CharField(required=False, allow_blank=True, default="")
-    joins = serializers.IntegerField(required=False, allow_null=True)
+    joins = IntegerIn(required=False, allow_null=True)
     convert = serializers.BooleanField(required=False, default=False)
     work_kind = serializers.ChoiceField(
         choices=WorkKind.choices, required=False, default=WorkKind.REPAIR
@@ -170,7 +170,7 @@ class ToOrderIn(serializers.Serializer):
 
 
 class LookupOrderOut(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IntegerIn()
     number = serializers.CharField()
     kind = serializers.CharField()
     status = serializers.CharField()
@@ -178,7 +178,7 @@ class LookupOrderOut(serializers.Serializer):
 
 
 class LookupCaseOut(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IntegerIn()
     number = serializers.CharField()
     kind = serializers.CharField()
     status = serializers.CharField()
@@ -186,11 +186,11 @@ class LookupCaseOut(serializers.Serializer):
 
 
 class LookupCustomerOut(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IntegerIn()
     name = serializers.CharField()
     mobile = serializers.CharField()
     is_member = serializers.BooleanField()
-    store = serializers.IntegerField(source="store_id", allow_null=True)
+    store = IntegerIn(source="store_id", allow_null=True)
 
 
 class ReservationOut(serializers.ModelSerializer):
@@ -393,7 +393,7 @@ class HandoverOut(serializers.ModelSerializer):
 
 
 class HandoverIn(serializers.Serializer):
-    store = serializers.IntegerField()
+    store = IntegerIn()
     day = serializers.DateField()
     shift = serializers.ChoiceField(choices=Shift.choices)
     desk = serializers.CharField(required=False, allow_blank=True, default="")
@@ -465,14 +465,14 @@ class HandoverViewSet(viewsets.GenericViewSet):
 
 
 class ReservationIn(serializers.Serializer):
-    customer = serializers.IntegerField()
-    product = serializers.IntegerField(required=False, allow_null=True)
+    customer = IntegerIn()
+    product = IntegerIn(required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    quantity = serializers.IntegerField(required=False, default=1)
+    quantity = IntegerIn(required=False, default=1)
     deposit = serializers.CharField(required=False, allow_blank=True, default="0")
     receipt_number = serializers.CharField(required=False, allow_blank=True, default="")
     promised_on = serializers.DateField()
-    store = serializers.IntegerField(required=False, allow_null=True)
+    store = IntegerIn(required=False, allow_null=True)
 
 
 class ReservationCancelIn(serializers.Serializer):
@@ -597,12 +597,12 @@ class DeskReturnOut(serializers.ModelSerializer):
 
 class DeskReturnIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DeskReturn.Kind.choices)
-    customer = serializers.IntegerField()
+    customer = IntegerIn()
     item = serializers.CharField(allow_blank=True)
     reason = serializers.CharField(allow_blank=True)
     condition = serializers.CharField(allow_blank=True)
     stored_at = serializers.CharField(allow_blank=True)
-    case = serializers.IntegerField(required=False, allow_null=True)
+    case = IntegerIn(required=False, allow_null=True)
 
 
 class SendBackIn(serializers.Serializer):

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from shouhou.core.api import IdempotentCreateMixin
+from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import NotFoundError, PermissionDeniedError
 from shouhou.core.pagination import KeysetPagination
 from shouhou.core.phones import mask_phone
@@ -136,7 +136,7 @@ class ReminderOut(serializers.ModelSerializer):
 
 
 class LostItemIn(serializers.Serializer):
-    store = serializers.IntegerField(required=False, allow_null=True)
+    store = IntegerIn(required=False, allow_null=True)
     category = serializers.ChoiceField(choices=Category.choices, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     found_place = serializers.CharField(required=False, allow_blank=True)
@@ -200,7 +200,7 @@ class ClaimIn(serializers.Serializer):
 
 
 class ListIn(serializers.Serializer):
-    store = serializers.IntegerField(required=False, allow_null=True)
+    store = IntegerIn(required=False, allow_null=True)
     day = serializers.DateField(required=False, allow_null=True)
 
 
@@ -208,7 +208,7 @@ class ItemFilter(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=[("open", "open"), *LostItem.Status.choices], required=False
     )
-    store = serializers.IntegerField(required=False)
+    store = IntegerIn(required=False)
     found_on = serializers.DateField(required=False)
     q = serializers.CharField(required=False, allow_blank=True)
 

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from shouhou.core.api import IntegerIn
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.pagination import KeysetPagination
 from shouhou.customers.models import Customer
@@ -28,7 +29,7 @@ class VisitOut(serializers.ModelSerializer):
 class PlanOut(serializers.ModelSerializer):
     asset_name = serializers.CharField(source="asset.name")
     serial_no = serializers.CharField(source="asset.serial_no")
-    customer = serializers.IntegerField(source="asset.customer_id")
+    customer = IntegerIn(source="asset.customer_id")
 
     class Meta:
         model = Plan
@@ -42,7 +43,7 @@ def _org_obj(model, pk, field, user):
 
 
 class PlanIn(serializers.Serializer):
-    customer = serializers.IntegerField()
+    customer = IntegerIn()
     name = serializers.CharField(max_length=120)
     kind = serializers.ChoiceField(choices=Asset.Kind.choices, default=Asset.Kind.PRODUCT)
     serial_no = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
@@ -51,12 +52,12 @@ class PlanIn(serializers.Serializer):
     accepted_on = serializers.DateField(required=False, allow_null=True)
     warranty_until = serializers.DateField(required=False, allow_null=True)
     tasks = serializers.ListField(child=serializers.CharField(max_length=200))
-    interval_months = serializers.IntegerField(required=False, allow_null=True)
+    interval_months = IntegerIn(required=False, allow_null=True)
     fixed_dates = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     ends_on = serializers.DateField(required=False, allow_null=True)
-    team = serializers.IntegerField(required=False, allow_null=True)
-    technician = serializers.IntegerField(required=False, allow_null=True)
-    lead_working_days = serializers.IntegerField(required=False, allow_null=True)
+    team = IntegerIn(required=False, allow_null=True)
+    technician = IntegerIn(required=False, allow_null=True)
+    lead_working_days = IntegerIn(required=False, allow_null=True)
 
 
 class SkipIn(serializers.Serializer):
@@ -70,7 +71,7 @@ class RescheduleIn(serializers.Serializer):
 class RenewIn(serializers.Serializer):
     ends_on = serializers.DateField()
     fee = serializers.DecimalField(max_digits=10, decimal_places=2)
-    interval_months = serializers.IntegerField(required=False, allow_null=True)
+    interval_months = IntegerIn(required=False, allow_null=True)
 
 
 def _valid(cls, data) -> dict:

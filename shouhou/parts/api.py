@@ -9,7 +9,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shouhou.core.api import IdempotentCreateMixin
+from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import PermissionDeniedError, ValidationFailed
 from shouhou.core.pagination import KeysetPagination
 
@@ -96,7 +96,7 @@ class PartsReceiptOut(serializers.ModelSerializer):
 
 class PartsRequisitionLineOut(serializers.ModelSerializer):
     part_code = serializers.CharField(source="part.code", read_only=True)
-    outstanding = serializers.IntegerField(read_only=True)
+    outstanding = IntegerIn(read_only=True)
 
     class Meta:
         model = RequisitionLine
@@ -133,7 +133,7 @@ class PartsBatchOut(serializers.ModelSerializer):
 
 
 class PartsCountLineOut(serializers.ModelSerializer):
-    difference = serializers.IntegerField(read_only=True)
+    difference = IntegerIn(read_only=True)
 
     class Meta:
         model = StockCountLine
@@ -178,19 +178,19 @@ class PartsPartIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Part.Kind.choices, required=False)
     cost_price = serializers.DecimalField(**D, required=False)
     sale_price = serializers.DecimalField(**D, required=False)
-    reorder_level = serializers.IntegerField(required=False, min_value=0)
-    models_fitted = serializers.ListField(child=serializers.IntegerField(), required=False)
-    products = serializers.ListField(child=serializers.IntegerField(), required=False)
+    reorder_level = IntegerIn(required=False, min_value=0)
+    models_fitted = serializers.ListField(child=IntegerIn(), required=False)
+    products = serializers.ListField(child=IntegerIn(), required=False)
 
 
 class PartsLineIn(serializers.Serializer):
     part = serializers.CharField()
-    quantity = serializers.IntegerField()
+    quantity = IntegerIn()
     unit_cost = serializers.DecimalField(**D, required=False, allow_null=True)
 
 
 class PartsReceiptIn(serializers.Serializer):
-    location = serializers.IntegerField()
+    location = IntegerIn()
     supplier = serializers.CharField(required=False, allow_blank=True, default="")
     delivery_note = serializers.CharField(required=False, allow_blank=True, default="")
     expense_ref = serializers.CharField(required=False, allow_blank=True, default="")
@@ -199,8 +199,8 @@ class PartsReceiptIn(serializers.Serializer):
 
 
 class PartsRequisitionIn(serializers.Serializer):
-    work_order = serializers.IntegerField()
-    location = serializers.IntegerField()
+    work_order = IntegerIn()
+    location = IntegerIn()
     proposal = serializers.CharField(required=False, allow_blank=True, default="")
     lines = PartsLineIn(many=True)
 
@@ -210,15 +210,15 @@ class PartsNoteIn(serializers.Serializer):
 
 
 class PartsReturnIn(PartsNoteIn):
-    line = serializers.IntegerField()
-    quantity = serializers.IntegerField()
+    line = IntegerIn()
+    quantity = IntegerIn()
 
 
 class PartsOldPartIn(serializers.Serializer):
-    line = serializers.IntegerField()
-    quantity = serializers.IntegerField(required=False, allow_null=True)
+    line = IntegerIn()
+    quantity = IntegerIn(required=False, allow_null=True)
     serial = serializers.CharField(required=False, allow_blank=True, default="")
-    report_part = serializers.IntegerField(required=False, allow_null=True)
+    report_part = IntegerIn(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -237,12 +237,12 @@ class PartsBatchSubmitIn(serializers.Serializer):
 
 
 class PartsCountLineIn(serializers.Serializer):
-    part = serializers.IntegerField()
-    counted = serializers.IntegerField()
+    part = IntegerIn()
+    counted = IntegerIn()
 
 
 class PartsCountIn(serializers.Serializer):
-    location = serializers.IntegerField()
+    location = IntegerIn()
     note = serializers.CharField(required=False, allow_blank=True, default="")
     lines = PartsCountLineIn(many=True)
 
@@ -253,13 +253,13 @@ class PartsDecideIn(serializers.Serializer):
 
 class PartsQuoteLineIn(serializers.Serializer):
     part = serializers.CharField()
-    quantity = serializers.IntegerField()
+    quantity = IntegerIn()
 
 
 class PartsQuoteIn(serializers.Serializer):
-    work_order = serializers.IntegerField()
+    work_order = IntegerIn()
     labour_hours = serializers.DecimalField(max_digits=5, decimal_places=2)
-    travel_km = serializers.IntegerField(required=False, default=0)
+    travel_km = IntegerIn(required=False, default=0)
     lines = PartsQuoteLineIn(many=True, required=False, default=list)
 
 
@@ -277,8 +277,8 @@ class PartsStockFilter(serializers.Serializer):
 
 
 class PartsMoveFilter(serializers.Serializer):
-    location = serializers.IntegerField(required=False)
-    part = serializers.IntegerField(required=False)
+    location = IntegerIn(required=False)
+    part = IntegerIn(required=False)
     kind = serializers.ChoiceField(choices=Move.Kind.choices, required=False)
 
 
@@ -656,7 +656,7 @@ class PartsPostageIn(serializers.Serializer):
     waybill = serializers.CharField(required=False, allow_blank=True, default="")
     amount = serializers.DecimalField(**D, required=False, allow_null=True, default=None)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    work_order = serializers.IntegerField(required=False, allow_null=True, default=None)
+    work_order = IntegerIn(required=False, allow_null=True, default=None)
 
 
 @extend_schema(tags=["parts"])

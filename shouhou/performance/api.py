@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shouhou.core.api import IdempotentCreateMixin
+from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.org import roles as r
 
 from . import figures, selectors, services
@@ -76,15 +76,15 @@ def view_json(view: selectors.MonthView) -> dict:
 
 
 class PerfTechRowOut(serializers.Serializer):
-    technician = serializers.IntegerField()
+    technician = IntegerIn()
     name = serializers.CharField()
     permit_number = serializers.CharField()
-    store = serializers.IntegerField(allow_null=True)
+    store = IntegerIn(allow_null=True)
     store_name = serializers.CharField()
-    rank = serializers.IntegerField()
-    base = serializers.IntegerField()
-    rated = serializers.IntegerField()
-    counts = serializers.DictField(child=serializers.IntegerField())
+    rank = IntegerIn()
+    base = IntegerIn()
+    rated = IntegerIn()
+    counts = serializers.DictField(child=IntegerIn())
     rates = serializers.DictField(child=serializers.CharField())
     scores = serializers.DictField(child=serializers.CharField())
     total = serializers.CharField()
@@ -96,7 +96,7 @@ class PerfMonthOut(serializers.Serializer):
     status = serializers.CharField()
     closed_at = serializers.DateTimeField(allow_null=True)
     closed_by = serializers.CharField(allow_null=True)
-    reopen_count = serializers.IntegerField()
+    reopen_count = IntegerIn()
     computed = serializers.CharField()
     scheme = serializers.DictField()
     rows = PerfTechRowOut(many=True)
@@ -108,8 +108,8 @@ class PerfReasonIn(serializers.Serializer):
 
 class PerfExclusionIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Exclusion.Kind.choices)
-    case = serializers.IntegerField(required=False, allow_null=True)
-    callback = serializers.IntegerField(required=False, allow_null=True)
+    case = IntegerIn(required=False, allow_null=True)
+    callback = IntegerIn(required=False, allow_null=True)
     category = serializers.ChoiceField(choices=Exclusion.Category.choices, required=False)
     reason = serializers.CharField(required=False, allow_blank=True)
 
@@ -160,8 +160,8 @@ class PerfSettingsIn(serializers.Serializer):
     bonus_table = PerfBonusIn(many=True)
     below_score = serializers.CharField(required=False, default="0")
     targets = serializers.DictField(child=serializers.CharField(), required=False)
-    close_after_working_days = serializers.IntegerField(required=False, allow_null=True)
-    trend_months = serializers.IntegerField(required=False, allow_null=True)
+    close_after_working_days = IntegerIn(required=False, allow_null=True)
+    trend_months = IntegerIn(required=False, allow_null=True)
 
 
 def _valid(serializer_class, data) -> dict:

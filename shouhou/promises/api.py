@@ -8,7 +8,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from shouhou.catalog.models import Product
-from shouhou.core.api import IdempotentCreateMixin
+from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import PermissionDeniedError, ValidationFailed
 from shouhou.sales.models import ContractLine
 
@@ -79,8 +79,8 @@ class PromiseDecisionOut(serializers.ModelSerializer):
 
 
 class DecideIn(serializers.Serializer):
-    contract_line = serializers.IntegerField(required=False, allow_null=True)
-    product = serializers.IntegerField(required=False, allow_null=True)
+    contract_line = IntegerIn(required=False, allow_null=True)
+    product = IntegerIn(required=False, allow_null=True)
     sold_on = serializers.DateField(required=False, allow_null=True)
     installed_on = serializers.DateField(required=False, allow_null=True)
     installed_by = serializers.ChoiceField(

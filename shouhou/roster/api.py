@@ -14,6 +14,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from shouhou.core.api import IntegerIn
 from shouhou.core.errors import PermissionDeniedError, ValidationFailed
 from shouhou.core.pagination import KeysetPagination
 from shouhou.org.models import Store
@@ -73,10 +74,10 @@ class LeaveOut(serializers.ModelSerializer):
 
 
 class AppointmentOut(serializers.ModelSerializer):
-    id = serializers.IntegerField(source="order_id", read_only=True)
-    appointment = serializers.IntegerField(source="pk", read_only=True)
+    id = IntegerIn(source="order_id", read_only=True)
+    appointment = IntegerIn(source="pk", read_only=True)
     order_number = serializers.CharField(source="order.number", read_only=True)
-    technician = serializers.IntegerField(source="order.technician_id", read_only=True)
+    technician = IntegerIn(source="order.technician_id", read_only=True)
     history = serializers.SerializerMethodField()
 
     class Meta:
@@ -146,7 +147,7 @@ class RangeIn(serializers.Serializer):
 
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
-    staff = serializers.IntegerField(required=False)
+    staff = IntegerIn(required=False)
 
     def validate(self, attrs):
         monday = selectors.week_start(timezone.localdate())
@@ -167,26 +168,26 @@ class DayIn(serializers.Serializer):
 
 
 class WeekIn(serializers.Serializer):
-    staff = serializers.IntegerField()
+    staff = IntegerIn()
     week = serializers.DateField()
     days = DayIn(many=True)
 
 
 class CopyIn(serializers.Serializer):
     week = serializers.DateField()
-    staff = serializers.IntegerField(required=False, allow_null=True)
+    staff = IntegerIn(required=False, allow_null=True)
 
 
 class PatternIn(serializers.Serializer):
-    staff = serializers.IntegerField()
+    staff = IntegerIn()
     first_day = serializers.DateField()
-    days = serializers.IntegerField(min_value=1, max_value=92)
+    days = IntegerIn(min_value=1, max_value=92)
     pattern = serializers.CharField(max_length=20)
     holidays_off = serializers.BooleanField(default=True)
 
 
 class LeaveIn(serializers.Serializer):
-    staff = serializers.IntegerField(required=False)
+    staff = IntegerIn(required=False)
     first_day = serializers.DateField()
     last_day = serializers.DateField()
     reason = serializers.CharField(max_length=200, allow_blank=True)
@@ -209,29 +210,29 @@ class ConfirmIn(serializers.Serializer):
 class BoardIn(serializers.Serializer):
     day = serializers.DateField(required=False)
     view = serializers.ChoiceField(choices=["day", "week"], default="day")
-    store = serializers.IntegerField(required=False)
-    area = serializers.IntegerField(required=False)
+    store = IntegerIn(required=False)
+    area = IntegerIn(required=False)
 
 
 class BoardDispatchIn(serializers.Serializer):
-    order = serializers.IntegerField()
-    technician = serializers.IntegerField()
+    order = IntegerIn()
+    technician = IntegerIn()
     starts_at = serializers.DateTimeField()
 
 
 class SuggestIn(serializers.Serializer):
-    order = serializers.IntegerField()
+    order = IntegerIn()
     starts_at = serializers.DateTimeField()
 
 
 class AreaIn(serializers.Serializer):
-    store = serializers.IntegerField()
+    store = IntegerIn()
     name = serializers.CharField(max_length=60, allow_blank=True)
     districts = serializers.ListField(child=serializers.CharField(max_length=30), required=False)
     radius_km = serializers.DecimalField(
         max_digits=6, decimal_places=1, required=False, allow_null=True
     )
-    technicians = serializers.ListField(child=serializers.IntegerField(), required=False)
+    technicians = serializers.ListField(child=IntegerIn(), required=False)
 
 
 class WeekOnlyIn(serializers.Serializer):

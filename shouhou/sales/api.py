@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shouhou.catalog.inputs import UNKNOWN
-from shouhou.core.api import IdempotentCreateMixin
+from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.filters import StrictOrderingFilter
 from shouhou.core.idempotency import run_idempotent
@@ -127,22 +127,22 @@ class ContractDetailOut(ContractOut):
 
 
 class ContractLineIn(serializers.Serializer):
-    product = serializers.IntegerField(required=False, allow_null=True)
-    model = serializers.IntegerField(required=False, allow_null=True)
-    quantity = serializers.IntegerField(required=False, allow_null=True)
+    product = IntegerIn(required=False, allow_null=True)
+    model = IntegerIn(required=False, allow_null=True)
+    quantity = IntegerIn(required=False, allow_null=True)
     unit_price = serializers.DecimalField(
         max_digits=12, decimal_places=2, required=False, allow_null=True
     )
 
 
 class ContractIn(serializers.Serializer):
-    customer = serializers.IntegerField(required=False, allow_null=True)
-    store = serializers.IntegerField(required=False, allow_null=True)
+    customer = IntegerIn(required=False, allow_null=True)
+    store = IntegerIn(required=False, allow_null=True)
     signed_on = serializers.DateField(required=False, allow_null=True)
     lines = ContractLineIn(many=True, required=False)
     number = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    merchant = serializers.IntegerField(required=False, allow_null=True)
-    salesperson = serializers.IntegerField(required=False, allow_null=True)
+    merchant = IntegerIn(required=False, allow_null=True)
+    salesperson = IntegerIn(required=False, allow_null=True)
     delivery_date = serializers.DateField(required=False, allow_null=True)
     delivery_district = serializers.CharField(required=False, allow_blank=True)
     delivery_address = serializers.CharField(required=False, allow_blank=True)
@@ -176,9 +176,9 @@ class DeliveredIn(serializers.Serializer):
 
 class ContractFilter(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True)
-    store = serializers.IntegerField(required=False)
-    merchant = serializers.IntegerField(required=False)
-    customer = serializers.IntegerField(required=False)
+    store = IntegerIn(required=False)
+    merchant = IntegerIn(required=False)
+    customer = IntegerIn(required=False)
     status = serializers.ChoiceField(choices=Contract.Status.choices, required=False)
     delivery_from = serializers.DateField(required=False)
     delivery_to = serializers.DateField(required=False)

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from shouhou.core.api import IdempotentCreateMixin
+from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from shouhou.core.phones import mask_phone
 from shouhou.org.models import Merchant, Store
@@ -224,8 +224,8 @@ class StaffIn(serializers.Serializer):
         child=serializers.ChoiceField(choices=WorkKind.choices), allow_empty=False
     )
     employer = serializers.ChoiceField(choices=ServiceStaff.Employer.choices)
-    merchant = serializers.IntegerField(required=False, allow_null=True)
-    store = serializers.IntegerField(required=False, allow_null=True)
+    merchant = IntegerIn(required=False, allow_null=True)
+    store = IntegerIn(required=False, allow_null=True)
     skills = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -261,7 +261,7 @@ class StaffNoteIn(serializers.Serializer):
 
 
 class StaffChargeIn(serializers.Serializer):
-    staff = serializers.IntegerField()
+    staff = IntegerIn()
     kind = serializers.ChoiceField(choices=FeeCharge.Kind.choices)
     amount = serializers.CharField(max_length=20)
     period = serializers.DateField(required=False, allow_null=True)
@@ -271,14 +271,14 @@ class StaffChargeIn(serializers.Serializer):
 
 
 class StaffPaymentIn(serializers.Serializer):
-    charge = serializers.IntegerField(required=False, allow_null=True)
-    fine = serializers.IntegerField(required=False, allow_null=True)
+    charge = IntegerIn(required=False, allow_null=True)
+    fine = IntegerIn(required=False, allow_null=True)
     amount = serializers.CharField(max_length=20)
     receipt_no = serializers.CharField(max_length=40)
 
 
 class StaffFineIn(serializers.Serializer):
-    staff = serializers.IntegerField()
+    staff = IntegerIn()
     category = serializers.ChoiceField(choices=Fine.Category.choices)
     description = serializers.CharField()
     amount = serializers.CharField(max_length=20)
@@ -293,7 +293,7 @@ class StaffSessionIn(serializers.Serializer):
     title = serializers.CharField(max_length=100)
     kind = serializers.ChoiceField(choices=TrainingSession.Kind.choices)
     run_by = serializers.ChoiceField(choices=TrainingSession.RunBy.choices, default="company")
-    merchant = serializers.IntegerField(required=False, allow_null=True)
+    merchant = IntegerIn(required=False, allow_null=True)
     starts_at = serializers.DateTimeField()
     hours = serializers.DecimalField(max_digits=4, decimal_places=1, default="2.0")
     location = serializers.CharField(required=False, allow_blank=True, default="")
@@ -302,16 +302,16 @@ class StaffSessionIn(serializers.Serializer):
 
 
 class StaffAttendanceIn(serializers.Serializer):
-    staff = serializers.IntegerField()
+    staff = IntegerIn()
     present = serializers.BooleanField(default=True)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
 class StaffAssessmentIn(serializers.Serializer):
-    staff = serializers.IntegerField()
+    staff = IntegerIn()
     kind = serializers.ChoiceField(choices=Assessment.Kind.choices)
-    score = serializers.IntegerField(min_value=0, max_value=100)
-    session = serializers.IntegerField(required=False, allow_null=True)
+    score = IntegerIn(min_value=0, max_value=100)
+    session = IntegerIn(required=False, allow_null=True)
     assessed_on = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
@@ -417,7 +417,7 @@ class StaffViewSet(
 
     @extend_schema(
         request=StaffDocumentIn,
-        responses={201: inline_serializer("StaffDocumentOut", {"id": serializers.IntegerField()})},
+        responses={201: inline_serializer("StaffDocumentOut", {"id": IntegerIn()})},
     )
     @action(detail=True, methods=["post"])
     def documents(self, request, pk=None):
@@ -701,7 +701,7 @@ class TrainingSessionViewSet(
 
     @extend_schema(
         request=StaffAttendanceIn,
-        responses=inline_serializer("StaffAttendanceOut", {"id": serializers.IntegerField()}),
+        responses=inline_serializer("StaffAttendanceOut", {"id": IntegerIn()}),
     )
     @action(detail=True, methods=["post"])
     def attendance(self, request, pk=None):

@@ -35,6 +35,7 @@ from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from shouhou.core.api import IntegerIn
 from shouhou.core.errors import PermissionDeniedError, ValidationFailed
 
 from . import selectors, services
@@ -53,8 +54,8 @@ class WorkCalendarDayOut(serializers.ModelSerializer):
 class WorkCalendarOut(serializers.ModelSerializer):
     days = WorkCalendarDayOut(many=True, read_only=True)
     entered_by = serializers.StringRelatedField()
-    holiday_count = serializers.IntegerField(read_only=True)
-    workday_count = serializers.IntegerField(read_only=True)
+    holiday_count = IntegerIn(read_only=True)
+    workday_count = IntegerIn(read_only=True)
 
     class Meta:
         model = WorkCalendar
@@ -90,7 +91,7 @@ class DaySetIn(serializers.Serializer):
 
 class NoticeIn(serializers.Serializer):
     text = serializers.CharField(max_length=20000)
-    year = serializers.IntegerField(required=False, allow_null=True, default=None)
+    year = IntegerIn(required=False, allow_null=True, default=None)
     dry_run = serializers.BooleanField(required=False, default=False)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
@@ -99,12 +100,12 @@ class NoticeSectionOut(serializers.Serializer):
     name = serializers.CharField()
     first = serializers.DateField()
     last = serializers.DateField()
-    days = serializers.IntegerField()
+    days = IntegerIn()
     workdays = serializers.ListField(child=serializers.DateField())
 
 
 class NoticeOut(serializers.Serializer):
-    year = serializers.IntegerField()
+    year = IntegerIn()
     saved = serializers.BooleanField()
     holidays = DayIn(many=True)
     workdays = DayIn(many=True)
@@ -323,7 +324,7 @@ def _decimal(raw: str) -> Any:
         "WorkdaysAdd",
         {
             "start": serializers.CharField(),
-            "days": serializers.IntegerField(allow_null=True),
+            "days": IntegerIn(allow_null=True),
             "hours": serializers.CharField(allow_null=True),
             "due": serializers.CharField(),
             "due_is_working_day": serializers.BooleanField(),
@@ -376,7 +377,7 @@ def add(request: Request) -> Response:
     responses=inline_serializer(
         "WorkdaysBetween",
         {
-            "working_days": serializers.IntegerField(),
+            "working_days": IntegerIn(),
             "working_seconds": serializers.FloatField(allow_null=True),
         },
     ),
@@ -458,7 +459,7 @@ def is_working_day(request):
         "CalendarAddWorkingDays",
         {
             "date": serializers.DateField(),
-            "days": serializers.IntegerField(),
+            "days": IntegerIn(),
             "due": serializers.DateField(),
             "covered": serializers.BooleanField(),
             "warnings": serializers.ListField(child=serializers.CharField()),

@@ -16,7 +16,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from shouhou.catalog.models import Product, ProductModel
-from shouhou.core.api import IdempotentCreateMixin
+from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import NotFoundError, ValidationFailed
 from shouhou.core.idempotency import run_idempotent
 from shouhou.core.pagination import KeysetPagination
@@ -41,24 +41,24 @@ from .models import (
 
 # Output -----------------------------------------------------------------------------------------
 class _Ref(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IntegerIn()
     name = serializers.CharField()
 
 
 class PartOut(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IntegerIn()
     name = serializers.CharField()
-    quantity = serializers.IntegerField()
+    quantity = IntegerIn()
     reason = serializers.CharField()
     return_old = serializers.BooleanField()
     old_returned_at = serializers.DateTimeField(allow_null=True)
-    old_returned_quantity = serializers.IntegerField(allow_null=True)
+    old_returned_quantity = IntegerIn(allow_null=True)
     old_condition = serializers.CharField()
     old_return_note = serializers.CharField()
 
 
 class PhotoOut(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IntegerIn()
     caption = serializers.CharField()
     url = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
@@ -206,7 +206,7 @@ SUMMARY_DESCRIPTION_CHARS = 80
 class WorkOrderListOut(serializers.Serializer):
     """A list row (issue 26): what a queue shows. The detail endpoint has the full order."""
 
-    id = serializers.IntegerField()
+    id = IntegerIn()
     number = serializers.CharField()
     kind = serializers.CharField()
     status = serializers.CharField()
@@ -215,8 +215,8 @@ class WorkOrderListOut(serializers.Serializer):
     customer = serializers.SerializerMethodField()
     contact_phone = serializers.SerializerMethodField(help_text="Masked: 138****1234.")
     technician = serializers.SerializerMethodField()
-    store = serializers.IntegerField(source="store_id", allow_null=True)
-    merchant = serializers.IntegerField(source="merchant_id", allow_null=True)
+    store = IntegerIn(source="store_id", allow_null=True)
+    merchant = IntegerIn(source="merchant_id", allow_null=True)
     description = serializers.SerializerMethodField(
         help_text=f"The first {SUMMARY_DESCRIPTION_CHARS} characters."
     )
@@ -267,14 +267,14 @@ class IntakeIn(serializers.Serializer):
     description = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=settings.SHOUHOU_TEXT_MAX_LENGTH
     )
-    customer = serializers.IntegerField(required=False)
+    customer = IntegerIn(required=False)
     customer_data = CustomerDataIn(required=False)
-    store = serializers.IntegerField(required=False)
-    dealer = serializers.IntegerField(required=False)
-    product = serializers.IntegerField(required=False)
-    product_model = serializers.IntegerField(required=False)
-    contract = serializers.IntegerField(required=False)
-    technician = serializers.IntegerField(required=False)
+    store = IntegerIn(required=False)
+    dealer = IntegerIn(required=False)
+    product = IntegerIn(required=False)
+    product_model = IntegerIn(required=False)
+    contract = IntegerIn(required=False)
+    technician = IntegerIn(required=False)
     is_emergency = serializers.BooleanField(required=False, default=False)
     distance_km = serializers.DecimalField(
         max_digits=7, decimal_places=1, required=False, allow_null=True, min_value=0
@@ -302,7 +302,7 @@ class ReasonIn(serializers.Serializer):
 
 
 class DispatchIn(serializers.Serializer):
-    technician = serializers.IntegerField()
+    technician = IntegerIn()
 
 
 class AppointIn(serializers.Serializer):
@@ -311,7 +311,7 @@ class AppointIn(serializers.Serializer):
 
 class PartIn(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = IntegerIn(min_value=1)
     reason = serializers.CharField(max_length=200)
     return_old = serializers.BooleanField(default=True)
 
@@ -365,7 +365,7 @@ class OldPartOut(PartOut):
 
 
 class ReceiveOldIn(serializers.Serializer):
-    quantity = serializers.IntegerField(required=False, min_value=1)
+    quantity = IntegerIn(required=False, min_value=1)
     condition = serializers.ChoiceField(
         choices=ReportPart.OldCondition.choices, required=False, allow_blank=True, default=""
     )
@@ -399,7 +399,7 @@ class RejectIn(serializers.Serializer):
 
 
 class PolicyIn(serializers.Serializer):
-    policy = serializers.IntegerField()
+    policy = IntegerIn()
     reason = serializers.CharField(allow_blank=True, max_length=200)
 
 
@@ -464,7 +464,7 @@ class _IntakeCreate:
 
 
 class _OrderRef(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IntegerIn()
     number = serializers.CharField()
 
 
@@ -526,9 +526,9 @@ class WorkOrderListFilter(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices, required=False, allow_blank=True)
     flag = serializers.ChoiceField(choices=selectors.LIST_FLAGS, required=False, allow_blank=True)
     q = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    technician = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    store = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    merchant = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    technician = IntegerIn(required=False, min_value=1, max_value=2**63 - 1)
+    store = IntegerIn(required=False, min_value=1, max_value=2**63 - 1)
+    merchant = IntegerIn(required=False, min_value=1, max_value=2**63 - 1)
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 

@@ -111,3 +111,19 @@ def test_every_write_with_an_empty_body_gets_a_client_error_not_a_server_error(
                     errors.append(f"{method.upper()} {url} -> {response.status_code}")
     assert sent > 50
     assert not errors, "\n".join(errors)
+
+
+@pytest.mark.django_db
+def test_an_id_beyond_what_the_database_stores_is_a_client_error(make_user, store, client):
+    """The probe's finding: ?task=10**32 reached SQLite as an OverflowError (a 500)."""
+    office = [c for c in r.ROLES if c not in (r.MERCHANT_ADMIN, r.TECHNICIAN)]
+    user = make_user(*office, store=store, username="probe")
+    auth = {"HTTP_AUTHORIZATION": f"Token {token_issue(user=user).key}"}
+    response = client.get(
+        "/api/v1/callback-records/", {"task": 10**32, "technician": -(10**30)}, **auth
+    )
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"task", "technician"}
+    client.force_login(user)
+    page = client.get("/workorders/old-parts/", {"technician": 10**32})
+    assert page.status_code in (200, 400)  # PostgreSQL compares it as numeric: no match

@@ -301,9 +301,10 @@ ROW_HINTS = {
 }
 
 
-def _make_row(model, owner):
+def _make_row(model, owner, depth=0):
     """One row of `model` for the owner, for a model the demo does not seed: every required
-    field gets a plain value (a relation: the owner's first row of the related model)."""
+    field gets a plain value (a relation: the owner's first row of the related model, made the
+    same way where the demo seeds none either; what the demo seeds varies with the day)."""
     import datetime as dt
     from decimal import Decimal
 
@@ -325,6 +326,8 @@ def _make_row(model, owner):
             manager = getattr(related, "all_objects", related._default_manager)
             qs = manager.filter(organisation=owner) if hasattr(related, "organisation") else manager
             values[f.name] = qs.order_by("pk").first()
+            if values[f.name] is None and hasattr(related, "organisation") and depth < 3:
+                values[f.name] = _make_row(related, owner, depth + 1)
         elif f.choices:
             values[f.name] = f.choices[0][0]
         elif isinstance(f, models.DateTimeField):
