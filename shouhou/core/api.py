@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -55,7 +56,7 @@ class IntegerIn(serializers.IntegerField):
     field's name, not an OverflowError (SQLite) or an out-of-range DataError (PostgreSQL) when
     the filter or the row reaches the database. Every API's integer inputs use it."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_value", BIGINT_MAX)
         kwargs.setdefault("min_value", -BIGINT_MAX)
         super().__init__(**kwargs)

@@ -164,11 +164,11 @@ def menu_for(user) -> list[dict]:
     ]
 
 
-def menu_sections(user, current: str = "") -> list[dict]:
+def menu_sections(user: Any, current: str = "") -> list[dict[str, Any]]:
     """The menu grouped by section, in section order: `[{"key", "label", "items", "current",
     "badge_id"}]`. `current` is the view name of the page: its entry (or, for a page that is
     not in the menu, the first entry of the same app) marks its section current."""
-    groups: dict[str, dict] = {}
+    groups: dict[str, dict[str, Any]] = {}
     namespace = current.split(":", 1)[0] if ":" in current else ""
     for entry, url in visible_entries(user):
         section = _sections.get(entry.section)
@@ -205,7 +205,7 @@ def menu_sections(user, current: str = "") -> list[dict]:
     return sections
 
 
-def badge_counts(user) -> dict[str, int]:
+def badge_counts(user: Any) -> dict[str, int]:
     """{badge id: count} for every visible entry with a badge, and per section the sum (one
     query or so per badge: a fixed number, whatever the data)."""
     counts: dict[str, int] = {}
@@ -224,15 +224,15 @@ def dashboard_providers() -> list[CardProvider]:
     return [fn for _order, fn in sorted(_dashboard.values(), key=lambda p: p[0])]
 
 
-def dashboard_cards(user) -> list[dict]:
-    cards: list[dict] = []
+def dashboard_cards(user: Any) -> list[dict[str, Any]]:
+    cards: list[dict[str, Any]] = []
     for provider in dashboard_providers():
         cards.extend(provider(user=user))
     return cards
 
 
-def frame_context(user) -> dict:
-    context: dict = {}
+def frame_context(user: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {}
     for provider in _frame.values():
         context.update(provider(user=user))
     return context

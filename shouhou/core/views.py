@@ -76,7 +76,7 @@ def search(request: HttpRequest) -> HttpResponse:
     from django.utils.translation import gettext as _
 
     q = " ".join((request.GET.get("q") or "").split())[:SEARCH_MAX]
-    groups: list[dict] = []
+    groups: list[dict[str, Any]] = []
     error = ""
     if q and len(q) < SEARCH_MIN:
         error = _("Type at least %(n)d characters.") % {"n": SEARCH_MIN}
