@@ -40,6 +40,33 @@ HISTORY_MONTHS = 3
 CLOSED_MONTHS = 2  # the older ones; the most recent past month stays open
 SERVICE_KINDS = {"installation", "repair"}
 PREFIX = "DEMO-H-"
+# What customers call about, by kind: a month of history that reads like a real service log.
+FAULTS = {
+    "repair": (
+        "燃气热水器打不着火",
+        "智能马桶座圈不加热",
+        "油烟机吸力变小、噪音大",
+        "水龙头关不紧滴水",
+        "花洒出水小，水压不稳",
+        "浴室柜门铰链松脱",
+        "空调不制冷，外机不转",
+        "地漏返味",
+        "橱柜台面开裂",
+        "马桶进水阀一直进水",
+        "净水器滤芯到期指示灯亮",
+        "木地板起拱",
+    ),
+    "installation": (
+        "新购燃气热水器上门安装",
+        "智能马桶安装并接电",
+        "油烟机与燃气灶安装",
+        "淋浴房安装",
+        "浴室柜与镜柜安装",
+        "净水器安装",
+        "卫浴五金挂件安装",
+        "壁挂空调安装",
+    ),
+}
 
 # chances per order: late contact, late on site, missed service, a dissatisfied callback,
 # a 5 (else a 4) when satisfied, and the weight for drawing the month's complaints.
@@ -203,7 +230,7 @@ def _month(organisation, month, techs, customers, profiles, factor, rng, *, now,
                 WorkOrder(
                     organisation=organisation,
                     number=f"{PREFIX}{month:%Y%m}-{n}",
-                    kind=rng.choice(("installation", "repair", "repair")),
+                    kind=(kind := rng.choice(("installation", "repair", "repair"))),
                     source="hotline",
                     status=states.CLOSED,
                     customer=customer,
@@ -212,7 +239,7 @@ def _month(organisation, month, techs, customers, profiles, factor, rng, *, now,
                     address=str(address) if address else "",
                     store=customer.store,
                     merchant=customer.merchant,
-                    description="演示历史工单",
+                    description=rng.choice(FAULTS[kind]),
                     policy=policy,
                     technician=tech,
                     dispatch_seq=1,

@@ -244,6 +244,15 @@ def seed(ctx):
             )
             staff.refresh_from_db()
             permit = WorkPermit.objects.filter(staff=staff).first()
+            if permit is not None and permit.issued_on >= today:
+                # Issued "today" by the seed, a permit would not cover the orders the other demos
+                # walk a few hours back (before dawn in Shanghai, that is yesterday): the demo's
+                # staff have worked here for a while.
+                shift = dt.timedelta(days=30 + i)
+                WorkPermit.objects.filter(pk=permit.pk).update(
+                    issued_on=permit.issued_on - shift, valid_until=permit.valid_until - shift
+                )
+                permit.refresh_from_db()
             if extra == "techlogin" or (extra == "" and target == D and tech_no <= 3):
                 user = _user(ctx, org, f"tech{tech_no}", r.TECHNICIAN, name)
                 tech_no += 1

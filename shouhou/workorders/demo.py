@@ -27,6 +27,24 @@ PLAN = [
     (states.CANCELLED, "consultation", {}, 6),
 ]
 
+# What each of those orders is about, as a clerk would type it from the call.
+DESCRIPTIONS = [
+    "热水器使用中突然熄火，显示E1故障码",
+    "新购智能马桶，约周末上门安装",
+    "马桶水箱一直进水，水费明显增加",
+    "燃气热水器年度保养",
+    "油烟机开机噪音大，吸力不足",
+    "卫生间下水管爆裂漏水，楼下已渗水（紧急）",
+    "洗衣机不排水，师傅判断需更换排水泵",
+    "淋浴房安装，顾客要求改到下周",
+    "空调遥控无反应，室内机指示灯闪烁",
+    "净水器漏水，上次维修后复发",
+    "水龙头底座松动渗水",
+    "浴室柜及镜柜安装",
+    "床垫与床架送货上门",
+    "咨询热水器以旧换新政策",
+]
+
 
 def _values(x):
     """Flatten ctx attributes: a list, or a dict of org code -> list (or -> one object)."""
@@ -79,7 +97,7 @@ def seed(ctx):
                 # ctx.products holds product models (型号); the order names both.
                 product=org_products[i % len(org_products)].product if org_products else None,
                 product_model=org_products[i % len(org_products)] if org_products else None,
-                description="演示工单",
+                description=DESCRIPTIONS[i % len(DESCRIPTIONS)],
                 policy=policy,
                 technician=tech,
                 dispatch_seq=1 if tech else 0,
