@@ -26,7 +26,11 @@ def _names_defined(node: ast.stmt) -> list[str]:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return [node.name]
     if isinstance(node, ast.Assign):
-        return [t.id for t in node.targets if isinstance(t, ast.Name)]
+        names = []
+        for t in node.targets:
+            elts = t.elts if isinstance(t, ast.Tuple) else [t]
+            names += [e.id for e in elts if isinstance(e, ast.Name)]
+        return names
     if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
         return [node.target.id]
     return []

@@ -37,27 +37,28 @@ class OrgSettings(TimeStampedModel):
         abstract = True
 
     @classmethod
-    def cache_key(cls, org_id) -> str:
+    def cache_key(cls, org_id: int) -> str:
         return f"shouhou:orgsettings:{cls._meta.label_lower}:{org_id}"
 
     @classmethod
-    def for_org(cls, organisation):
+    def for_org(cls, organisation: "models.Model | int") -> Self:
         """The organisation's row (an `Organisation` or its id), created with the defaults."""
-        org_id = getattr(organisation, "pk", organisation)
+        org_id: int = organisation if isinstance(organisation, int) else organisation.pk
         key = cls.cache_key(org_id)
-        obj = cache.get(key)
-        if obj is not None:
-            return obj
-        obj = cls.objects.filter(organisation_id=org_id).first()
+        cached: Self | None = cache.get(key)
+        if cached is not None:
+            return cached
+        rows = cls._default_manager
+        obj = rows.filter(organisation_id=org_id).first()
         if obj is None:
             try:
                 with transaction.atomic():
-                    cls.objects.create(organisation_id=org_id)
+                    rows.create(organisation_id=org_id)
             except IntegrityError:
                 pass  # created at the same moment by another request
-            obj = cls.objects.get(organisation_id=org_id)  # the stored (quantized) values
+            obj = rows.get(organisation_id=org_id)  # the stored (quantized) values
 
-        def remember(obj=obj):
+        def remember(obj: Self = obj) -> None:
             cache.set(key, obj, cls.cache_seconds)
 
         if transaction.get_connection().in_atomic_block:
@@ -67,7 +68,7 @@ class OrgSettings(TimeStampedModel):
         return obj
 
     @classmethod
-    def invalidate(cls, org_id) -> None:
+    def invalidate(cls, org_id: int) -> None:
         cache.delete(cls.cache_key(org_id))
 
 

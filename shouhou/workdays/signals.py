@@ -30,7 +30,8 @@ def _seed_new_organisation(
     if not created or raw:
         return
     from .package import package_years
-    from .services import _import_package_years, invalidate
+    from .services import invalidate
+    from .services.editing import _import_package_years
 
     invalidate(instance.pk)  # an id reused after a rollback must not see an old calendar
     # The recent years at once (cheap: a few hundred rows); the daily job copies the older ones.

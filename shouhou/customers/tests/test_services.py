@@ -125,13 +125,13 @@ def test_a_race_lost_at_the_database_is_answered_as_a_duplicate(clerk, good, mon
     existing = CustomerFactory(organisation=clerk.organisation, mobile=good["mobile"])
     # The first look-up misses (the other request had not committed yet); the insert fails.
     calls = []
-    real = services._find_owner
+    real = services.records._find_owner
 
     def miss_once(*args, **kwargs):
         calls.append(1)
         return None if len(calls) == 1 else real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_find_owner", miss_once)
+    monkeypatch.setattr(services.records, "_find_owner", miss_once)
     with pytest.raises(DuplicateError) as exc:
         services.customer_create(by=clerk, **good)
     assert exc.value.extra["existing_id"] == existing.pk

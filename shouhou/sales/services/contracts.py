@@ -1,15 +1,5 @@
-"""Every write to sales contracts (销售合同清单): create, payments, delivery changes, delivery,
-cancellation. Each function is one audited transaction.
-
-Who may write: office roles (`OFFICE_ROLES`, which include sales) for every contract of their
-organisation; a merchant's administrator only for its own merchant (its new contracts always
-belong to its merchant); technicians and other field roles never. Marking a contract delivered
-is also open to the delivery crew.
-
-Inputs may be model instances or primary keys (an API body, a form): every field is checked and
-all errors are raised together in one `ValidationFailed` (line fields as `lines.<i>.<field>`);
-rows of another organisation, or ones the user may not use, are reported as unknown.
-"""
+"""Sales contracts: numbered, checked line by line and created with their customer, and the
+products they sell recorded as the customer's own."""
 
 from __future__ import annotations
 
@@ -19,7 +9,6 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhou.catalog import inputs
@@ -27,11 +16,7 @@ from shouhou.catalog.models import Product, ProductModel
 from shouhou.catalog.selectors import visible_products
 from shouhou.core.audit import audit_record, snapshot
 from shouhou.core.errors import (
-    Conflict,
     DuplicateError,
-    InvalidTransition,
-    NotFoundError,
-    PermissionDeniedError,
     ValidationFailed,
 )
 from shouhou.customers.models import Customer
@@ -40,62 +25,12 @@ from shouhou.customers.services import customer_record_owned_product
 from shouhou.org import roles as r
 from shouhou.org.models import Merchant, OrganisationSettings, Store, User
 
-from . import selectors
-from .models import Contract, ContractLine, ContractNumberSequence, ContractPayment, PaymentMethod
+from .. import selectors
+from ..models import Contract, ContractLine, ContractNumberSequence, ContractPayment
+from .common import S, _require_writer, _today, _yuan
+from .payments import _payment_method
 
-WRITER_ROLES = tuple(sorted(r.OFFICE_ROLES | {r.MERCHANT_ADMIN}))
-DELIVERY_ROLES = tuple(sorted(set(WRITER_ROLES) | {r.DELIVERY_CREW}))
 MAX_QUANTITY = 99999
-S = Contract.Status
-
-# Which action is allowed from which status (anything else raises InvalidTransition).
-ALLOWED_FROM = {
-    "record_payment": {S.DRAFT, S.CONFIRMED, S.DELIVERED},
-    "change_delivery": {S.DRAFT, S.CONFIRMED},
-    "mark_delivered": {S.CONFIRMED},
-    "cancel": {S.DRAFT, S.CONFIRMED},
-}
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-
-def _require_writer(by, roles=WRITER_ROLES) -> int:
-    r.require_role(by, *roles)
-    if not getattr(by, "organisation_id", None):
-        raise PermissionDeniedError(
-            _("Only a member of an organisation can do this."), code="no_organisation"
-        )
-    if selectors.merchant_limited(by) and not by.merchant_id:
-        raise PermissionDeniedError(
-            _("A merchant administrator needs a merchant on their account."), code="no_merchant"
-        )
-    return by.organisation_id
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-def _lock_visible(by, contract) -> Contract:
-    """The contract locked for update; one the user may not see is not found."""
-    pk = contract.pk if isinstance(contract, Contract) else inputs.as_id(contract)
-    row = (
-        selectors.contract_visible_qs(user=by).select_for_update().filter(pk=pk).first()
-        if pk
-        else None
-    )
-    if row is None:
-        raise NotFoundError()
-    return row
-
-
-def _check_status(contract: Contract, action: str) -> None:
-    if contract.status not in ALLOWED_FROM[action]:
-        raise InvalidTransition(
-            _("Not possible for a contract that is %(status)s.")
-            % {"status": contract.get_status_display()}
-        )
 
 
 def _full_name_required(organisation_id: int) -> bool:
@@ -122,29 +57,6 @@ def _default_address(customer) -> tuple[str, str]:
     if address is None:
         return "", ""
     return address.district, str(address)[:200]
-
-
-def _payment_method(value, errors: dict, *, field: str, required: bool) -> str:
-    value = inputs.text(value, field, errors, max_length=30)
-    if not value:
-        if required:
-            inputs.add(errors, field, _("How was it paid? Choose a payment method."))
-        return ""
-    if value not in PaymentMethod.values:
-        inputs.add(
-            errors,
-            field,
-            _("Choose one of: %(choices)s.")
-            % {"choices": "、".join(str(label) for label in PaymentMethod.labels)},
-        )
-    return value
-
-
-def _yuan(amount: Decimal) -> str:
-    return f"¥{amount:,.2f}"
-
-
-# --- numbers --------------------------------------------------------------------------------
 
 
 def _number_pattern(prefix: str, year: int) -> re.Pattern:
@@ -182,9 +94,6 @@ def _note_manual_number(organisation_id: int, year: int, number: str) -> None:
         seq = _sequence(organisation_id, year)
         n = int(match.group(1))
         ContractNumberSequence.objects.filter(pk=seq.pk, last__lt=n).update(last=n)
-
-
-# --- create ---------------------------------------------------------------------------------
 
 
 def _check_lines(by, lines, errors: dict) -> list[dict]:
@@ -446,205 +355,3 @@ def _record_owned_products(by, contract: Contract, lines: list[ContractLine]) ->
             contract_line=line,
             purchased_on=contract.signed_on,
         )
-
-
-# --- payments, delivery, cancellation -------------------------------------------------------
-
-
-@transaction.atomic
-def contract_record_payment(
-    *, by, contract: Contract, amount, method: str, receipt_no: str = ""
-) -> ContractPayment:
-    """Take a payment towards the balance due (尾款). More than the balance is refused."""
-    org_id = _require_writer(by)
-    c = _lock_visible(by, contract)
-    _check_status(c, "record_payment")
-    errors: dict = {}
-    value = inputs.money(amount, "amount", errors)
-    balance = c.total - c.paid
-    if value is not None and value <= 0:
-        inputs.add(errors, "amount", _("The amount must be more than zero."))
-    elif value is not None and value > balance:
-        inputs.add(
-            errors,
-            "amount",
-            _("At most the balance due (%(balance)s).") % {"balance": _yuan(balance)},
-        )
-    method = _payment_method(method, errors, field="method", required=True)
-    receipt_no = inputs.text(receipt_no, "receipt_no", errors, max_length=60)
-    if errors:
-        raise ValidationFailed(fields=errors)
-    before = snapshot(c, ["paid", "payment_method"])
-    # Guarded: the paid amount we checked is still the one we add to.
-    updated = Contract.objects.filter(pk=c.pk, paid=c.paid).update(
-        paid=F("paid") + value, payment_method=c.payment_method or method
-    )
-    if not updated:
-        raise Conflict(_("The contract changed meanwhile; please reload and try again."))
-    c.refresh_from_db()
-    payment = ContractPayment.objects.create(
-        organisation_id=org_id,
-        contract=c,
-        amount=value,
-        method=method,
-        receipt_no=receipt_no,
-        received_by=by,
-    )
-    audit_record(
-        actor=by,
-        action="shouhou.contract.payment_recorded",
-        obj=c,
-        before=before,
-        after=snapshot(c, ["paid", "payment_method"]),
-        note=_("%(amount)s by %(method)s, receipt %(receipt)s")
-        % {
-            "amount": _yuan(value),
-            "method": payment.get_method_display(),
-            "receipt": receipt_no or "—",
-        },
-    )
-    return payment
-
-
-_UNCHANGED = object()
-
-
-@transaction.atomic
-def contract_change_delivery(
-    *,
-    by,
-    contract: Contract,
-    delivery_date: dt.date | str | None,
-    delivery_district=_UNCHANGED,
-    delivery_address=_UNCHANGED,
-    note: str = "",
-) -> Contract:
-    """Agree a new delivery date (None: not agreed yet) and, if given, a new address.
-
-    A blank address with a date falls back to the contract's address, then the customer's.
-    """
-    _require_writer(by)
-    c = _lock_visible(by, contract)
-    _check_status(c, "change_delivery")
-    errors: dict = {}
-    delivery = inputs.date(delivery_date, "delivery_date", errors)
-    if delivery is not None and delivery < c.signed_on:
-        inputs.add(
-            errors, "delivery_date", _("The delivery date cannot be before the signing date.")
-        )
-    district = (
-        c.delivery_district
-        if delivery_district is _UNCHANGED
-        else inputs.text(delivery_district, "delivery_district", errors, max_length=30)
-    )
-    address = (
-        c.delivery_address
-        if delivery_address is _UNCHANGED
-        else inputs.text(delivery_address, "delivery_address", errors, max_length=200)
-    )
-    if delivery is not None and not address:
-        address = c.delivery_address
-    if delivery is not None and not address:
-        default_district, address = _default_address(c.customer)
-        district = district or default_district
-    if delivery is not None and not address and "delivery_address" not in errors:
-        inputs.add(
-            errors,
-            "delivery_address",
-            _("A delivery date needs a clear delivery address (the customer has none on file)."),
-        )
-    note = inputs.text(note, "note", errors, max_length=500)
-    if errors:
-        raise ValidationFailed(fields=errors)
-    fields = ["delivery_date", "delivery_district", "delivery_address"]
-    before = snapshot(c, fields)
-    c.delivery_date, c.delivery_district, c.delivery_address = delivery, district, address
-    c.save(update_fields=[*fields, "updated_at"])
-    audit_record(
-        actor=by,
-        action="shouhou.contract.delivery_changed",
-        obj=c,
-        before=before,
-        after=snapshot(c, fields),
-        note=note,
-    )
-    return c
-
-
-def _transition(by, c: Contract, action: str, new_status: str, **values) -> tuple[Contract, dict]:
-    """Guarded status change: 0 rows updated means someone else changed it first."""
-    _check_status(c, action)
-    before = snapshot(c, ["status", *values])
-    updated = Contract.objects.filter(pk=c.pk, status=c.status).update(
-        status=new_status, updated_at=timezone.now(), **values
-    )
-    if not updated:
-        raise InvalidTransition()
-    c.refresh_from_db()
-    return c, before
-
-
-@transaction.atomic
-def contract_mark_delivered(
-    *, by, contract: Contract, delivered_on: dt.date | str | None = None
-) -> Contract:
-    """The goods were delivered (送货完毕). `delivered_on` defaults to today."""
-    _require_writer(by, DELIVERY_ROLES)
-    c = _lock_visible_for_delivery(by, contract)
-    errors: dict = {}
-    day = inputs.date(delivered_on, "delivered_on", errors) or (None if errors else _today())
-    if day is not None and day > _today():
-        inputs.add(errors, "delivered_on", _("This date is in the future."))
-    if day is not None and day < c.signed_on:
-        inputs.add(errors, "delivered_on", _("Delivery cannot be before the signing date."))
-    if errors:
-        raise ValidationFailed(fields=errors)
-    c, before = _transition(by, c, "mark_delivered", S.DELIVERED, delivered_on=day)
-    audit_record(
-        actor=by,
-        action="shouhou.contract.delivered",
-        obj=c,
-        before=before,
-        after=snapshot(c, ["status", "delivered_on"]),
-    )
-    return c
-
-
-def _lock_visible_for_delivery(by, contract) -> Contract:
-    if r.has_role(by, *WRITER_ROLES):
-        return _lock_visible(by, contract)
-    # A delivery crew member is not a reader of contracts but may confirm one of its org.
-    pk = contract.pk if isinstance(contract, Contract) else inputs.as_id(contract)
-    row = (
-        Contract.objects.select_for_update()
-        .filter(organisation_id=by.organisation_id, pk=pk)
-        .first()
-        if pk
-        else None
-    )
-    if row is None:
-        raise NotFoundError()
-    return row
-
-
-@transaction.atomic
-def contract_cancel(*, by, contract: Contract, reason: str) -> Contract:
-    """Cancel a contract that is not delivered yet. Money already paid is refunded by finance."""
-    _require_writer(by)
-    c = _lock_visible(by, contract)
-    errors: dict = {}
-    reason = inputs.text(reason, "reason", errors, max_length=200, required=True)
-    if errors:
-        raise ValidationFailed(fields=errors)
-    c, before = _transition(
-        by, c, "cancel", S.CANCELLED, cancelled_at=timezone.now(), cancel_reason=reason
-    )
-    audit_record(
-        actor=by,
-        action="shouhou.contract.cancelled",
-        obj=c,
-        before=before,
-        after=snapshot(c, ["status", "cancelled_at", "cancel_reason"]),
-        note=reason,
-    )
-    return c

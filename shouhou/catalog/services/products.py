@@ -1,61 +1,24 @@
-"""Writing the catalogue: brands, suppliers, categories, products and their models.
-
-Who may write:
-- the office (`OFFICE_ROLES`) and the warehouse keeper: everything of their organisation;
-- a merchant's administrator: the products (and their models) of its own merchant only. A
-  product it creates always belongs to its merchant. Brands, suppliers and categories are the
-  market's shared reference data, kept by the office.
-
-Every function validates all of its input first and raises `ValidationFailed` with every bad
-field at once; ids of another organisation are reported as unknown.
-"""
+"""Products and their models, with warranty terms and flags."""
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.core.audit import audit_record, snapshot
 from shouhou.core.errors import (
-    DuplicateError,
     NotFoundError,
     PermissionDeniedError,
-    ValidationFailed,
 )
 from shouhou.org import roles as r
 from shouhou.org.models import Merchant
 
-from . import inputs
-from .models import Brand, Category, Product, ProductModel, Supplier
-from .selectors import default_warranty_months, merchant_limited, visible_products
+from .. import inputs
+from ..models import Brand, Category, Product, ProductModel, Supplier
+from ..selectors import default_warranty_months, merchant_limited, visible_products
+from .common import EDITOR_ROLES, UNSET, _fail, _locked, _organisation_id, _save_unique
 
-# Who keeps the catalogue (docs/roles.md): the after-sales office that records the products it
-# serves and their warranties, and administration (master data). Sales, finance, call centre,
-# the workshop, managers (they read) and the warehouse keeper (a merchant's own staff, seed 000;
-# its merchant admin keeps the merchant's products) do not edit it.
-EDITOR_ROLES = frozenset(r.CATALOGUE_EDITORS)
 MAX_WARRANTY_MONTHS = 1200
-
-
-class _Unset:
-    def __repr__(self):
-        return "UNSET"
-
-
-UNSET = _Unset()
-
-
-def _organisation_id(by) -> int:
-    if not getattr(by, "organisation_id", None):
-        raise PermissionDeniedError(
-            _("Only a member of an organisation can do this."), code="no_organisation"
-        )
-    return by.organisation_id
-
-
-def _require_editor(by) -> int:
-    r.require_role(by, *EDITOR_ROLES)
-    return _organisation_id(by)
 
 
 def _require_product_writer(by, product: Product | None = None) -> int:
@@ -79,193 +42,6 @@ def _require_product_writer(by, product: Product | None = None) -> int:
         _("A merchant administrator needs a merchant on their account."), code="no_merchant"
     )
 
-
-def _fail(errors: dict) -> None:
-    if errors:
-        raise ValidationFailed(fields=errors)
-
-
-def _name_taken(model, org_id: int, name: str, exclude_pk=None, **extra) -> bool:
-    qs = model.objects.filter(organisation_id=org_id, name=name, **extra)
-    if exclude_pk is not None:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.exists()
-
-
-def _save_unique(obj, **kwargs):
-    """Save in a savepoint; a unique constraint lost to a concurrent writer becomes a 409."""
-    try:
-        with transaction.atomic():
-            obj.save(**kwargs)
-    except IntegrityError as exc:
-        raise DuplicateError() from exc
-
-
-# Brands -----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def brand_create(*, by, name: str) -> Brand:
-    org_id = _require_editor(by)
-    errors: dict = {}
-    name = inputs.text(name, "name", errors, max_length=100, required=True)
-    if name and not errors and _name_taken(Brand, org_id, name):
-        inputs.add(errors, "name", _("A brand with this name already exists."))
-    _fail(errors)
-    brand = Brand(organisation_id=org_id, name=name)
-    _save_unique(brand)
-    audit_record(actor=by, action="shouhou.brand.created", obj=brand, after=snapshot(brand))
-    return brand
-
-
-@transaction.atomic
-def brand_update(*, by, brand: Brand, name=UNSET) -> Brand:
-    org_id = _require_editor(by)
-    brand = _locked(Brand, brand, org_id)
-    before = snapshot(brand)
-    errors: dict = {}
-    if name is not UNSET:
-        name = inputs.text(name, "name", errors, max_length=100, required=True)
-        if name and not errors and _name_taken(Brand, org_id, name, exclude_pk=brand.pk):
-            inputs.add(errors, "name", _("A brand with this name already exists."))
-        brand.name = name
-    _fail(errors)
-    _save_unique(brand)
-    audit_record(
-        actor=by, action="shouhou.brand.updated", obj=brand, before=before, after=snapshot(brand)
-    )
-    return brand
-
-
-def _locked(model, obj, org_id: int):
-    """The current row, locked for the update; another organisation's row is not found."""
-    pk = obj.pk if isinstance(obj, model) else inputs.as_id(obj)
-    row = model.objects.select_for_update().filter(organisation_id=org_id, pk=pk).first()
-    if row is None:
-        raise NotFoundError()
-    return row
-
-
-# Suppliers --------------------------------------------------------------------------------
-
-
-def _supplier_fields(errors, *, name, contact_name, phone, address) -> dict:
-    out = {}
-    if name is not UNSET:
-        out["name"] = inputs.text(name, "name", errors, max_length=100, required=True)
-    if contact_name is not UNSET:
-        out["contact_name"] = inputs.text(contact_name, "contact_name", errors, max_length=50)
-    if phone is not UNSET:
-        out["phone"] = inputs.text(phone, "phone", errors, max_length=30)
-    if address is not UNSET:
-        out["address"] = inputs.text(address, "address", errors, max_length=200)
-    return out
-
-
-@transaction.atomic
-def supplier_create(
-    *, by, name: str, contact_name: str = "", phone: str = "", address: str = ""
-) -> Supplier:
-    org_id = _require_editor(by)
-    errors: dict = {}
-    values = _supplier_fields(
-        errors, name=name, contact_name=contact_name, phone=phone, address=address
-    )
-    if values["name"] and "name" not in errors and _name_taken(Supplier, org_id, values["name"]):
-        inputs.add(errors, "name", _("A supplier with this name already exists."))
-    _fail(errors)
-    supplier = Supplier(organisation_id=org_id, **values)
-    _save_unique(supplier)
-    audit_record(
-        actor=by, action="shouhou.supplier.created", obj=supplier, after=snapshot(supplier)
-    )
-    return supplier
-
-
-@transaction.atomic
-def supplier_update(
-    *, by, supplier: Supplier, name=UNSET, contact_name=UNSET, phone=UNSET, address=UNSET
-) -> Supplier:
-    org_id = _require_editor(by)
-    supplier = _locked(Supplier, supplier, org_id)
-    before = snapshot(supplier)
-    errors: dict = {}
-    values = _supplier_fields(
-        errors, name=name, contact_name=contact_name, phone=phone, address=address
-    )
-    if (
-        values.get("name")
-        and "name" not in errors
-        and _name_taken(Supplier, org_id, values["name"], exclude_pk=supplier.pk)
-    ):
-        inputs.add(errors, "name", _("A supplier with this name already exists."))
-    _fail(errors)
-    for k, v in values.items():
-        setattr(supplier, k, v)
-    _save_unique(supplier)
-    audit_record(
-        actor=by,
-        action="shouhou.supplier.updated",
-        obj=supplier,
-        before=before,
-        after=snapshot(supplier),
-    )
-    return supplier
-
-
-# Categories -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def category_create(*, by, name: str, parent: Category | int | None = None) -> Category:
-    org_id = _require_editor(by)
-    errors: dict = {}
-    name = inputs.text(name, "name", errors, max_length=100, required=True)
-    parent = inputs.ref(Category, parent, "parent", errors, organisation_id=org_id)
-    if name and not errors and _name_taken(Category, org_id, name, parent=parent):
-        inputs.add(errors, "name", _("A category with this name already exists here."))
-    _fail(errors)
-    category = Category(organisation_id=org_id, name=name, parent=parent)
-    _save_unique(category)
-    audit_record(
-        actor=by, action="shouhou.category.created", obj=category, after=snapshot(category)
-    )
-    return category
-
-
-@transaction.atomic
-def category_update(*, by, category: Category, name=UNSET, parent=UNSET) -> Category:
-    from .selectors import category_with_descendants
-
-    org_id = _require_editor(by)
-    category = _locked(Category, category, org_id)
-    before = snapshot(category)
-    errors: dict = {}
-    if name is not UNSET:
-        category.name = inputs.text(name, "name", errors, max_length=100, required=True)
-    if parent is not UNSET:
-        new_parent = inputs.ref(Category, parent, "parent", errors, organisation_id=org_id)
-        if new_parent is not None and new_parent.pk in category_with_descendants(category):
-            inputs.add(errors, "parent", _("A category cannot be placed under itself."))
-        else:
-            category.parent = new_parent
-    if not errors and _name_taken(
-        Category, org_id, category.name, exclude_pk=category.pk, parent=category.parent
-    ):
-        inputs.add(errors, "name", _("A category with this name already exists here."))
-    _fail(errors)
-    _save_unique(category)
-    audit_record(
-        actor=by,
-        action="shouhou.category.updated",
-        obj=category,
-        before=before,
-        after=snapshot(category),
-    )
-    return category
-
-
-# Products ---------------------------------------------------------------------------------
 
 PRODUCT_FLAGS = (
     "needs_installation",
@@ -485,9 +261,6 @@ def product_update(
         after=snapshot(product),
     )
     return product
-
-
-# Models -----------------------------------------------------------------------------------
 
 
 @transaction.atomic

@@ -1,10 +1,5 @@
-"""Every write to customers and their archives. Each function is one audited transaction.
-
-Who may write: the customer editors (`roles.CUSTOMER_EDITORS`, docs/roles.md) and merchant
-admins, for the customers they can see (`selectors.customer_visible_qs`); technicians and other field roles may not. A customer is
-found by phone first: a number that already belongs to a customer of the organisation never
-makes a second record (409 `DuplicateError` with `extra={"existing_id": pk}`).
-"""
+"""A customer's record: created (one owner per phone, a race answered as a duplicate),
+updated, and further phones and addresses added."""
 
 from __future__ import annotations
 
@@ -17,54 +12,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhou.core.audit import audit_record, diff, snapshot
-from shouhou.core.dates import add_months
 from shouhou.core.errors import (
     DuplicateError,
-    NotFoundError,
-    PermissionDeniedError,
     ValidationFailed,
 )
 from shouhou.org.models import OrganisationSettings
-from shouhou.org.roles import CUSTOMER_EDITORS, MERCHANT_ADMIN, require_role
 from shouhou.workdays.services import add_working_days
 
-from . import selectors
-from .models import Customer, CustomerAddress, CustomerPhone, OwnedProduct
-from .validation import split_phone_list, validate_customer_fields, validate_other_phone
-
-# Who writes customer archives (docs/roles.md): the intake roles (clerks, supervisors, the
-# manager, call centre, service desk), sales (a contract starts the archive, seed 002) and a
-# merchant admin for its own; finance, administration, the workshop and the managers above the
-# customer-service manager read only.
-EDITOR_ROLES = tuple(sorted(CUSTOMER_EDITORS | {MERCHANT_ADMIN}))
-
-
-# --- helpers ------------------------------------------------------------------------------------
-
-
-def _require_editor(by, *, in_intake: bool = False) -> None:
-    # A technician reporting a job they got directly registers its new customer through the
-    # intake (which has checked their role): the same validation, no editing rights otherwise.
-    if not in_intake:
-        require_role(by, *EDITOR_ROLES)
-    if getattr(by, "organisation_id", None) is None:
-        raise PermissionDeniedError(
-            _("Only a member of an organisation can register customers."),
-            code="no_organisation",
-        )
-
-
-def _require_visible(by, customer: Customer) -> None:
-    """A customer the user may not see is answered as "not found" (ids do not leak)."""
-    if (
-        customer.organisation_id != by.organisation_id
-        or not selectors.customer_visible_qs(user=by).filter(pk=customer.pk).exists()
-    ):
-        raise NotFoundError(_("No such customer."))
-
-
-def _lock(customer: Customer) -> Customer:
-    return Customer.objects.select_for_update().get(pk=customer.pk)
+from .. import selectors
+from ..models import Customer, CustomerAddress, CustomerPhone
+from ..validation import split_phone_list, validate_customer_fields, validate_other_phone
+from .common import (
+    _check_gender,
+    _customer_snapshot,
+    _lock,
+    _require_editor,
+    _require_visible,
+    _today,
+)
 
 
 def _archive_days(organisation) -> int:
@@ -118,28 +83,6 @@ def _check_store_and_merchant(by, store, merchant, errors: dict) -> None:
         errors["store"] = [_("This store is not part of your organisation.")]
     if merchant is not None and merchant.organisation_id != by.organisation_id:
         errors["merchant"] = [_("This merchant is not part of your organisation.")]
-
-
-def _check_gender(gender, errors: dict) -> str:
-    gender = gender or ""
-    if gender not in Customer.Gender.values:
-        errors["gender"] = [_("Choose male, female or unknown.")]
-    return gender
-
-
-def _customer_snapshot(customer: Customer) -> dict:
-    data = snapshot(customer)
-    address = customer.addresses.order_by("-is_default", "id").first()
-    data["address"] = str(address) if address else ""
-    data["other_phones"] = sorted(customer.phones.values_list("number", flat=True))
-    return data
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-# --- create -------------------------------------------------------------------------------------
 
 
 def customer_create(
@@ -260,8 +203,6 @@ def customer_create(
     return customer
 
 
-# --- update -------------------------------------------------------------------------------------
-
 _UPDATABLE = {
     "name",
     "mobile",
@@ -374,9 +315,6 @@ def customer_update(*, by, customer: Customer, **changes) -> Customer:
     return customer
 
 
-# --- phones, addresses, products ----------------------------------------------------------------
-
-
 def customer_add_phone(*, by, customer: Customer, number: str, label: str = "") -> CustomerPhone:
     """Add another number (a landline, a relative's mobile). One number, one customer."""
     _require_editor(by)
@@ -467,185 +405,3 @@ def customer_add_address(
             after={"address": str(address), "default": address.is_default},
         )
     return address
-
-
-def warranty_until(*, start: dt.date | None, months: int | None) -> dt.date | None:
-    """The last day covered by a warranty of `months` starting on `start` (inclusive)."""
-    if start is None or months is None:
-        return None
-    return add_months(start, months) - dt.timedelta(days=1)
-
-
-def customer_record_owned_product(
-    *,
-    by,
-    customer: Customer,
-    product=None,
-    model=None,
-    description: str = "",
-    contract_line=None,
-    purchased_on: dt.date | None = None,
-    installed_on: dt.date | None = None,
-    serial_no: str = "",
-    quantity: int | None = None,
-) -> OwnedProduct:
-    """Record a product the customer owns (from a contract line, a callback or a repair).
-
-    `warranty_until` is computed from the model's effective warranty (or the product's): from
-    the installation date for products that need installation, else from the purchase date.
-    Recording the same contract line twice returns the first row.
-    """
-    _require_editor(by)
-    _require_visible(by, customer)
-    errors: dict[str, list[str]] = {}
-    org_id = customer.organisation_id
-    if contract_line is not None:
-        if contract_line.organisation_id != org_id or contract_line.contract.customer_id != (
-            customer.pk
-        ):
-            errors["contract_line"] = [_("This contract line is not this customer's.")]
-        else:
-            product = product or contract_line.product
-            model = model or contract_line.model
-            purchased_on = purchased_on or contract_line.contract.signed_on
-            quantity = quantity or contract_line.quantity
-    if model is not None:
-        if model.organisation_id != org_id:
-            errors["model"] = [_("Unknown model.")]
-        elif product is None:
-            product = model.product
-        elif model.product_id != product.pk:
-            errors["model"] = [_("This model is not a model of the chosen product.")]
-    if product is not None and product.organisation_id != org_id:
-        errors["product"] = [_("Unknown product.")]
-    description = (description or "").strip()
-    serial_no = (serial_no or "").strip()
-    if product is None and not description:
-        errors["description"] = [_("Choose a product or describe it.")]
-    if len(description) > 200:
-        errors["description"] = [_("At most 200 characters.")]
-    if len(serial_no) > 60:
-        errors["serial_no"] = [_("At most 60 characters.")]
-    today = _today()
-    for field, value in (("purchased_on", purchased_on), ("installed_on", installed_on)):
-        if value is not None and value > today:
-            errors[field] = [_("This date is in the future.")]
-    if purchased_on and installed_on and installed_on < purchased_on:
-        errors["installed_on"] = [_("Installation cannot be before the purchase.")]
-    quantity = 1 if quantity is None else quantity
-    if not isinstance(quantity, int) or quantity < 1:
-        errors["quantity"] = [_("At least 1.")]
-    if errors:
-        raise ValidationFailed(fields=errors)
-
-    months = None
-    if model is not None:
-        months = model.effective_warranty_months
-    elif product is not None:
-        months = product.warranty_months
-    start = purchased_on
-    if product is not None and product.needs_installation and installed_on:
-        start = installed_on
-    start = start or installed_on
-
-    with transaction.atomic():
-        if contract_line is not None:
-            existing = OwnedProduct.objects.filter(contract_line=contract_line).first()
-            if existing is not None:
-                return existing
-        owned = OwnedProduct.objects.create(
-            organisation_id=org_id,
-            customer=customer,
-            product=product,
-            model=model,
-            description=description,
-            quantity=quantity,
-            contract_line=contract_line,
-            purchased_on=purchased_on,
-            installed_on=installed_on,
-            warranty_until=warranty_until(start=start, months=months),
-            serial_no=serial_no,
-        )
-        audit_record(
-            actor=by,
-            action="shouhou.customer.product_recorded",
-            obj=customer,
-            after={
-                "product": str(owned),
-                "quantity": quantity,
-                "purchased_on": purchased_on,
-                "warranty_until": owned.warranty_until,
-                "contract_line": contract_line.pk if contract_line else None,
-            },
-        )
-    return owned
-
-
-# --- archive ------------------------------------------------------------------------------------
-
-
-def customer_complete_archive(
-    *,
-    by,
-    customer: Customer,
-    birthday: dt.date | None = None,
-    preferences: str | None = None,
-    gender: str | None = None,
-    full_name: str | None = None,
-    is_member: bool | None = None,
-    member_no: str | None = None,
-    notes: str | None = None,
-) -> Customer:
-    """Complete the archive on a callback (DOMAIN.md §2): what was learnt is saved, and the
-    archive is marked complete (the first completion time is kept). Arguments left None are
-    not changed; `full_name` replaces a surname-with-honorific name."""
-    _require_editor(by)
-    _require_visible(by, customer)
-    clean, errors = validate_customer_fields(
-        name=full_name,
-        birthday=birthday,
-        member_no=member_no,
-        allow_honorific=False,
-        today=_today(),
-        check=tuple(
-            k
-            for k, v in (("name", full_name), ("birthday", birthday), ("member_no", member_no))
-            if v not in (None, "")
-        ),
-    )
-    if full_name not in (None, "") and "name" in errors:
-        errors["full_name"] = errors.pop("name")
-    if gender is not None:
-        gender = _check_gender(gender, errors)
-    if errors:
-        raise ValidationFailed(fields=errors)
-    with transaction.atomic():
-        customer = _lock(customer)
-        before = _customer_snapshot(customer)
-        if "name" in clean:
-            customer.name, customer.name_is_full = clean["name"], True
-        if "birthday" in clean:
-            customer.birthday = clean["birthday"]
-        if preferences is not None:
-            customer.preferences = preferences.strip()
-        if gender is not None:
-            customer.gender = gender
-        if "member_no" in clean:
-            customer.member_no = clean["member_no"]
-            customer.is_member = customer.is_member or bool(clean["member_no"])
-        if is_member is not None:
-            customer.is_member = bool(is_member) or bool(customer.member_no)
-        if notes is not None:
-            customer.notes = notes.strip()
-        if customer.archive_completed_at is None:
-            customer.archive_completed_at = timezone.now()
-        customer.save()
-        old, new = diff(before, _customer_snapshot(customer))
-        audit_record(
-            actor=by,
-            action="shouhou.customer.archive_completed",
-            obj=customer,
-            before=old,
-            after=new,
-        )
-    return customer

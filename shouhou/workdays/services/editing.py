@@ -1,228 +1,34 @@
-"""The public API of the working-day calendar; every other app computes deadlines through here.
-
-Reading (no role needed; `organisation` is an `Organisation` or its id):
-
-* `calendar_for(organisation) -> Calendar`: the organisation's calendar (exceptions, covered years,
-  office hours), loaded once and cached in-process; see `Calendar` in `shouhou.workdays.calendar`
-  for the exact rules of every method.
-* thin wrappers: `is_working_day(d, organisation)`, `add_working_days(start, n, organisation)`,
-  `add_working_hours(start, hours, organisation)`, `working_days_between(a, b, organisation)`,
-  `working_seconds_between(a, b, organisation)`, `next_working_day`, `holidays_between`,
-  `office_hours_for(organisation)`.
-
-Writing (each a transaction, audited, invalidating the cache):
-
-* `calendar_import_package_years(*, organisation, years=None, by=None)`
-* `calendar_enter_year(*, organisation, year, holidays, workdays, by, note="")`
-* `calendar_day_set(*, by, organisation, date, is_working, name="")`,
-  `calendar_day_remove(*, by, organisation, date)`
-
-`by=None` means the system (a job, the organisation-creation hook, a management command): no
-role check. A user must have the `administration` or `cs_manager` role (or be a superuser) and
-belong to the organisation.
-
-Caching: each process keeps `{organisation id: Calendar}` (no query per deadline: a sweep of
-100k deadlines makes none). A change to a `WorkCalendar`, `WorkCalendarDay` or the
-organisation's `OrganisationSettings` (saved through the ORM: services, admin) drops the local
-copy at once (signals); every process also compares its copy with a fingerprint of those rows
-(counts and latest `updated_at`, one query) at most every `SHOUHOU_ORG_CACHE_CHECK_SECONDS`
-(core.orgcache.OrgCache, the same cache as the work-order configuration's), so other
-processes see a change within seconds whatever cache backend is configured. Queryset `.update()`
-on these tables bypasses both the signals and `updated_at`: don't.
-"""
+"""Editing the calendar: the State Council's package years imported, a year entered by hand,
+a single day set or removed, and the notice when next year's calendar is missing."""
 
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Count, F, Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_scopes import scope
 
 from shouhou.core.audit import audit_record
 from shouhou.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
-from shouhou.core.orgcache import OrgCache
 from shouhou.org import roles as r
-from shouhou.org.models import Organisation, OrganisationSettings
+from shouhou.org.models import Organisation
 
-from .calendar import Calendar, Holiday, OfficeHours
-from .models import WorkCalendar, WorkCalendarDay
-from .package import MAKEUP_DAY, package_year, package_years
+from ..models import WorkCalendar, WorkCalendarDay
+from ..notice import Notice, parse_notice
+from ..package import MAKEUP_DAY, package_year, package_years
 
 if TYPE_CHECKING:
     from shouhou.org.models import Organisation, User
 
-# An organisation or its id: every calendar function takes either (None: a ValueError).
-OrgRef: TypeAlias = "Organisation | int | None"
-
-__all__ = [
-    "Calendar",
-    "Holiday",
-    "OfficeHours",
-    "EDITOR_ROLES",
-    "calendar_for",
-    "office_hours_for",
-    "invalidate",
-    "is_working_day",
-    "add_working_days",
-    "add_working_hours",
-    "working_days_between",
-    "working_seconds_between",
-    "next_working_day",
-    "holidays_between",
-    "calendar_import_package_years",
-    "calendar_enter_year",
-    "calendar_day_set",
-    "calendar_day_remove",
-]
+from .common import OrgRef, _in_scope_of, _org_id
+from .reading import invalidate
 
 EDITOR_ROLES = (r.ADMINISTRATION, r.CS_MANAGER)
+
+
 MIN_YEAR, MAX_YEAR = 1990, 2200
-
-
-# -- loading and caching ---------------------------------------------------------------------
-def _org_id(organisation: OrgRef) -> int:
-    pk = organisation if isinstance(organisation, int) else getattr(organisation, "pk", None)
-    if pk is None:
-        raise ValueError("an organisation (or its id) is required")
-    return pk
-
-
-def _in_scope_of(organisation: OrgRef) -> AbstractContextManager[None]:
-    """The calendar functions name their organisation: they run in its scope (whatever scope
-    the caller has open: a request of that organisation, a job, the creation of a new one)."""
-    return scope(organisation=_org_id(organisation))
-
-
-def _current_version(org_id: int) -> tuple[Any, ...]:
-    """A fingerprint of everything the calendar is built from, in one query.
-
-    Every write goes through a model save or delete (services, admin), which moves a count or an
-    `updated_at`; so a changed fingerprint means "reload". It lives in the database, so it works
-    across processes whatever the cache backend is (locmem is per process).
-    """
-
-    def stats(model: type[WorkCalendar] | type[WorkCalendarDay], what: Any) -> Subquery:
-        return Subquery(
-            model.objects.filter(organisation_id=OuterRef("pk"))
-            .order_by()
-            .values("organisation_id")
-            .annotate(v=what)
-            .values("v")
-        )
-
-    with _in_scope_of(org_id):
-        row = (
-            Organisation.objects.filter(pk=org_id)
-            .annotate(
-                calendars=stats(WorkCalendar, Count("pk")),
-                calendars_at=stats(WorkCalendar, Max("updated_at")),
-                days=stats(WorkCalendarDay, Count("pk")),
-                days_at=stats(WorkCalendarDay, Max("updated_at")),
-                settings_at=F("settings__updated_at"),
-            )
-            .values_list("calendars", "calendars_at", "days", "days_at", "settings_at")
-            .first()
-        )
-    return tuple(row) if row else ()
-
-
-def invalidate(organisation: OrgRef) -> None:
-    """Forget this process's copy of the organisation's calendar (other processes notice the
-    changed fingerprint within `SHOUHOU_ORG_CACHE_CHECK_SECONDS`)."""
-    _calendars.invalidate(_org_id(organisation))
-
-
-def _settings_row(organisation: OrgRef) -> OrganisationSettings:
-    return OrganisationSettings.for_org(_org_id(organisation))
-
-
-def office_hours_for(
-    organisation: OrgRef, settings_row: OrganisationSettings | None = None
-) -> OfficeHours:
-    """The organisation's office hours (OrganisationSettings; created with defaults if missing)."""
-    settings_row = settings_row or _settings_row(organisation)
-    try:
-        return OfficeHours(settings_row.office_opens, settings_row.office_closes)
-    except ValueError:
-        # A misconfigured row must not stop every deadline: fall back to the defaults.
-        return OfficeHours()
-
-
-def _load(org_id: int) -> Calendar:
-    with _in_scope_of(org_id):
-        years = frozenset(
-            WorkCalendar.objects.filter(organisation_id=org_id).values_list("year", flat=True)
-        )
-        days = WorkCalendarDay.objects.filter(organisation_id=org_id).values_list(
-            "date", "is_working", "name"
-        )
-        exceptions = {d: (working, name) for d, working, name in days}
-    settings_row = _settings_row(org_id)
-    return Calendar(
-        exceptions=exceptions,
-        covered_years=years,
-        office_hours=office_hours_for(org_id, settings_row),
-        next_year_from_month=settings_row.calendar_next_year_from_month,
-    )
-
-
-# The calendar of each organisation, per process: core's OrgCache (the same mechanism as the
-# work-order configuration), checked against the fingerprint of its rows.
-_calendars: OrgCache[Calendar] = OrgCache(
-    "workdays.calendar", load=_load, fingerprint=_current_version
-)
-
-
-def calendar_for(organisation: OrgRef) -> Calendar:
-    """The organisation's working-day calendar (cached; cheap to call for every deadline)."""
-    return _calendars.get(_org_id(organisation))
-
-
-# -- thin wrappers (see Calendar for the exact semantics) ------------------------------------
-def is_working_day(d: dt.date | dt.datetime, organisation: OrgRef) -> bool:
-    """Is the (Asia/Shanghai) date of `d` a working day for the organisation?"""
-    return calendar_for(organisation).is_working_day(d)
-
-
-def add_working_days(
-    start: dt.date | dt.datetime, n: int, organisation: OrgRef
-) -> dt.date | dt.datetime:
-    """`Calendar.add_working_days`: date -> the n-th working day after it (n=0: itself if
-    working, else the next); aware datetime -> roll forward to a working moment, then n working
-    days later at the same time of day."""
-    return calendar_for(organisation).add_working_days(start, n)
-
-
-def add_working_hours(start: dt.datetime, hours: float, organisation: OrgRef) -> dt.datetime:
-    """`Calendar.add_working_hours`: the instant when `hours` of office time have passed."""
-    return calendar_for(organisation).add_working_hours(start, hours)
-
-
-def working_days_between(
-    a: dt.date | dt.datetime, b: dt.date | dt.datetime, organisation: OrgRef
-) -> int:
-    """`Calendar.working_days_between`: working days in (a, b] (negative if b < a)."""
-    return calendar_for(organisation).working_days_between(a, b)
-
-
-def working_seconds_between(a: dt.datetime, b: dt.datetime, organisation: OrgRef) -> float:
-    """`Calendar.working_seconds_between`: seconds of [a, b) inside office hours of working days."""
-    return calendar_for(organisation).working_seconds_between(a, b)
-
-
-def next_working_day(d: dt.date | dt.datetime, organisation: OrgRef) -> dt.date:
-    """The first working day strictly after the date of `d`."""
-    return calendar_for(organisation).next_working_day(d)
-
-
-def holidays_between(a: dt.date, b: dt.date, organisation: OrgRef) -> list[Holiday]:
-    """Named holidays with a <= date <= b: `Holiday(name, date)` by date."""
-    return calendar_for(organisation).holidays_between(a, b)
 
 
 # -- writes --------------------------------------------------------------------------------
@@ -607,8 +413,14 @@ def calendar_day_remove(*, by: User | None, organisation: OrgRef, date: dt.date)
 
 
 def calendar_import_notice(
-    *, organisation, text: str, by, year: int | None = None, dry_run: bool = False, note: str = ""
-):
+    *,
+    organisation: OrgRef,
+    text: str,
+    by: User,
+    year: int | None = None,
+    dry_run: bool = False,
+    note: str = "",
+) -> tuple[Notice, WorkCalendar | None]:
     """Read the State Council's notice text (`notice.parse_notice`) and, unless `dry_run`, enter
     its year with `calendar_enter_year` (replacing the year's days; the note records the source).
 
@@ -616,8 +428,6 @@ def calendar_import_notice(
     confirmation) and the saved `WorkCalendar` (None on a dry run). An unreadable notice raises
     `ValidationFailed` (code "notice_unreadable", field "text") and nothing is written; the
     editor check applies to a dry run too."""
-    from .notice import parse_notice
-
     organisation = _organisation(organisation)
     _check_editor(by, organisation)
     parsed = parse_notice(text, year)
