@@ -8,6 +8,7 @@ Thin: the services check every rule, the selectors limit every read."""
 from __future__ import annotations
 
 from django.urls import path
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -91,8 +92,6 @@ class CallbackTaskOut(serializers.ModelSerializer):
         return str(obj.assigned_to) if obj.assigned_to_id else ""
 
     def get_overdue(self, obj) -> bool:
-        from django.utils import timezone
-
         return obj.status == CallbackTask.Status.OPEN and obj.due_on < timezone.localdate()
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from shouhou.core import exports
 from shouhou.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from shouhou.core.forms import add_domain_error
 from shouhou.core.idempotency import run_idempotent
@@ -268,8 +269,6 @@ XLSX_COLUMNS = [
 
 @login_required
 def record_list_xlsx(request):
-    from shouhou.core import exports
-
     _require_reader(request.user)
     _form, qs = _filtered(request)
     wb = exports.new_workbook(_("Callback records"))

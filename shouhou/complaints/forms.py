@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from shouhou.catalog.models import Supplier
 from shouhou.core.forms import IdempotentFormMixin
 
-from .models import Kind, Responsibility
+from .models import ComplaintCause, Kind, Responsibility
 
 
 def _money_field(label):
@@ -27,7 +27,6 @@ class CaseForm(IdempotentFormMixin):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import ComplaintCause
 
         self.fields["cause"].queryset = ComplaintCause.objects.filter(
             organisation_id=getattr(user, "organisation_id", None), is_active=True
@@ -57,8 +56,6 @@ class ResponsibilityForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-
-        from .models import ComplaintCause
 
         org = getattr(user, "organisation_id", None)
         self.fields["cause"].queryset = ComplaintCause.objects.filter(organisation_id=org)

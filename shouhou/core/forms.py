@@ -1,8 +1,10 @@
 """Helpers for pages: show a domain error on the form it came from, keep what was typed."""
 
 from django import forms
+from django.http import Http404
 
-from .errors import DomainError
+from .errors import DomainError, NotFoundError
+from .idempotency import request_hash, run_idempotent
 
 
 def add_domain_error(form: forms.Form, exc: DomainError) -> None:
@@ -31,10 +33,6 @@ def submit_idempotent(request, form: forms.Form, *, scope: str, action, render=N
     after attaching the domain error to the form (re-render it). An object of another
     organisation (NotFoundError) is a 404 page, as a forged id in the URL would be.
     """
-    from django.http import Http404
-
-    from .errors import NotFoundError
-    from .idempotency import request_hash, run_idempotent
 
     items = sorted(
         (k, v)

@@ -20,6 +20,7 @@ import json
 import re
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
@@ -27,6 +28,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhou.core.audit import audit_record
 from shouhou.core.errors import Conflict, NotFoundError, ValidationFailed
+from shouhou.core.exports import new_workbook, safe_title, workbook_bytes, write_row
+from shouhou.core.models import AuditEvent
 from shouhou.org import roles as r
 
 from .models import Customer
@@ -71,10 +74,6 @@ def _related(customer):
 
 
 def _audit(customer):
-    from django.contrib.contenttypes.models import ContentType
-
-    from shouhou.core.models import AuditEvent
-
     ct = ContentType.objects.get_for_model(Customer)
     return AuditEvent.objects.filter(content_type=ct, object_id=str(customer.pk)).order_by("pk")
 
@@ -97,7 +96,6 @@ def customer_personal_data(*, by, customer: Customer) -> dict:
 
 def personal_data_xlsx(data: dict) -> bytes:
     """One sheet per section of `customer_personal_data`, through the core export helper."""
-    from shouhou.core.exports import new_workbook, safe_title, workbook_bytes, write_row
 
     wb = new_workbook()
     wb.remove(wb.active)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from shouhou.core.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from shouhou.core.exports import xlsx_response
 from shouhou.core.forms import add_domain_error
 from shouhou.core.idempotency import run_idempotent
 from shouhou.org.roles import MANAGER_ROLES, has_role
@@ -325,9 +326,6 @@ def _require_manager(user) -> None:
 @login_required
 def customer_personal_data(request, pk):
     """The manager's PIPL page: download everything held (JSON or Excel), or go anonymise."""
-    from django.http import JsonResponse
-
-    from shouhou.core.exports import xlsx_response
 
     from . import privacy
 

@@ -19,7 +19,7 @@ from shouhou.org import roles as r
 from shouhou.org.demo import DEMO_PASSWORD
 from shouhou.org.models import Dealer, User
 
-from . import claims, services
+from . import access, claims, services
 from .models import (
     DealerMember,
     DealerSettings,
@@ -130,11 +130,11 @@ def seed(ctx) -> None:
 
 
 def _seed_org(ctx, code, organisation, dealers, users):
-    office = _with(users, organisation, *services.A.OFFICE)
-    technical = _with(users, organisation, *services.A.TECHNICAL)
-    finance = _with(users, organisation, *services.A.FINANCE)
-    desk = _with(users, organisation, *services.A.CLAIMS)
-    checker = _with(users, organisation, *services.A.SPOT_CHECKERS)
+    office = _with(users, organisation, *access.OFFICE)
+    technical = _with(users, organisation, *access.TECHNICAL)
+    finance = _with(users, organisation, *access.FINANCE)
+    desk = _with(users, organisation, *access.CLAIMS)
+    checker = _with(users, organisation, *access.SPOT_CHECKERS)
     if None in (office, technical, finance, desk, checker):
         log.warning("demo dealers: %s lacks an office role, skipped", code)
         return

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -181,8 +182,6 @@ class Contact(OrgScopedModel):
 
     @property
     def is_overdue(self) -> bool:
-        from django.utils import timezone
-
         return (
             self.status == ContactStatus.FOLLOW_UP
             and self.follow_up_due_at is not None
@@ -372,8 +371,6 @@ class Reservation(OrgScopedModel):
 
     @property
     def is_overdue(self) -> bool:
-        from django.utils import timezone
-
         return self.status == ReservationStatus.ORDERED and self.promised_on < timezone.localdate()
 
 

@@ -1,5 +1,6 @@
 """The maintenance app's menu entries and dashboard card (registered from `AppConfig.ready`)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.core.navigation import MenuEntry, register_dashboard, register_menu
@@ -11,7 +12,6 @@ from . import selectors, services
 def dashboard_cards(*, user) -> list[dict]:
     if not selectors.can_read(user):
         return []
-    from django.urls import reverse
 
     overdue = selectors.visits_overdue(user=user).count()
     return [

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import string
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -292,9 +294,6 @@ def customer_opt_out(*, customer, opted_out: bool = True, now=None) -> CustomerC
 
 
 def _contact_write(by, customer, *, email=None, wechat_openid=None, opted_out=None, now):
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
     if email:
         try:
             validate_email(email)

@@ -4,6 +4,8 @@ counts and paid-repair quotes. Thin: services check the rules, selectors limit t
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -64,8 +66,6 @@ class PartsStockOut(serializers.ModelSerializer):
                   "value", "reorder_level", "low"]  # fmt: skip
 
     def get_value(self, obj) -> str:
-        from decimal import Decimal
-
         return str((obj.average_cost * obj.quantity).quantize(Decimal("0.01")))
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import rules as R
+from .models import Cause
 
 INSTALLED_BY = [
     (R.NOT_INSTALLED, _("not installed")),
@@ -33,6 +34,5 @@ class FactsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import Cause
 
         self.fields["cause"].choices = Cause.choices

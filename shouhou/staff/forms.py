@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from shouhou.core.forms import IdempotentFormMixin
 from shouhou.org.models import Merchant, Store
 
+from .access import sees_all
 from .models import (
     Assessment,
     FeeCharge,
@@ -52,8 +53,6 @@ class StaffForm(IdempotentFormMixin):
 
 
 def _office(user):
-    from .access import sees_all
-
     return sees_all(user)
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shouhou.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from shouhou.core.errors import DomainError, InvalidTransition, NotFoundError, PermissionDeniedError
 from shouhou.core.forms import add_domain_error, submit_idempotent
 from shouhou.org import roles as r
 
@@ -219,8 +219,6 @@ def staff_step(request, pk):
 
     def act():
         if app is None:
-            from shouhou.core.errors import InvalidTransition
-
             raise InvalidTransition(_("There is no open onboarding application."))
         services.application_complete_step(
             by=request.user, application=app, step=step, note=form.cleaned_data.get("note", "")

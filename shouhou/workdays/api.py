@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import QuerySet
@@ -296,8 +297,6 @@ def _number(request: Request, name: str, cast: Callable[[str], Any], low: Any, h
 
 
 def _decimal(raw: str) -> Any:
-    from decimal import Decimal, InvalidOperation
-
     try:
         value = Decimal(raw)
     except InvalidOperation:

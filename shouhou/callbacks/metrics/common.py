@@ -21,6 +21,8 @@ from shouhou.core.errors import PermissionDeniedError, ValidationFailed
 from shouhou.org import roles as r
 from shouhou.org.models import Store
 
+from ..services import settings_for
+
 MAX_PERIOD_DAYS = 366
 
 
@@ -140,8 +142,6 @@ def target_pct(settings) -> Decimal:
 
 
 def _settings(organisation):
-    from ..services import settings_for
-
     return settings_for(organisation)
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from shouhou.core import exports
 
 from .common import GROUPINGS, IN_TIME, LATE, LIST_LIMIT, MISSING, PENDING, SATISFACTION_TITLES
 from .coverage import coverage
@@ -40,9 +43,6 @@ def report(
 def workbook(*, organisation, data: dict, store=None) -> bytes:
     """The report as an Excel workbook: one sheet per section, each headed by the organisation,
     the period and the store filter."""
-    from decimal import Decimal
-
-    from shouhou.core import exports
 
     cov = data["coverage"]
     period = f"{cov['date_from']:%Y-%m-%d} – {cov['date_to']:%Y-%m-%d}"

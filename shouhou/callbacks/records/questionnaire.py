@@ -5,6 +5,7 @@ call, and editing them.
 from __future__ import annotations
 
 from django.conf import settings as dj_settings
+from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -162,8 +163,6 @@ def question_save(
             raise NotFoundError()
     code = inputs.text(code, "code", errors, max_length=40, required=existing is None)
     if existing is None and code:
-        from django.core.validators import validate_slug
-
         try:
             validate_slug(code)
         except Exception:  # noqa: BLE001 - Django's ValidationError; reported on the field

@@ -10,6 +10,7 @@ import uuid
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from shouhou.core.audit import audit_record, diff, snapshot
@@ -116,8 +117,6 @@ def _item_fields(data: dict, errors: dict, *, now, partial: bool) -> dict:
     if not partial or "found_at" in data:
         found_at = data.get("found_at") or (None if partial else now)
         if isinstance(found_at, str):
-            from django.utils.dateparse import parse_datetime
-
             parsed = parse_datetime(found_at)
             found_at = parsed
         if not isinstance(found_at, dt.datetime):

@@ -166,34 +166,10 @@ def _check_lines(by, lines, errors: dict) -> list[dict]:
     return checked
 
 
-@transaction.atomic
-def contract_create(
-    *,
-    by,
-    customer,
-    store,
-    signed_on: dt.date | str,
-    lines: list[dict],
-    number: str | None = None,
-    merchant=None,
-    salesperson=None,
-    delivery_date: dt.date | str | None = None,
-    delivery_district: str = "",
-    delivery_address: str = "",
-    paid: Decimal | str | int = Decimal("0"),
-    payment_method: str = "",
-    notes: str = "",
-) -> Contract:
-    """Sign a sales contract with its lines; record each line as a product the customer owns.
-
-    `lines`: [{"product", "model" (optional), "quantity", "unit_price"}]. `number` empty: the
-    next number of the organisation and year of signing. A merchant admin's contract belongs to
-    its merchant. With a delivery date and no address, the customer's default address is used.
-    A paid amount above zero is recorded as the first payment (deposit).
-    """
-    org_id = _require_writer(by)
-    errors: dict = {}
-
+def _contract_parties(by, org_id: int, customer, store, merchant, salesperson, errors: dict):
+    """Who the contract is between: a customer with a full name (when the organisation asks for
+    one), an open store, the merchant (a merchant admin's own), an active salesperson (the
+    signing salesperson by default)."""
     customer_obj = _resolve_customer(by, customer, errors)
     full_name_required = _full_name_required(org_id)
     if customer_obj is not None and not customer_obj.name_is_full and full_name_required:
@@ -231,15 +207,11 @@ def contract_create(
     )
     if salesperson_obj is None and salesperson in (None, "") and r.SALES in r.user_roles(by):
         salesperson_obj = by
+    return customer_obj, store_obj, merchant_obj, salesperson_obj
 
-    signed = inputs.date(signed_on, "signed_on", errors, required=True)
-    if signed is not None and signed > _today():
-        inputs.add(errors, "signed_on", _("The signing date cannot be in the future."))
 
-    number = inputs.text(number, "number", errors, max_length=40)
-    if number and Contract.objects.filter(organisation_id=org_id, number=number).exists():
-        inputs.add(errors, "number", _("Another contract already has this number."))
-
+def _contract_money(by, lines, paid, payment_method: str, errors: dict):
+    """The lines checked and totalled, and the deposit: never above the total, with a method."""
     checked = _check_lines(by, lines, errors)
     total = sum((c["line_total"] or Decimal("0") for c in checked), Decimal("0.00"))
     if total > inputs.MAX_MONEY:
@@ -255,7 +227,14 @@ def contract_create(
     method = _payment_method(
         payment_method, errors, field="payment_method", required=bool(paid_amount)
     )
+    return checked, total, paid_amount, method
 
+
+def _contract_delivery(
+    customer_obj, signed, delivery_date, delivery_district: str, delivery_address: str, errors
+):
+    """A delivery date not before the signing, and a clear address: the customer's default
+    address when none is given."""
     delivery = inputs.date(delivery_date, "delivery_date", errors)
     if delivery is not None and signed is not None and delivery < signed:
         inputs.add(
@@ -272,8 +251,99 @@ def contract_create(
             "delivery_address",
             _("A delivery date needs a clear delivery address (the customer has none on file)."),
         )
-    notes = inputs.text(notes, "notes", errors, max_length=2000)
+    return delivery, district, address
 
+
+def _insert_contract(contract: Contract, checked: list[dict], by) -> list[ContractLine]:
+    """The contract (a number taken at the same moment is a duplicate), its lines and the
+    deposit as its first payment."""
+    try:
+        with transaction.atomic():
+            contract.save()
+    except IntegrityError as exc:
+        raise DuplicateError(
+            _("Another contract already has this number."),
+            fields={"number": [_("Another contract already has this number.")]},
+        ) from exc
+    saved_lines = [
+        ContractLine.objects.create(
+            organisation_id=contract.organisation_id,
+            contract=contract,
+            product=c["product"],
+            model=c["model"],
+            quantity=c["quantity"],
+            unit_price=c["unit_price"],
+            line_total=c["line_total"],
+        )
+        for c in checked
+    ]
+    if contract.paid:
+        ContractPayment.objects.create(
+            organisation_id=contract.organisation_id,
+            contract=contract,
+            amount=contract.paid,
+            method=contract.payment_method,
+            received_by=by,
+        )
+    return saved_lines
+
+
+def _audit_contract(by, contract: Contract, lines: list[ContractLine]) -> None:
+    after = snapshot(contract)
+    after["lines"] = [
+        {
+            "product": str(line.product),
+            "model": line.model.code if line.model_id else "",
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "line_total": line.line_total,
+        }
+        for line in lines
+    ]
+    audit_record(actor=by, action="shouhou.contract.created", obj=contract, after=after)
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    by,
+    customer,
+    store,
+    signed_on: dt.date | str,
+    lines: list[dict],
+    number: str | None = None,
+    merchant=None,
+    salesperson=None,
+    delivery_date: dt.date | str | None = None,
+    delivery_district: str = "",
+    delivery_address: str = "",
+    paid: Decimal | str | int = Decimal("0"),
+    payment_method: str = "",
+    notes: str = "",
+) -> Contract:
+    """Sign a sales contract with its lines; record each line as a product the customer owns.
+
+    `lines`: [{"product", "model" (optional), "quantity", "unit_price"}]. `number` empty: the
+    next number of the organisation and year of signing. A merchant admin's contract belongs to
+    its merchant. With a delivery date and no address, the customer's default address is used.
+    A paid amount above zero is recorded as the first payment (deposit).
+    """
+    org_id = _require_writer(by)
+    errors: dict = {}
+    customer_obj, store_obj, merchant_obj, salesperson_obj = _contract_parties(
+        by, org_id, customer, store, merchant, salesperson, errors
+    )
+    signed = inputs.date(signed_on, "signed_on", errors, required=True)
+    if signed is not None and signed > _today():
+        inputs.add(errors, "signed_on", _("The signing date cannot be in the future."))
+    number = inputs.text(number, "number", errors, max_length=40)
+    if number and Contract.objects.filter(organisation_id=org_id, number=number).exists():
+        inputs.add(errors, "number", _("Another contract already has this number."))
+    checked, total, paid_amount, method = _contract_money(by, lines, paid, payment_method, errors)
+    delivery, district, address = _contract_delivery(
+        customer_obj, signed, delivery_date, delivery_district, delivery_address, errors
+    )
+    notes = inputs.text(notes, "notes", errors, max_length=2000)
     if errors:
         raise ValidationFailed(
             _("The contract was not saved: please correct the marked fields."), fields=errors
@@ -301,46 +371,8 @@ def contract_create(
         notes=notes,
         created_by=by,
     )
-    try:
-        with transaction.atomic():
-            contract.save()
-    except IntegrityError as exc:
-        raise DuplicateError(
-            _("Another contract already has this number."),
-            fields={"number": [_("Another contract already has this number.")]},
-        ) from exc
-    saved_lines = [
-        ContractLine.objects.create(
-            organisation_id=org_id,
-            contract=contract,
-            product=c["product"],
-            model=c["model"],
-            quantity=c["quantity"],
-            unit_price=c["unit_price"],
-            line_total=c["line_total"],
-        )
-        for c in checked
-    ]
-    if paid_amount:
-        ContractPayment.objects.create(
-            organisation_id=org_id,
-            contract=contract,
-            amount=paid_amount,
-            method=method,
-            received_by=by,
-        )
-    after = snapshot(contract)
-    after["lines"] = [
-        {
-            "product": str(line.product),
-            "model": line.model.code if line.model_id else "",
-            "quantity": line.quantity,
-            "unit_price": line.unit_price,
-            "line_total": line.line_total,
-        }
-        for line in saved_lines
-    ]
-    audit_record(actor=by, action="shouhou.contract.created", obj=contract, after=after)
+    saved_lines = _insert_contract(contract, checked, by)
+    _audit_contract(by, contract, saved_lines)
     _record_owned_products(by, contract, saved_lines)
     return contract
 
