@@ -117,77 +117,19 @@ def callback_record_create(
     org_id = _org_id(by)
     errors: dict = {}
     with transaction.atomic():
-        if task is not None:
-            task = _lock_task(org_id, task)
-            services._require_worker(by, task)
-            customer, work_order, delivery = task.customer, task.work_order, task.delivery
-            kind = task.kind
-        else:
-            customer, work_order, delivery = _resolve_adhoc(
-                org_id, customer=customer, work_order=work_order, delivery=delivery, errors=errors
-            )
-            if errors:
-                raise ValidationFailed(fields=errors)
-            kind = K.AFTER_SERVICE if work_order else K.AFTER_DELIVERY if delivery else None
+        task, customer, work_order, delivery, kind = _subject(
+            by, org_id, task, customer, work_order, delivery, errors
+        )
         check_recordable(task, work_order, delivery)
 
         # -- what was said ----------------------------------------------------------------
-        if channel not in AGENT_CHANNELS:
-            inputs.add(errors, "channel", _("Choose how the customer was reached."))
-        if called_at is None:
-            called_at = now
-        elif not isinstance(called_at, dt.datetime) or timezone.is_naive(called_at):
-            inputs.add(errors, "called_at", _("Give a date and time."))
-            called_at = now
-        elif called_at > now + dt.timedelta(minutes=5):
-            inputs.add(errors, "called_at", _("Cannot be in the future."))
+        called_at = _called_at(channel, called_at, now, errors)
         comment = inputs.text(comment, "comment", errors, max_length=MAX_TEXT)
         no_show = inputs.boolean(outcome_no_show, "outcome_no_show", errors)
         second_visit = inputs.boolean(outcome_second_visit, "outcome_second_visit", errors)
         complaint = inputs.boolean(outcome_complaint, "outcome_complaint", errors)
-        answers = dict(answers or {})
-        if answers and not all(isinstance(k, str) for k in answers):
-            inputs.add(errors, "answers", _("Answers are given by question code."))
-            answers = {}
         direct = {SATISFACTION: satisfaction, ON_TIME: on_time, PROBLEM_SOLVED: problem_solved}
-        for code, value in direct.items():
-            if value not in (None, ""):
-                answers[code] = value
-        questions = questions_for(org_id, kind)
-        by_code = {q.code: q for q in questions}
-        for code in answers:
-            if code not in by_code and code not in SPECIAL_CODES:
-                inputs.add(errors, f"answers.{code}", _("This question is not asked here."))
-        values: dict = {}
-        answer_rows: list[tuple[Question, str, int | None]] = []
-        for code in {*by_code, *SPECIAL_CODES}:
-            q = by_code.get(code)
-            field = _answer_field(code)
-            raw = answers.get(code)
-            # Nothing was done to rate when the technician did not come.
-            required = bool(q and q.required and not no_show)
-            answer_type = q.answer_type if q else (A.SCORE if code == SATISFACTION else A.YES_NO)
-            if answer_type == A.SCORE:
-                value = (
-                    satisfaction_value(raw, errors, required=required)
-                    if code == SATISFACTION
-                    else inputs.whole_number(
-                        raw, field, errors, minimum=1, maximum=5, required=required
-                    )
-                )
-                text, score = ("" if value is None else str(value)), value
-            elif answer_type == A.YES_NO:
-                value = _yes_no(raw, field, errors)
-                if value is None and required and field not in errors:
-                    inputs.add(errors, field, _("Please answer this question."))
-                text, score = ("" if value is None else (_("Yes") if value else _("No"))), None
-            else:
-                value = inputs.text(raw, field, errors, max_length=MAX_TEXT, required=required)
-                text, score = value, None
-            values[code] = value
-            if q is not None and text != "":
-                answer_rows.append((q, text, score))
-        answer_rows.sort(key=lambda row: (row[0].order, row[0].pk))
+        values, answer_rows = _answers(org_id, kind, answers, direct, no_show, errors)
         satisfaction = values.get(SATISFACTION)
         on_time, problem_solved = values.get(ON_TIME), values.get(PROBLEM_SOLVED)
         came = _yes_no(technician_came, "technician_came", errors)
@@ -253,6 +195,85 @@ def callback_record_create(
             actor=by, action="shouhou.callback_record.created", obj=record, after=snapshot(record)
         )
     return record
+
+
+def _subject(by, org_id: int, task, customer, work_order, delivery, errors: dict):
+    """What the callback is about: the locked task the agent may work (its customer, order or
+    delivery), or without a task the order, delivery or customer named."""
+    if task is not None:
+        task = _lock_task(org_id, task)
+        services._require_worker(by, task)
+        return task, task.customer, task.work_order, task.delivery, task.kind
+    customer, work_order, delivery = _resolve_adhoc(
+        org_id, customer=customer, work_order=work_order, delivery=delivery, errors=errors
+    )
+    if errors:
+        raise ValidationFailed(fields=errors)
+    kind = K.AFTER_SERVICE if work_order else K.AFTER_DELIVERY if delivery else None
+    return None, customer, work_order, delivery, kind
+
+
+def _called_at(channel: str, called_at, now: dt.datetime, errors: dict) -> dt.datetime:
+    """How and when the customer was reached: now when not given, never in the future."""
+    if channel not in AGENT_CHANNELS:
+        inputs.add(errors, "channel", _("Choose how the customer was reached."))
+    if called_at is None:
+        return now
+    if not isinstance(called_at, dt.datetime) or timezone.is_naive(called_at):
+        inputs.add(errors, "called_at", _("Give a date and time."))
+        return now
+    if called_at > now + dt.timedelta(minutes=5):
+        inputs.add(errors, "called_at", _("Cannot be in the future."))
+    return called_at
+
+
+def _answers(org_id: int, kind, answers: dict | None, direct: dict, no_show: bool, errors: dict):
+    """The questionnaire's answers by question code (satisfaction, on time and solved may come
+    directly): each checked by its type, required ones demanded unless the technician did not
+    come (nothing was done to rate). Returns the values by code and the answer rows to store,
+    in the questionnaire's order."""
+    answers = dict(answers or {})
+    if answers and not all(isinstance(k, str) for k in answers):
+        inputs.add(errors, "answers", _("Answers are given by question code."))
+        answers = {}
+    for code, value in direct.items():
+        if value not in (None, ""):
+            answers[code] = value
+    by_code = {q.code: q for q in questions_for(org_id, kind)}
+    for code in answers:
+        if code not in by_code and code not in SPECIAL_CODES:
+            inputs.add(errors, f"answers.{code}", _("This question is not asked here."))
+    values: dict = {}
+    answer_rows: list[tuple[Question, str, int | None]] = []
+    for code in {*by_code, *SPECIAL_CODES}:
+        q = by_code.get(code)
+        value, text, score = _answer(code, q, answers.get(code), no_show, errors)
+        values[code] = value
+        if q is not None and text != "":
+            answer_rows.append((q, text, score))
+    answer_rows.sort(key=lambda row: (row[0].order, row[0].pk))
+    return values, answer_rows
+
+
+def _answer(code: str, q: Question | None, raw, no_show: bool, errors: dict):
+    """One answer checked by its question's type: (value, text stored, score)."""
+    field = _answer_field(code)
+    required = bool(q and q.required and not no_show)
+    answer_type = q.answer_type if q else (A.SCORE if code == SATISFACTION else A.YES_NO)
+    if answer_type == A.SCORE:
+        value = (
+            satisfaction_value(raw, errors, required=required)
+            if code == SATISFACTION
+            else inputs.whole_number(raw, field, errors, minimum=1, maximum=5, required=required)
+        )
+        return value, ("" if value is None else str(value)), value
+    if answer_type == A.YES_NO:
+        value = _yes_no(raw, field, errors)
+        if value is None and required and field not in errors:
+            inputs.add(errors, field, _("Please answer this question."))
+        return value, ("" if value is None else (_("Yes") if value else _("No"))), None
+    value = inputs.text(raw, field, errors, max_length=MAX_TEXT, required=required)
+    return value, value, None
 
 
 def _check_no_show(work_order, came, on_time, errors: dict) -> None:
