@@ -290,10 +290,7 @@ def workorder_intake(
     )
     if product_model is not None and product is None:
         product = product_model.product
-    if distance_km is not None:
-        distance_km = Decimal(str(distance_km))
-        if distance_km < 0:
-            raise ValidationFailed(fields={"distance_km": [_("Cannot be negative.")]})
+    distance_km = _distance(distance_km)
     received_at = received_at or now
     if received_at > now + dt.timedelta(minutes=5):
         raise ValidationFailed(fields={"received_at": [_("Cannot be in the future.")]})
@@ -303,32 +300,22 @@ def workorder_intake(
     cfg = config.org_config(organisation)
     settings = cfg.settings if technician is not None else None
     with service_atomic(), audit_batch():
-        new_customer = locked = False
-        if customer is None:
-            customer, new_customer, locked = _find_or_create_customer(
-                by=by,
-                organisation=organisation,
-                customer_data=customer_data or {},
-                store=store,
-                merchant=merchant,
-                source=source,
-            )
-        if contract is not None and contract.customer_id != customer.pk:
-            raise ValidationFailed(fields={"contract": [_("This contract is another customer's.")]})
-        existing = None
-        if not new_customer:  # a customer created in this transaction has no order yet
-            # One intake at a time per customer, so two calls cannot both open an order (the
-            # lookup by phone has taken the lock already).
-            if not locked:
-                type(customer).objects.select_for_update().filter(pk=customer.pk).first()
-            existing = _open_order_for(
-                customer=customer, product=product, contract=contract, kind=kind
-            )
+        customer, existing = _intake_customer(
+            by=by,
+            organisation=organisation,
+            customer=customer,
+            customer_data=customer_data,
+            store=store,
+            merchant=merchant,
+            source=source,
+            product=product,
+            contract=contract,
+            kind=kind,
+        )
         if existing is not None:
             return IntakeResult(
                 _join(existing, by=by, source=source, description=description, now=now), True
             )
-
         policy = config.choose_policy(
             organisation=organisation,
             customer=customer,
@@ -338,24 +325,13 @@ def workorder_intake(
             distance_km=distance_km,
             ensure=False,
         )
-        if hasattr(customer, "intake_address"):  # read with the customer (one query)
-            district, address = customer.intake_district or "", customer.intake_address or ""
-        else:
-            default = customer.default_address if hasattr(customer, "addresses") else None
-            district, address = getattr(default, "district", "") or "", str(default or "")
-        order = WorkOrder(
+        order = _new_order(
             organisation=organisation,
             kind=kind,
             source=source,
-            status=states.NEW,
             customer=customer,
-            contact_phone=customer.mobile,
-            district=district,
-            address=address,
-            store_id=store.pk if store is not None else customer.store_id,
-            merchant_id=merchant.pk
-            if merchant is not None
-            else (contract.merchant_id if contract is not None else customer.merchant_id),
+            store=store,
+            merchant=merchant,
             dealer=dealer,
             product=product,
             product_model=product_model,
@@ -365,8 +341,8 @@ def workorder_intake(
             distance_km=distance_km,
             policy=policy,
             received_at=received_at,
-            reported_at=now,
-            created_by=by if getattr(by, "is_authenticated", False) else None,
+            now=now,
+            by=by,
         )
         _insert_new(order, by=by, now=now)
         if technician is not None:
@@ -374,6 +350,71 @@ def workorder_intake(
             order = _self_report_rules(order, settings=settings, by=by, now=now)
         signals.workorder_received.publish(sender=WorkOrder, order=order, by=by)
         return IntakeResult(order, False)
+
+
+def _distance(distance_km) -> Decimal | None:
+    if distance_km is None:
+        return None
+    value = Decimal(str(distance_km))
+    if value < 0:
+        raise ValidationFailed(fields={"distance_km": [_("Cannot be negative.")]})
+    return value
+
+
+def _intake_customer(
+    *, by, organisation, customer, customer_data, store, merchant, source, product, contract, kind
+):
+    """The customer (found by phone or created), locked so that two intakes for one customer
+    cannot both open an order, and the open order about the same problem if there is one."""
+    new_customer = locked = False
+    if customer is None:
+        customer, new_customer, locked = _find_or_create_customer(
+            by=by,
+            organisation=organisation,
+            customer_data=customer_data or {},
+            store=store,
+            merchant=merchant,
+            source=source,
+        )
+    if contract is not None and contract.customer_id != customer.pk:
+        raise ValidationFailed(fields={"contract": [_("This contract is another customer's.")]})
+    if new_customer:  # a customer created in this transaction has no order yet
+        return customer, None
+    if not locked:  # the lookup by phone has taken the lock already
+        type(customer).objects.select_for_update().filter(pk=customer.pk).first()
+    return customer, _open_order_for(
+        customer=customer, product=product, contract=contract, kind=kind
+    )
+
+
+def _new_order(
+    *, organisation, customer, store, merchant, contract, by, now, **fields
+) -> WorkOrder:
+    """The new order, unsaved: the customer's phone and address, the store and merchant of the
+    request (else of the contract, else of the customer)."""
+    if hasattr(customer, "intake_address"):  # read with the customer (one query)
+        district, address = customer.intake_district or "", customer.intake_address or ""
+    else:
+        default = customer.default_address if hasattr(customer, "addresses") else None
+        district, address = getattr(default, "district", "") or "", str(default or "")
+    if merchant is not None:
+        merchant_id = merchant.pk
+    else:
+        merchant_id = contract.merchant_id if contract is not None else customer.merchant_id
+    return WorkOrder(
+        organisation=organisation,
+        status=states.NEW,
+        customer=customer,
+        contact_phone=customer.mobile,
+        district=district,
+        address=address,
+        store_id=store.pk if store is not None else customer.store_id,
+        merchant_id=merchant_id,
+        contract=contract,
+        reported_at=now,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+        **fields,
+    )
 
 
 def _join(order: WorkOrder, *, by, source, description, now) -> WorkOrder:
