@@ -8,7 +8,9 @@ Four cases, each BENCH_N (default 300) requests per round, BENCH_REPEAT (default
 * ``page_new`` / ``page_existing``: the same through the page form ``/workorders/new/``.
 
 Prints per case: orders/s (best and worst round), p50/p95/p99 of one request over all rounds,
-and the SQL queries of one request (counted on a separate request, so counting costs no time).
+and the SQL queries of one request (counted on a separate request, so counting costs no time);
+``save`` is the bare ``WorkOrder.save()`` of a new row (compare with the peer's ``Ticket.save()``
+in ``bench/peer_helpdesk.py``).
 `--profile` adds the top functions of a cProfile over one round of ``api_new``.
 
 Run: ``python -m bench intake`` (``DATABASE_URL=postgres://...`` for PostgreSQL).
@@ -149,6 +151,7 @@ def run() -> dict:
             **percentiles(samples),
             "queries_per_request": queries,
         }
+    out["save"] = _bare_saves(org, store, n)
     replay = mobiles = new_mobiles(1)
     assert _api_post(client, replay[0], 0).status_code == 201
     out["api_replay_queries"] = queries_of(lambda: _api_post(client, mobiles[0], 0))
@@ -170,6 +173,39 @@ def run() -> dict:
         ][:30]
     out["load_average_at_end"] = _load()
     return out
+
+
+def _bare_saves(org, store, n: int) -> dict:
+    """The bare row cost: `WorkOrder(...).save()` of a new order of a known customer, numbered
+    by hand (no service, no history, no audit), the peer's `Ticket.save()` counterpart."""
+    from django.utils import timezone
+
+    from shouhou.customers.models import Customer
+    from shouhou.workorders.models import WorkOrder
+
+    customer = Customer.all_objects.create(
+        organisation=org, name="压测客户", mobile=f"137{next(_phone):08d}", store=store
+    )
+    now = timezone.now()
+    numbers = itertools.count(1)
+
+    def save(i):
+        WorkOrder(
+            organisation=org,
+            number=f"BARE-{next(numbers):07d}",
+            kind="repair",
+            source="hotline",
+            status="new",
+            customer=customer,
+            contact_phone=customer.mobile,
+            store=store,
+            description="热水器不出热水",
+            received_at=now,
+            reported_at=now,
+        ).save()
+
+    lat, secs = timed(save, n)
+    return {"saves_per_second": round(n / secs, 1), **percentiles(lat)}
 
 
 def _load():

@@ -158,13 +158,14 @@ def customer_list(
 
 def _for_intake(qs: QuerySet) -> QuerySet:
     """What a work-order intake reads of a customer, in one query: the row (locked, as the
-    intake's "one intake at a time per customer") and its default address as
+    intake's "one intake at a time per customer"), its store, and its default address as
     `intake_district` / `intake_address` (the text of `CustomerAddress.__str__`)."""
     default = CustomerAddress.objects.filter(customer=OuterRef("pk")).order_by("-is_default", "id")
     text = Concat("province", "city", "district", "detail", output_field=CharField())
     if transaction.get_connection().in_atomic_block:
         qs = qs.select_for_update(of=("self",))
-    return qs.annotate(
+    # The store rides along: the order takes it, and the customer's message names it.
+    return qs.select_related("store").annotate(
         intake_district=Subquery(default.values("district")[:1]),
         intake_address=Subquery(default.annotate(t=text).values("t")[:1]),
     )

@@ -14,11 +14,13 @@ import string
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhou.core.audit import audit_record
 from shouhou.core.errors import InvalidTransition, NotFoundError, ValidationFailed
+from shouhou.core.orgcache import OrgCache
 from shouhou.org import roles as r
 
 from . import backends
@@ -48,11 +50,48 @@ def render(text: str, context: dict) -> str:
         return text
 
 
+def _templates(organisation_id: int) -> dict[tuple[str, str], MessageTemplate]:
+    """Every template of the organisation; the missing ones are written from the seeded
+    defaults first, all at once (so no message ever has to create one and reload)."""
+    rows = MessageTemplate.objects.filter(organisation_id=organisation_id)
+    have = {(t.event, t.channel): t for t in rows}
+    missing = [
+        MessageTemplate(
+            organisation_id=organisation_id,
+            event=event,
+            channel=channel,
+            **default_template(event, channel),
+        )
+        for event in Event.values
+        for channel in Channel.values
+        if (event, channel) not in have
+    ]
+    if not missing:
+        return have
+    # A template written at the same moment by another request is kept as it is.
+    MessageTemplate.objects.bulk_create(missing, ignore_conflicts=True)
+    return {(t.event, t.channel): t for t in rows.all()}
+
+
+def _templates_version(organisation_id: int) -> object:
+    return tuple(
+        MessageTemplate.objects.filter(organisation_id=organisation_id)
+        .aggregate(n=Count("id"), at=Max("updated_at"))
+        .values()
+    )
+
+
+# Every message reads its template: a few rows per organisation, kept per process (core's
+# OrgCache: a save here drops the copy, another process's edit is seen within seconds).
+_template_cache: OrgCache[dict[tuple[str, str], MessageTemplate]] = OrgCache(
+    "notify.templates", load=_templates, fingerprint=_templates_version
+)
+_template_cache.invalidate_on(MessageTemplate)
+
+
 def template_for(organisation_id: int, event: str, channel: str) -> MessageTemplate:
     """The organisation's template, created from the seeded default on first use."""
-    tpl = MessageTemplate.objects.filter(
-        organisation_id=organisation_id, event=event, channel=channel
-    ).first()
+    tpl = _template_cache.get(organisation_id).get((event, channel))
     if tpl is not None:
         return tpl
     try:

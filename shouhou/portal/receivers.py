@@ -98,7 +98,7 @@ def _send_order(order, event, key) -> None:
 @receiver(workorder_received, dispatch_uid="portal.order_received")
 @_quietly
 def order_received(sender, *, order, by, **kwargs) -> None:
-    # Sent after the commit (the public form has no user scope): open the order's organisation.
+    # The public form has no user scope: open the order's organisation.
     with organisation_scope(order.organisation_id):
         _send_order(order, Event.ORDER_RECEIVED, f"wo:{order.pk}:received")
 

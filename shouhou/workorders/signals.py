@@ -81,9 +81,10 @@ workorder_closing = DomainEvent(
 workorder_received = DomainEvent(
     "workorders.received",
     payload=("order", "by"),
-    # After the commit: its subscribers tell the customer (a message), which must neither slow
-    # nor undo the intake.
-    on_commit=True,
+    # In the transaction: its subscribers queue the customer's message (an outbox row the job
+    # sends later), which stands or falls with the order and costs no second commit; they log
+    # and swallow their own domain errors, so a message never undoes the intake.
+    on_commit=False,
     doc="A new order was taken (hotline, public form, self-service page, technician): not sent "
     "when a request joins an open order.",
 )

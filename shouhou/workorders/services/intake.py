@@ -401,7 +401,9 @@ def _new_order(
         merchant_id = merchant.pk
     else:
         merchant_id = contract.merchant_id if contract is not None else customer.merchant_id
-    return WorkOrder(
+    if store is None and Customer.store.is_cached(customer):
+        store = customer.store  # read with the customer: the message names it, no query
+    order = WorkOrder(
         organisation=organisation,
         status=states.NEW,
         customer=customer,
@@ -415,6 +417,9 @@ def _new_order(
         created_by=by if getattr(by, "is_authenticated", False) else None,
         **fields,
     )
+    if store is not None:
+        order.store = store
+    return order
 
 
 def _join(order: WorkOrder, *, by, source, description, now) -> WorkOrder:

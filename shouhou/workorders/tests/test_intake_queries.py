@@ -17,9 +17,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 TX = 2
 DISPATCH_QUERIES = 18  # 17 before the configuration cache, 13 after; +5 the roster's guard
 # (shift, leave, booked window, service areas of the store) since round 2
-# After the commit the customer's message is queued (portal → notify): the store, the customer's
-# contact preferences, the duplicate check, the template and the insert. Counted apart so that
-# the limits of the issue keep reading as the intake's own statements.
+# In the same transaction the customer's message is queued (portal → notify): the customer's
+# contact preferences, the duplicate check and the insert in its savepoint (the store comes with
+# the customer, the template from a per-process cache). Counted apart so that the limits of the
+# issue keep reading as the intake's own statements.
 MESSAGE = 5
 
 
@@ -59,7 +60,8 @@ def _page(client, mobile, key):
 def desk_client(client, make_user, store):
     desk = make_user("service_desk", store=store)
     client.force_login(desk)
-    assert _api(client, "13600000001", "warm-up").status_code == 201  # fills the caches
+    # fills the caches (the message templates are written from the defaults, all at once)
+    assert _api(client, "13600000001", "warm-up").status_code == 201
     return client
 
 
