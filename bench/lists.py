@@ -140,7 +140,7 @@ def _insert_orders(rows) -> int:
 
     from shouhou.workorders.models import WorkOrder
 
-    fields = [f for f in WorkOrder._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in WorkOrder._meta.concrete_fields if not (f.primary_key or f.generated)]
     defaults = {}
     for f in fields:
         defaults[f.attname] = f.get_default() if f.has_default() else (None if f.null else "")
