@@ -75,7 +75,10 @@ def saved_filter_get(*, user: Any, pk: Any) -> SavedFilter:
         pk = int(pk)
     except (TypeError, ValueError) as exc:
         raise NotFoundError() from exc
-    found = SavedFilter.objects.filter(pk=pk, user_id=getattr(user, "pk", None)).first()
+    user_pk = getattr(user, "pk", None)
+    if user_pk is None:
+        raise NotFoundError()
+    found = SavedFilter.objects.filter(pk=pk, user_id=user_pk).first()
     if found is None:
         raise NotFoundError()
     return found

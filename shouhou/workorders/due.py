@@ -10,7 +10,7 @@ the organisation's calendar loaded once per page (`workdays.services.calendar_fo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from shouhou.workdays.services import Calendar, calendar_for
 
 from . import config
-from .models import OPEN_LIMITS, SlaTarget, WorkOrderSettings
+from .models import SlaTarget, WorkOrderSettings
 
 OVERDUE = "overdue"
 TODAY = "today"
@@ -59,6 +59,7 @@ ROW_FIELDS = (
     "replied_at",
     "arrived_at",
     "completed_at",
+    "unreachable_since",
     "unreachable_reason",
 )
 
@@ -98,27 +99,28 @@ def due_q(due: str, *, organisation_id: int | None, now: dt.datetime) -> Q:
     raise ValueError(due)
 
 
+# When each limit is still open: the Python twin of `models.OPEN_LIMITS` (the generated
+# column's conditions), to name the row's next limit without another query.
+STILL_OPEN: dict[str, Callable[[Any], bool]] = {
+    "contact_due_at": lambda o: o.contacted_at is None,
+    "reply_due_at": lambda o: o.replied_at is None,
+    "onsite_due_at": lambda o: o.arrived_at is None,
+    "fixed_due_at": lambda o: o.completed_at is None,
+    "unreachable_report_due_at": lambda o: (
+        o.unreachable_since is not None and o.unreachable_reason == ""
+    ),
+}
+
+
 def next_due_field(order: Any) -> str | None:
     """The due column whose limit is the order's next one (None: nothing due)."""
     due = getattr(order, "next_due_at", None)
     if due is None:
         return None
-    for field, still_open in OPEN_LIMITS:
-        if getattr(order, field) == due and _open(order, still_open):
+    for field, still_open in STILL_OPEN.items():
+        if getattr(order, field) == due and still_open(order):
             return field
     return None
-
-
-def _open(order: Any, still_open: Q) -> bool:
-    for lookup, value in still_open.children:
-        name, _sep, op = lookup.partition("__")
-        current = getattr(order, name)
-        if op == "isnull":
-            if (current is None) != value:
-                return False
-        elif current != value:
-            return False
-    return True
 
 
 @dataclass(frozen=True)

@@ -197,7 +197,7 @@ def orders_xlsx(orders: list[WorkOrder], *, now: dt.datetime, cut: bool) -> byte
                 mask_phone(o.contact_phone) if o.contact_phone else "",
                 str(o.get_kind_display()),
                 str(o.status_label),
-                o.technician.name if o.technician_id else "",
+                o.technician.name if o.technician else "",
                 _local(o.received_at),
                 _local(info.at),
                 info.target,
@@ -233,7 +233,9 @@ def order_export(request: HttpRequest) -> HttpResponse:
 
 # Bulk actions -----------------------------------------------------------------------------------
 class BulkAssignForm(IdempotentFormMixin, forms.Form):
-    technician = forms.ModelChoiceField(label=gettext_lazy("Technician"), queryset=None)
+    technician: forms.ModelChoiceField[ServiceStaff] = forms.ModelChoiceField(
+        label=gettext_lazy("Technician"), queryset=ServiceStaff.objects.none()
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
