@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.core.errors import NotFoundError
 from shouhou.org import roles as r
+from shouhou.staff.models import ServiceStaff
 from shouhou.staff.services import staff_for_user
 from shouhou.workdays.services import calendar_for
 
@@ -165,6 +166,18 @@ def workorder_list(
     if sort == due_.SORT_DUE:
         return qs.filter(next_due_at__isnull=False).order_by("next_due_at", "id")
     return qs.order_by("-is_reissued", "-received_at", "-id")
+
+
+def assignable_technicians(*, user) -> QuerySet:
+    """The active service staff `user` may give orders to from the list (a merchant admin
+    without a desk role: their merchant's own staff)."""
+    qs = ServiceStaff.objects.filter(
+        organisation_id=user.organisation_id, status=ServiceStaff.Status.ACTIVE
+    )
+    desk = r.OFFICE_ROLES - {r.MERCHANT_ADMIN}
+    if user.merchant_id and not (user.is_superuser or r.has_role(user, *desk)):
+        qs = qs.filter(merchant_id=user.merchant_id)
+    return qs.order_by("name")
 
 
 def workorder_get(*, user, pk) -> WorkOrder:

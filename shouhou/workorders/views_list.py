@@ -234,21 +234,14 @@ def order_export(request: HttpRequest) -> HttpResponse:
 # Bulk actions -----------------------------------------------------------------------------------
 class BulkAssignForm(IdempotentFormMixin, forms.Form):
     technician: forms.ModelChoiceField[ServiceStaff] = forms.ModelChoiceField(
-        label=gettext_lazy("Technician"), queryset=ServiceStaff.objects.none()
+        label=gettext_lazy("Technician"), queryset=None
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["technician"]
         assert isinstance(field, forms.ModelChoiceField)
-        qs = ServiceStaff.objects.filter(
-            organisation_id=user.organisation_id, status=ServiceStaff.Status.ACTIVE
-        )
-        if user.merchant_id and not r.has_role(
-            user, *(services.DISPATCH_ROLES - {r.MERCHANT_ADMIN})
-        ):
-            qs = qs.filter(merchant_id=user.merchant_id)  # a merchant assigns its own staff
-        field.queryset = qs.order_by("name")
+        field.queryset = selectors.assignable_technicians(user=user)
 
 
 def _selected(request: HttpRequest) -> list[int]:
