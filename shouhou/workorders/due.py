@@ -176,10 +176,16 @@ class DueReader:
         cal = self._calendar(order.organisation_id)
         day = cal.office_hours.length.total_seconds()
         if due <= self.now:
-            late = format_working(cal.working_seconds_between(due, self.now), day)
+            seconds = cal.working_seconds_between(due, self.now)
+            if seconds < 60:  # passed outside office hours: no working time lost yet
+                return DueInfo(due, target, OVERDUE, _("late, no working time lost yet"))
+            late = format_working(seconds, day)
             return DueInfo(due, target, OVERDUE, _("%(time)s late") % {"time": late})
-        left = format_working(cal.working_seconds_between(self.now, due), day)
         state = SOON if due < self._soon_limit(order.organisation_id) else ""
+        seconds = cal.working_seconds_between(self.now, due)
+        if seconds < 60:  # a clock limit (hours, minutes) ending outside office hours
+            return DueInfo(due, target, SOON, _("due outside working hours"))
+        left = format_working(seconds, day)
         return DueInfo(due, target, state, _("%(time)s left") % {"time": left})
 
     def annotate(self, rows: Iterable[Any]) -> None:

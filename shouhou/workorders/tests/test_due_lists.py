@@ -434,3 +434,15 @@ def test_audit_snapshots_and_insert_select_leave_out_the_generated_column(org):
     }
     cols, _sql, _params = insert_select_columns(WorkOrder, exprs, now=tz.now())
     assert not any("next_due_at" in c for c in cols)
+
+
+def test_a_limit_passed_outside_office_hours_has_lost_no_working_time_yet(org):
+    # due Saturday 10:00, seen Sunday 12:00: overdue, but no working time has been lost
+    order = _order(org, contact_due_at=at(2026, 3, 14, 10, 0))
+    with translation.override("en"):
+        info = due_.DueReader(now=at(2026, 3, 15, 12, 0)).info(order)
+        assert info.state == due_.OVERDUE and info.left == "late, no working time lost yet"
+        # a clock limit at 22:00 seen at 20:00: due soon, outside working hours
+        evening = _order(org, contact_due_at=at(2026, 3, 16, 22, 0))
+        soon = due_.DueReader(now=at(2026, 3, 16, 20, 0)).info(evening)
+    assert soon.state == due_.SOON and soon.left == "due outside working hours"
