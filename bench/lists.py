@@ -10,6 +10,11 @@ rounds (default 3):
 * ``technician_queue``: one technician's own list (logged in as the technician);
 * ``deep_page_500``: the 500th page (by following ``next`` links, the way a client pages);
 * ``html_default``: the HTML list page /workorders/;
+* ``due_sorted``: ?sort=due (the next due time first, index ``wo_list_due``);
+* ``due_overdue``: ?due=overdue (default order);
+* ``due_deep_page_500``: the 500th page of ?sort=due, by following ``next``;
+* ``html_due``: the HTML list /workorders/?due=overdue&sort=due (due column, badges, saved
+  filters);
 * ``customers``: GET /api/v1/customers/.
 
 Each case prints p50/p95/p99 over all rounds, the spread of the per-round p95, and the SQL
@@ -140,7 +145,7 @@ def _insert_orders(rows) -> int:
 
     from shouhou.workorders.models import WorkOrder
 
-    fields = [f for f in WorkOrder._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in WorkOrder._meta.concrete_fields if not (f.primary_key or f.generated)]
     defaults = {}
     for f in fields:
         defaults[f.attname] = f.get_default() if f.has_default() else (None if f.null else "")
@@ -224,12 +229,17 @@ def run() -> dict:
     t = time.perf_counter()
     deep = _deep_url(desk, "/api/v1/workorders/", 500)
     deep_reach = round(time.perf_counter() - t, 2)
+    deep_due = _deep_url(desk, "/api/v1/workorders/?sort=due", 500)
     cases = {
         "default": (desk, "/api/v1/workorders/"),
         "unresolved": (desk, "/api/v1/workorders/?status=unresolved"),
         "technician_queue": (tech, "/api/v1/workorders/"),
         "deep_page_500": (desk, deep),
         "html_default": (desk, "/workorders/"),
+        "due_sorted": (desk, "/api/v1/workorders/?sort=due"),
+        "due_overdue": (desk, "/api/v1/workorders/?due=overdue"),
+        "due_deep_page_500": (desk, deep_due),
+        "html_due": (desk, "/workorders/?due=overdue&sort=due"),
         "customers": (desk, "/api/v1/customers/"),
     }
     out = {

@@ -69,7 +69,7 @@ def _insert_select(model, over: dict, source: str) -> None:
     """INSERT INTO model's table: `over` gives SQL per column, other columns their default."""
     cols, exprs = [], []
     for f in model._meta.concrete_fields:
-        if f.column == "id" and "id" not in over:
+        if (f.column == "id" and "id" not in over) or f.generated:
             continue
         cols.append(connection.ops.quote_name(f.column))
         if f.column in over:

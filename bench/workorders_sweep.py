@@ -67,6 +67,8 @@ def _seed_orders(org, customers, tech, n, *, start_id, overdue_every, now):
     }
     cols, exprs = [], []
     for f in WorkOrder._meta.concrete_fields:
+        if f.generated:  # next_due_at: the database computes it
+            continue
         cols.append(connection.ops.quote_name(f.column))
         if f.column in over:
             exprs.append(over[f.column])

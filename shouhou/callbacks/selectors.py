@@ -74,12 +74,22 @@ def with_rank(qs, today: dt.date):
     ).order_by("rank", "-reissued", "due_on", "id")
 
 
-def call_list(*, user, today: dt.date | None = None, unassigned: bool = False, agent=None):
+def call_list(
+    *,
+    user,
+    today: dt.date | None = None,
+    unassigned: bool = False,
+    agent=None,
+    overdue: bool = False,
+):
     """The open tasks to call today: the user's own (or, with `unassigned`, nobody's; or, for a
-    supervisor, `agent`'s), overdue first, then due today, then due later but callable now."""
+    supervisor, `agent`'s), overdue first, then due today, then due later but callable now;
+    `overdue`: only those past their due day."""
     _require_reader(user)
     today = _today(today)
     qs = task_visible_qs(user=user).filter(status=T.OPEN).filter(callable_on(today))
+    if overdue:
+        qs = qs.filter(due_on__lt=today)
     if unassigned:
         qs = qs.filter(assigned_to__isnull=True)
     elif agent is not None and services.is_supervisor(user):

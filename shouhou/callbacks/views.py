@@ -102,8 +102,13 @@ def _list_context(request, params: QueryDict, failed=None) -> dict:
     agent = None
     if supervisor and params.get("agent", "").isdigit():
         agent = services.assignable_agents(user.organisation_id).filter(pk=params["agent"]).first()
+    overdue_only = params.get("due") == "overdue"
     tasks = selectors.call_list(
-        user=user, today=today, unassigned=view == "unassigned", agent=agent
+        user=user,
+        today=today,
+        unassigned=view == "unassigned",
+        agent=agent,
+        overdue=overdue_only,
     )
     tasks = _decorate(tasks, user, today, failed)
     return {
@@ -111,6 +116,7 @@ def _list_context(request, params: QueryDict, failed=None) -> dict:
         "today": today,
         "view": "unassigned" if view == "unassigned" else "mine",
         "agent": agent,
+        "overdue_only": overdue_only,
         "is_supervisor": supervisor,
         "can_configure": r.has_role(user, *services.SETTINGS_ROLES),
         "n_overdue": sum(1 for t in tasks if t.is_overdue),

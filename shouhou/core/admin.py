@@ -3,7 +3,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import AuditEvent, JobMark, JobRun
+from .models import AuditEvent, JobMark, JobRun, SavedFilter
 
 if TYPE_CHECKING:
     _Base = admin.ModelAdmin
@@ -92,3 +92,14 @@ class JobMarkAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(SavedFilter)
+class SavedFilterAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "list_key", "user", "organisation", "updated_at")
+    list_filter = ("organisation", "list_key")
+    search_fields = ("name", "user__username", "query")
+    raw_id_fields = ("user",)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return SavedFilter.all_objects.select_related("user", "organisation")

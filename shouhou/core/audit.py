@@ -52,11 +52,14 @@ def _jsonable(value: Any) -> Any:
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
-    """The concrete field values of `obj`, JSON-ready, for before/after in an audit event."""
+    """The concrete field values of `obj`, JSON-ready, for before/after in an audit event.
+
+    Generated columns are left out: the database derives them from the fields that are kept,
+    and an instance holds their value only once reloaded (no stale or deferred read)."""
     names = fields or [
         f.attname
         for f in obj._meta.concrete_fields
-        if f.attname not in ("created_at", "updated_at")
+        if f.attname not in ("created_at", "updated_at") and not f.generated
     ]
     return {n: _jsonable(getattr(obj, n)) for n in names}
 

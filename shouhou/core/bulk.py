@@ -21,7 +21,7 @@ def insert_select_columns(
     sql: list[str] = []
     params: list[Any] = []
     for f in model._meta.concrete_fields:
-        if f.primary_key:
+        if f.primary_key or f.generated:  # the database computes a generated column
             continue
         cols.append(connection.ops.quote_name(f.column or f.attname))
         if f.column in exprs:

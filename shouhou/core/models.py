@@ -235,3 +235,34 @@ class JobMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.high_water:%Y-%m-%d %H:%M}"
+
+
+class SavedFilter(OrgScopedModel):
+    """A user's saved filter of one list: a name and the list's query string (its filters,
+    never a cursor), shown as a link above that list. `list_key` names the list ("workorders",
+    "callbacks"...); every app's list page reads and writes them through
+    `shouhou.core.savedfilters`."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+        db_index=False,  # the unique constraint (user, list_key, name) serves it
+    )
+    list_key = models.SlugField(_("list"), max_length=40)
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("filters"), max_length=1000, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "list_key", "name"], name="saved_filter_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.list_key}: {self.name}"

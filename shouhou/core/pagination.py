@@ -126,8 +126,11 @@ class KeysetPagination(BasePagination):
             cols = ", ".join(f"{table}.{connection.ops.quote_name(f.column)}" for f in fields)
             marks = ", ".join(["%s"] * len(fields))
             op = "<" if ordering[0][1] else ">"
+            # A generated column's values are those of its output field (a datetime's
+            # UTC text on SQLite).
+            preps = [getattr(f, "output_field", f) if f.generated else f for f in fields]
             params = [
-                f.get_db_prep_value(v, connection) for f, v in zip(fields, values, strict=True)
+                f.get_db_prep_value(v, connection) for f, v in zip(preps, values, strict=True)
             ]
             # Column names come from the model's metadata; the values are query parameters.
             return queryset.extra(where=[f"({cols}) {op} ({marks})"], params=params)  # noqa: S610

@@ -97,7 +97,9 @@ def workshop_queue(*, user):
     )
 
 
-def task_list(*, user, open_only: bool = True):
+def task_list(*, user, open_only: bool = True, overdue_on: dt.date | None = None):
+    """The delivery tasks the user works on, by due day; `overdue_on`: only the open ones due
+    before that day."""
     qs = DeliveryTask.objects.filter(organisation_id=user.organisation_id).select_related(
         "delivery", "delivery__customer", "delivery__contract"
     )
@@ -107,6 +109,8 @@ def task_list(*, user, open_only: bool = True):
             qs = qs.filter(Q(assigned_to=user) | ~Q(kind=DeliveryTask.Kind.DAY_BEFORE))
     if open_only:
         qs = qs.filter(status=DeliveryTask.Status.OPEN)
+    if overdue_on is not None:
+        qs = qs.filter(status=DeliveryTask.Status.OPEN, due_on__lt=overdue_on)
     return qs.order_by("due_on", "id")
 
 

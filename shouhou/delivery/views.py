@@ -343,7 +343,15 @@ def workshop_action(request, pk, name):
 
 @login_required
 def tasks(request):
-    return render(request, "delivery/tasks.html", {"tasks": selectors.task_list(user=request.user)})
+    """Open delivery tasks by due day, late ones marked; `?due=overdue`: only those."""
+    today = timezone.localdate()
+    overdue_only = request.GET.get("due") == "overdue"
+    rows = selectors.task_list(user=request.user, overdue_on=today if overdue_only else None)
+    return render(
+        request,
+        "delivery/tasks.html",
+        {"tasks": rows, "today": today, "overdue_only": overdue_only},
+    )
 
 
 @login_required

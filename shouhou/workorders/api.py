@@ -25,6 +25,7 @@ from shouhou.org.models import Dealer, Store
 from shouhou.sales.models import Contract
 from shouhou.staff.models import ServiceStaff
 
+from . import due as due_
 from . import selectors, services, states
 from .checklist import STEP_CODES
 from .models import (
@@ -100,6 +101,15 @@ class WorkOrderOut(serializers.ModelSerializer):
         help_text="Later calls about this order that joined it (一个杜绝: the customer should "
         "not have had to call again); 0 for an order called in once."
     )
+    next_due_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="The earliest time limit still open (null: nothing is due).",
+    )
+    next_due = serializers.SerializerMethodField(
+        help_text="Which limit `next_due_at` is: contact, reply, onsite, fixed, "
+        "unreachable_report (null: nothing is due)."
+    )
 
     class Meta:
         model = WorkOrder
@@ -134,6 +144,8 @@ class WorkOrderOut(serializers.ModelSerializer):
             "onsite_due_at",
             "reply_due_at",
             "fixed_due_at",
+            "next_due_at",
+            "next_due",
             "contacted_at",
             "replied_at",
             "arrived_at",
@@ -160,6 +172,10 @@ class WorkOrderOut(serializers.ModelSerializer):
             "report",
             "repeat_contacts",
         ]
+
+    def get_next_due(self, o) -> str | None:
+        field = due_.next_due_field(o)
+        return due_.TARGET_CODES[field] if field else None
 
     def get_repeat_contacts(self, o) -> int:
         if getattr(o, "_intake_new", False):
@@ -227,8 +243,19 @@ class WorkOrderListOut(serializers.Serializer):
     onsite_due_at = serializers.DateTimeField(allow_null=True)
     reply_due_at = serializers.DateTimeField(allow_null=True)
     fixed_due_at = serializers.DateTimeField(allow_null=True)
+    next_due_at = serializers.DateTimeField(
+        allow_null=True, help_text="The earliest time limit still open (null: nothing is due)."
+    )
+    next_due = serializers.SerializerMethodField(
+        help_text="Which limit `next_due_at` is: contact, reply, onsite, fixed, "
+        "unreachable_report (null: nothing is due)."
+    )
     overdue = serializers.SerializerMethodField()
     missed_service = serializers.BooleanField()
+
+    def get_next_due(self, o) -> str | None:
+        field = due_.next_due_field(o)
+        return due_.TARGET_CODES[field] if field else None
 
     def get_customer(self, o) -> dict:
         return {"id": o.customer_id, "name": o.customer.name}
@@ -530,6 +557,19 @@ class WorkOrderListFilter(serializers.Serializer):
     store = IntegerIn(required=False, min_value=1, max_value=2**63 - 1)
     merchant = IntegerIn(required=False, min_value=1, max_value=2**63 - 1)
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    due = serializers.ChoiceField(
+        choices=due_.DUE_FILTERS,
+        required=False,
+        allow_blank=True,
+        help_text="By the next due time: overdue (passed), today (still to come today, "
+        "Asia/Shanghai), soon (within the organisation's due-soon working hours).",
+    )
+    sort = serializers.ChoiceField(
+        choices=due_.SORTS,
+        required=False,
+        allow_blank=True,
+        help_text="due: only the orders with a time limit open, the next due first.",
+    )
 
 
 class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericViewSet):
@@ -555,6 +595,8 @@ class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericVie
             store_id=p.get("store"),
             merchant_id=p.get("merchant"),
             overdue=p.get("overdue"),
+            due=p.get("due") or None,
+            sort=p.get("sort") or None,
             summary=True,
         )
 
@@ -582,6 +624,18 @@ class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericVie
             OpenApiParameter("store", int),
             OpenApiParameter("merchant", int),
             OpenApiParameter("overdue", bool, description="Any time limit missed."),
+            OpenApiParameter(
+                "due",
+                str,
+                enum=list(due_.DUE_FILTERS),
+                description="By the next due time (`next_due_at`): overdue, today, soon.",
+            ),
+            OpenApiParameter(
+                "sort",
+                str,
+                enum=list(due_.SORTS),
+                description="`due`: the orders with a time limit open, the next due first.",
+            ),
         ],
         responses=WorkOrderListOut(many=True),
     )

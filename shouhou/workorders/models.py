@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce, Least, NullIf
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -95,6 +97,11 @@ class WorkOrderSettings(OrgSettings):
     loan_return_working_days = models.PositiveSmallIntegerField(
         _("a loan unit is overdue when not back (working days after the order was fixed)"),
         default=2,
+    )
+    due_soon_working_hours = models.PositiveSmallIntegerField(
+        _("an order is due soon within (working hours)"),
+        default=4,
+        help_text=_("The lists mark an order whose next time limit is this close."),
     )
     work_kinds = models.JSONField(
         _("permit kind needed per order kind"),
@@ -239,6 +246,38 @@ SWEEP_INDEXES = [
     ("wo_sweep_unreachable", "unreachable_report_due_at", SWEEP_SCOPES["unreachable"]),
     ("wo_sweep_callback", "callback_due_on", SWEEP_SCOPES["callback"]),
 ]
+
+# The order's next due time (`next_due_at`): the earliest time limit still open while the order
+# is not resolved. A limit is open until its event happens (contacted, replied, on site, work
+# done; the unreachable customer's report until the reason is written). SQLite's multi-argument
+# MIN (Django's `Least`) is NULL when any argument is, so every open limit is COALESCEd to a far
+# moment and that moment is NULLed again: one expression, the same result on both databases.
+DUE_NEVER = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+OPEN_LIMITS = (
+    ("contact_due_at", Q(contacted_at__isnull=True)),
+    ("reply_due_at", Q(replied_at__isnull=True)),
+    ("onsite_due_at", Q(arrived_at__isnull=True)),
+    ("fixed_due_at", Q(completed_at__isnull=True)),
+    (
+        "unreachable_report_due_at",
+        Q(unreachable_since__isnull=False, unreachable_reason=""),
+    ),
+)
+
+
+def _next_due_expression() -> Case:
+    never = Value(DUE_NEVER, output_field=models.DateTimeField())
+    limits = [
+        Coalesce(Case(When(still_open, then=F(due))), never) for due, still_open in OPEN_LIMITS
+    ]
+    return Case(
+        When(
+            status__in=SWEEP_UNRESOLVED,
+            then=NullIf(Least(*limits), never),
+        ),
+        default=None,
+        output_field=models.DateTimeField(),
+    )
 
 
 class WorkOrder(OrgScopedModel):
@@ -389,6 +428,14 @@ class WorkOrder(OrgScopedModel):
     missed_service = models.BooleanField(_("missed service (遗漏服务)"), default=False)
     no_callback = models.BooleanField(_("no callback"), default=False)
     no_bonus = models.BooleanField(_("no bonus"), default=False)
+    next_due_at = models.GeneratedField(
+        expression=_next_due_expression(),
+        output_field=models.DateTimeField(null=True, blank=True),
+        db_persist=True,
+        # Not `null=True` on the field itself (the output field is nullable): Django's SQLite
+        # backend then rebuilds the table, as SQLite cannot ADD a stored generated column.
+        verbose_name=_("next due"),
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -417,6 +464,13 @@ class WorkOrder(OrgScopedModel):
             models.Index(
                 fields=["technician", "-is_reissued", "-received_at", "-id"],
                 name="wo_list_technician",
+            ),
+            # The lists sorted by the next due time (and the due filters' ranges): only orders
+            # with a limit still open are in it.
+            models.Index(
+                fields=["organisation", "next_due_at", "id"],
+                condition=Q(next_due_at__isnull=False),
+                name="wo_list_due",
             ),
             # One partial index per sweep rule, ordered (due, id) for the sweep's keyset batches.
             # The conditions leave out the flags the sweep sets, so setting a flag changes no

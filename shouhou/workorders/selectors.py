@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 
 from shouhou.core.errors import NotFoundError
 from shouhou.org import roles as r
+from shouhou.staff.models import ServiceStaff
 from shouhou.staff.services import staff_for_user
 from shouhou.workdays.services import calendar_for
 
 from . import config, states
+from . import due as due_
 from .models import (
     Call,
     LoanUnit,
@@ -87,6 +89,7 @@ SUMMARY_FIELDS = (
     "fixed_overdue",
     "reply_missed",
     "unreachable_since",
+    *due_.ROW_FIELDS,
 )
 OVERDUE = (
     Q(contact_overdue=True) | Q(onsite_overdue=True) | Q(fixed_overdue=True) | Q(reply_missed=True)
@@ -114,12 +117,17 @@ def workorder_list(
     store_id: int | None = None,
     merchant_id: int | None = None,
     overdue: bool | None = None,
+    due: str | None = None,
+    sort: str | None = None,
+    now: dt.datetime | None = None,
     summary: bool = False,
 ) -> QuerySet:
     """Orders `user` may see, re-issued first, then newest (the index `wo_list_default` and,
     for one technician, `wo_list_technician` serve this order). `status` is a state, a clock
-    category (`open`, `paused`, `resolved`) or `unresolved`; `summary=True` loads only what a
-    list row shows (`SUMMARY_FIELDS`)."""
+    category (`open`, `paused`, `resolved`) or `unresolved`; `due` one of `due.DUE_FILTERS`
+    (over the next due time, `next_due_at`); `sort="due"`: the orders with a limit still open,
+    the next due first (index `wo_list_due`); `summary=True` loads only what a list row shows
+    (`SUMMARY_FIELDS`)."""
     qs = workorder_visible_qs(user=user)
     if summary:
         qs = qs.select_related("customer", "technician").only(*SUMMARY_FIELDS)
@@ -143,6 +151,9 @@ def workorder_list(
         qs = qs.filter(OVERDUE) if overdue else qs.exclude(OVERDUE)
     if flag in LIST_FLAGS:
         qs = qs.filter(**{flag: True})
+    if due in due_.DUE_FILTERS:
+        now = now or timezone.now()
+        qs = qs.filter(due_.due_q(due, organisation_id=user.organisation_id, now=now))
     if q:
         q = q.strip()
         qs = qs.filter(
@@ -152,7 +163,21 @@ def workorder_list(
             | Q(contact_phone__contains=q)
             | Q(address__icontains=q)
         )
+    if sort == due_.SORT_DUE:
+        return qs.filter(next_due_at__isnull=False).order_by("next_due_at", "id")
     return qs.order_by("-is_reissued", "-received_at", "-id")
+
+
+def assignable_technicians(*, user) -> QuerySet:
+    """The active service staff `user` may give orders to from the list (a merchant admin
+    without a desk role: their merchant's own staff)."""
+    qs = ServiceStaff.objects.filter(
+        organisation_id=user.organisation_id, status=ServiceStaff.Status.ACTIVE
+    )
+    desk = r.OFFICE_ROLES - {r.MERCHANT_ADMIN}
+    if user.merchant_id and not (user.is_superuser or r.has_role(user, *desk)):
+        qs = qs.filter(merchant_id=user.merchant_id)
+    return qs.order_by("name")
 
 
 def workorder_get(*, user, pk) -> WorkOrder:

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import views, views_list
 
 app_name = "workorders"
 urlpatterns = [
-    path("", views.order_list, name="list"),
+    path("", views_list.order_list, name="list"),
+    path("export.xlsx", views_list.order_export, name="export"),
+    path("bulk/", views_list.order_bulk, name="bulk"),
+    path("filters/", views_list.filter_save, name="filter_save"),
+    path("filters/<int:pk>/delete/", views_list.filter_delete, name="filter_delete"),
     path("new/", views.intake, name="intake"),
     path("<int:pk>/", views.order_detail, name="detail"),
     path("<int:pk>/do/<slug:name>/", views.order_action, name="action"),

@@ -46,37 +46,7 @@ def _office(user):
     return user.is_superuser or r.has_role(user, *r.OFFICE_ROLES)
 
 
-# Office pages -----------------------------------------------------------------------------------
-@login_required
-def order_list(request):
-    if not (_office(request.user) or r.has_role(request.user, r.MERCHANT_ADMIN)):
-        if r.has_role(request.user, r.TECHNICIAN, r.DELIVERY_CREW):
-            return my_jobs(request)  # a technician's work orders are their jobs
-        raise PermissionDeniedError()
-    from rest_framework.request import Request
-
-    from shouhou.core.pagination import KeysetPagination
-
-    p = request.GET
-    qs = selectors.workorder_list(
-        user=request.user, status=p.get("status"), q=p.get("q"), flag=p.get("flag"), summary=True
-    )
-    # The API's keyset pages: page 500 costs what page 1 costs, and no COUNT of the table.
-    paginator = KeysetPagination()
-    page = paginator.paginate_queryset(qs, Request(request))
-    return render(
-        request,
-        "workorders/list.html",
-        {
-            "page": page,
-            "next_url": paginator.get_next_link(),
-            "first_url": paginator.get_first_link() if p.get("cursor") else None,
-            "statuses": states.STATUS_CHOICES,
-            "pending_requests": selectors.public_requests_pending(user=request.user)[:20],
-        },
-    )
-
-
+# Office pages (the list itself: views_list.py) -------------------------------------------------
 def _technicians(order):
     qs = ServiceStaff.objects.filter(
         organisation_id=order.organisation_id, status=ServiceStaff.Status.ACTIVE

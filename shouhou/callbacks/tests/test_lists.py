@@ -169,6 +169,18 @@ def test_the_agents_page_lists_the_calls_with_a_phone_link_and_the_overdue_badge
     )
 
 
+def test_the_overdue_filter_keeps_only_the_calls_past_their_due_day(client, org, agent):
+    late = make_task(org, assigned_to=agent, due_on=days(-2))
+    due_today = make_task(org, assigned_to=agent, due_on=today())
+    client.force_login(agent)
+    html = client.get("/callbacks/?due=overdue").content.decode()
+    assert f'id="task-{late.pk}"' in html and f'id="task-{due_today.pk}"' not in html
+    assert 'href="/callbacks/?due=overdue"' not in html  # the button now clears the filter
+    everything = client.get("/callbacks/").content.decode()
+    assert f'id="task-{due_today.pk}"' in everything
+    assert 'href="/callbacks/?due=overdue"' in everything
+
+
 def test_an_empty_list_says_there_is_nothing_left(client, agent):
     client.force_login(agent)
     assert 'id="empty-list"' in client.get("/callbacks/").content.decode()

@@ -76,6 +76,7 @@ PAGE_MODELS = {
     "workorders:old_part_receive": "workorders.ReportPart",
     "workorders:request_reject": "workorders.PublicRequest",
     "workorders:job": "workorders.WorkOrder",
+    "workorders:filter_delete": "core.SavedFilter",
     "callbacks:task_detail": "callbacks.CallbackTask",
     "callbacks:task_take": "callbacks.CallbackTask",
     "callbacks:task_assign": "callbacks.CallbackTask",

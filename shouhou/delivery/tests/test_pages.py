@@ -155,3 +155,31 @@ def test_the_excel_of_the_day_writes_text_not_formulas_and_money_as_a_number(
     ws = load_workbook(io.BytesIO(resp.content)).active
     assert ws["F2"].value == "=1+2 @evil" and ws["F2"].data_type == "s"
     assert ws["H2"].data_type == "n" and ws["H2"].number_format == MONEY_FORMAT
+
+
+def test_late_delivery_tasks_show_an_overdue_badge_and_filter(client, supervisor, delivery):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shouhou.delivery.models import DeliveryTask
+
+    today = timezone.localdate()
+    late, later = (
+        DeliveryTask.all_objects.create(
+            organisation=delivery.organisation,
+            delivery=delivery,
+            kind=DeliveryTask.Kind.RECONFIRM,
+            role="cs_supervisor",
+            due_on=today + dt.timedelta(days=days),
+            key=f"test-{days}",
+        )
+        for days in (-2, 5)
+    )
+    client.force_login(supervisor)
+    html = client.get("/delivery/tasks/").content.decode()
+    row = html[html.index(f'id="dtask-{late.pk}"') :]
+    assert 'class="badge err"' in row[: row.index("</tr>")]
+    assert f'id="dtask-{later.pk}"' in html
+    only = client.get("/delivery/tasks/?due=overdue").content.decode()
+    assert f'id="dtask-{late.pk}"' in only and f'id="dtask-{later.pk}"' not in only

@@ -28,6 +28,9 @@ from .common import (  # noqa: F401
     workorder_recompute_due,
 )
 from .dispatch import (  # noqa: F401
+    BULK_MAX,
+    BulkAssignResult,
+    workorder_bulk_assign,
     workorder_dispatch,
     workorder_reassign,
 )

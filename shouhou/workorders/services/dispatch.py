@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhou.core.errors import (
+    DomainError,
     ValidationFailed,
 )
 from shouhou.org import roles as r
@@ -97,3 +101,46 @@ def _merchant_staff_only(by, technician) -> None:
         and technician.merchant_id != by.merchant_id
     ):
         raise ValidationFailed(fields={"technician": [_("Not found.")]})
+
+
+# Bulk assignment from the list -----------------------------------------------------------------
+BULK_MAX = 200
+
+
+@dataclass(frozen=True)
+class BulkAssignResult:
+    assigned: list[WorkOrder]
+    failed: list[tuple[WorkOrder, str]]  # the order and why it was not assigned
+
+
+def _reason(exc: DomainError) -> str:
+    texts = [str(exc.message)] + [str(m) for ms in exc.fields.values() for m in ms]
+    return " ".join(dict.fromkeys(t for t in texts if t))
+
+
+def workorder_bulk_assign(
+    *, by, orders: Sequence[WorkOrder], technician, now=None
+) -> BulkAssignResult:
+    """Give each of `orders` to `technician` in one transaction: a new order through
+    `workorder_dispatch`, an assigned one through `workorder_reassign`, each in a savepoint of
+    its own, so an order one of them refuses (its state, the permit, a guard of the apps above,
+    another merchant's order) stays as it was and the others are assigned; the refusals come
+    back with their reasons."""
+    r.require_role(by, *DISPATCH_ROLES)
+    if len(orders) > BULK_MAX:
+        raise ValidationFailed(
+            _("At most %(n)d orders at once.") % {"n": BULK_MAX},
+            fields={"ids": [_("At most %(n)d orders at once.") % {"n": BULK_MAX}]},
+        )
+    now = _now(now)
+    assigned: list[WorkOrder] = []
+    failed: list[tuple[WorkOrder, str]] = []
+    with transaction.atomic():
+        for order in orders:
+            assign = workorder_dispatch if order.status == states.NEW else workorder_reassign
+            try:
+                with transaction.atomic():
+                    assigned.append(assign(by=by, order=order, technician=technician, now=now))
+            except DomainError as exc:
+                failed.append((order, _reason(exc)))
+    return BulkAssignResult(assigned=assigned, failed=failed)
