@@ -123,7 +123,9 @@ def _layer_modules():
 def _run_layers_in_actor_scope():
     import inspect
 
-    for module in _layer_modules():
+    modules = _layer_modules()
+    wrapped = {}
+    for module in modules:
         for attr, fn in list(vars(module).items()):
             if (
                 attr.startswith("_")
@@ -134,7 +136,14 @@ def _run_layers_in_actor_scope():
                 continue
             params = inspect.signature(fn).parameters
             if any(p in params for p in _ACTOR_PARAMS):
-                setattr(module, attr, _in_actor_scope(fn))
+                wrapped[fn] = _in_actor_scope(fn)
+                setattr(module, attr, wrapped[fn])
+    # A services package re-exports its use-case modules' functions: the package's names must
+    # be the wrapped ones too (`services.customer_create(...)` in a test).
+    for module in modules:
+        for attr, fn in list(vars(module).items()):
+            if inspect.isfunction(fn) and fn in wrapped:
+                setattr(module, attr, wrapped[fn])
 
 
 def pytest_configure(config):

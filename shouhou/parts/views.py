@@ -20,7 +20,7 @@ from shouhou.core.forms import add_domain_error, submit_idempotent
 from shouhou.core.pages import get_or_404, reader
 from shouhou.org import roles as r
 
-from . import selectors, services
+from . import bands, selectors, services
 from .forms import (
     AppraiseForm,
     BatchForm,
@@ -241,7 +241,7 @@ def _req_detail(request, req, *, status=200, **forms):
         "lines": list(req.lines.select_related("part")),
         "can_approve": req.status == "submitted"
         and req.technician_id != request.user.pk
-        and services.bands.may_approve(
+        and bands.may_approve(
             set(r.user_roles(request.user)), req.approver_role, superuser=request.user.is_superuser
         ),
         "can_store": r.has_role(request.user, *services.STORE_ROLES),
