@@ -31,7 +31,7 @@ from .models import MonthClose, MonthOrder
 
 WEEKS = 8
 WORST = 5
-KEYS = ("base", "rated", "satisfied", *figures.FLAGS)
+KEYS = ("base", "satisfied", *figures.FLAGS)  # FLAGS has "rated"
 
 
 def _day_start(day: dt.date) -> dt.datetime:
