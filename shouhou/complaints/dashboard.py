@@ -32,8 +32,8 @@ def causes_by_month(*, user, month: dt.date) -> dict[str, Any]:
     last_start, _end = selectors.month_bounds(dates.add_months(month, -1))
     in_this = Q(created_at__gte=start, created_at__lt=end)
     in_last = Q(created_at__gte=last_start, created_at__lt=start)
-    counts = {
-        row["cause"]: row
+    counts: dict[int | None, dict[str, Any]] = {
+        row["cause"]: dict(row)
         for row in Case.objects.filter(
             organisation_id=user.organisation_id,
             kind=s.COMPLAINT,

@@ -95,8 +95,8 @@ def _plain(value: Any) -> Any:
 
 def compare(
     label: Any,
-    now: int | float | Decimal | None,
-    before: int | float | Decimal | None,
+    now: int | Decimal | None,
+    before: int | Decimal | None,
     *,
     against: Any,
     unit: str = "",
@@ -112,8 +112,8 @@ def compare(
     good = None
     if now is not None and before is not None:
         delta = now - before
-        if isinstance(delta, Decimal | float):
-            delta = Decimal(str(delta)).quantize(Decimal("0.1"))
+        if isinstance(delta, Decimal):
+            delta = delta.quantize(Decimal("0.1"))
         direction = "up" if delta > 0 else "down" if delta < 0 else "same"
         if direction != "same":
             good = (direction == "up") == (better == "up")

@@ -67,6 +67,7 @@ def test_a_panel_shows_its_chart_numbers_as_a_table_with_the_target():
         },
     )
     table = panel.numbers()
+    assert table is not None
     assert table["rows"] == [["06-15", "90.00%", "90%"], ["06-22", "—", "90%"]]
     assert len(table["columns"]) == 3
     data = panel.chart_data()
