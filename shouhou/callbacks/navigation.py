@@ -2,10 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core.navigation import MenuEntry, register_dashboard, register_menu
+from shouhou.core.navigation import (
+    MenuEntry,
+    register_dashboard,
+    register_dashboard_panel,
+    register_menu,
+)
 from shouhou.org import roles as r
 
-from . import selectors
+from . import dashboard, selectors
 
 
 def register() -> None:
@@ -34,3 +39,4 @@ def register() -> None:
         ),
     )
     register_dashboard(selectors.dashboard_cards, order=50)
+    register_dashboard_panel(dashboard.desk_panels, order=20, roles={r.CLERK, r.CALL_CENTRE})

@@ -6,12 +6,13 @@ from shouhou.core.navigation import (
     ALL,
     MenuEntry,
     register_dashboard,
+    register_dashboard_panel,
     register_menu,
     register_search,
 )
 from shouhou.org import roles as r
 
-from . import selectors
+from . import dashboard, selectors
 
 
 def register() -> None:
@@ -48,4 +49,5 @@ def register() -> None:
         ),
     )
     register_dashboard(selectors.dashboard_cards, order=60)
+    register_dashboard_panel(dashboard.manager_panels, order=30, roles=r.TREND_ROLES)
     register_search(selectors.search_hits, order=40)

@@ -7,9 +7,14 @@ Core knows no app. Each app registers its own pieces from `AppConfig.ready()` (t
     register_menu(MenuEntry(_("Work orders"), "workorders:list", OFFICE_ROLES, order=60, section="workorders",
                             section="workorders", badge=selectors.my_overdue_count))
     register_dashboard(selectors.dashboard_cards, order=40)
+    register_dashboard_panel(dashboard.manager_panels, order=10, roles=r.TREND_ROLES)
     register_frame(lambda *, user: {...})   # extra context for every page (core/base.html)
     register_search(selectors.search_hits, order=10)
     register_section("dealers", pgettext_lazy("menu section", "Dealer service"), order=75)
+
+A dashboard panel (`shouhou.core.panels.Panel`: a chart with its numbers as a table, the list
+behind it, comparisons with the previous period) comes from `fn(*, user, now)`, asked only for
+users with one of `roles`; it returns a panel, a list of panels or None.
 
 A menu entry shows when its URL exists and the user has one of its roles (`roles=None`: any
 logged-in member). Roles are checked with the role test the org app installs in
@@ -108,6 +113,9 @@ _menu: dict[str, MenuEntry] = {}
 _dashboard: dict[str, tuple[int, CardProvider]] = {}
 _frame: dict[str, FrameProvider] = {}
 _search: dict[str, tuple[int, SearchProvider]] = {}
+# fn(*, user, now) -> Panel | list[Panel] | None
+PanelProvider = Callable[..., Any]
+_panels: dict[str, tuple[int, frozenset[str] | None, PanelProvider]] = {}
 
 
 def _key(fn) -> str:
@@ -122,6 +130,15 @@ def register_menu(*entries: MenuEntry) -> None:
 
 def register_dashboard(provider: CardProvider, *, order: int) -> None:
     _dashboard[_key(provider)] = (order, provider)
+
+
+def register_dashboard_panel(
+    provider: PanelProvider, *, order: int, roles: Iterable[str] | None = ALL
+) -> None:
+    """Add dashboard panels: `provider(*, user, now)` is called for users with one of `roles`
+    (`None`: any member) and returns a `Panel`, a list of them or None. Its cost must not
+    grow with the data: a fixed few queries (GROUP BY day, not a query per day)."""
+    _panels[_key(provider)] = (order, None if roles is None else frozenset(roles), provider)
 
 
 def register_frame(provider: FrameProvider) -> None:
@@ -229,6 +246,25 @@ def dashboard_cards(user: Any) -> list[dict[str, Any]]:
     for provider in dashboard_providers():
         cards.extend(provider(user=user))
     return cards
+
+
+def panel_providers(user: Any) -> list[PanelProvider]:
+    """The panel functions that apply to `user`, in order."""
+    rows = sorted(_panels.values(), key=lambda p: p[0])
+    return [fn for _o, roles, fn in rows if roles is ALL or has_role(user, *roles)]
+
+
+def dashboard_panels(user: Any, now: Any = None) -> list[Any]:
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    panels: list[Any] = []
+    for provider in panel_providers(user):
+        got = provider(user=user, now=now)
+        if got is None:
+            continue
+        panels.extend(got if isinstance(got, list) else [got])
+    return panels
 
 
 def frame_context(user: Any) -> dict[str, Any]:

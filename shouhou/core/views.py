@@ -10,8 +10,12 @@ from shouhou.core import navigation
 
 @login_required
 def dashboard(request):
+    """Number cards, then the panels of the user's roles (trends for managers, today's queue for a
+    clerk, today's visits for a technician), each with its chart, its numbers as a table and
+    the list behind it."""
     cards = navigation.dashboard_cards(request.user)
-    return render(request, "core/dashboard.html", {"cards": cards})
+    panels = navigation.dashboard_panels(request.user)
+    return render(request, "core/dashboard.html", {"cards": cards, "panels": panels})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

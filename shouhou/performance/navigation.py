@@ -2,10 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core.navigation import MenuEntry, register_dashboard, register_menu
+from shouhou.core.navigation import (
+    MenuEntry,
+    register_dashboard,
+    register_dashboard_panel,
+    register_menu,
+)
 from shouhou.org import roles as r
 
-from . import selectors
+from . import dashboard, selectors
 
 
 def register() -> None:
@@ -26,3 +31,4 @@ def register() -> None:
         ),
     )
     register_dashboard(selectors.dashboard_cards, order=80)
+    register_dashboard_panel(dashboard.manager_panels, order=20, roles=r.TREND_ROLES)

@@ -2,10 +2,16 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core.navigation import MenuEntry, register_dashboard, register_menu, register_search
+from shouhou.core.navigation import (
+    MenuEntry,
+    register_dashboard,
+    register_dashboard_panel,
+    register_menu,
+    register_search,
+)
 from shouhou.org import roles as r
 
-from . import selectors
+from . import dashboard, selectors
 
 
 def register() -> None:
@@ -39,4 +45,7 @@ def register() -> None:
         MenuEntry(_("Reports"), "workorders:reports", r.OFFICE_ROLES, order=200, section="reports"),
     )
     register_dashboard(selectors.dashboard_cards, order=40)
+    register_dashboard_panel(dashboard.manager_panels, order=10, roles=r.TREND_ROLES)
+    register_dashboard_panel(dashboard.clerk_panels, order=10, roles={r.CLERK, r.SERVICE_DESK})
+    register_dashboard_panel(dashboard.technician_panels, order=10, roles={r.TECHNICIAN})
     register_search(selectors.search_hits, order=10)
