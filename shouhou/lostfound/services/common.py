@@ -63,7 +63,7 @@ EDITABLE = tuple(s for s in OPEN if s != S.DISPOSAL_DUE)
 
 
 # Which action is allowed from which state (anything else raises InvalidTransition).
-ALLOWED_FROM = {
+ALLOWED_FROM: dict[str, set[str]] = {
     "edit": set(EDITABLE),
     "announce": {S.AT_DESK, S.BACK_AT_DESK},
     "photo": set(EDITABLE),
