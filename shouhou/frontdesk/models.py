@@ -153,6 +153,8 @@ class Contact(OrgScopedModel):
     )
     joined_existing = models.BooleanField(_("joined an open matter"), default=False)
     language_warnings = models.JSONField(_("language warnings"), default=list, blank=True)
+    # Not stored: what the language check found in the text just saved (set by the services).
+    language_result: dict[str, list[str]]
     taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -271,6 +273,8 @@ class Handover(OrgScopedModel):
         verbose_name=_("outgoing clerk"),
     )
     notes = models.TextField(_("handover notes"), blank=True)
+    # Not stored: what the language check found in the notes just saved (set by the services).
+    language_result: dict[str, list[str]]
     carry_over = models.JSONField(_("carried over"), default=list, blank=True)
     handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
     incoming = models.ForeignKey(

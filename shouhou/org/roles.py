@@ -6,9 +6,14 @@ Permission checks in services and selectors ask for roles (`has_role`), never fo
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.core.errors import PermissionDeniedError
+
+if TYPE_CHECKING:
+    from .models import User
 
 CLERK = "clerk"
 CS_SUPERVISOR = "cs_supervisor"
@@ -117,6 +122,15 @@ def require_role(user, *roles: str) -> None:
             _("This needs one of these roles: %(roles)s.") % {"roles": names},
             code="role_required",
         )
+
+
+def require_organisation(user: User) -> int:
+    """The id of the organisation `user` acts for. Organisation rows are written for one; an
+    account of none (a site operator, whom the middleware keeps off the work pages) is refused
+    rather than reaching the database without an organisation."""
+    if user.organisation_id is None:
+        raise PermissionDeniedError(code="no_organisation")
+    return user.organisation_id
 
 
 # Django model permissions each role's group carries (used by the admin for staff users and as

@@ -96,11 +96,12 @@ def seed(ctx) -> None:
                         technicians=members[:6],
                     )
             for o in orders.filter(appointment_at__isnull=False, technician__isnull=False):
-                if not Appointment.all_objects.filter(order=o).exists():
+                at = o.appointment_at
+                if at is not None and not Appointment.all_objects.filter(order=o).exists():
                     services.window_record(
                         order=o,
-                        starts_at=o.appointment_at,
-                        ends_at=o.appointment_at + dt.timedelta(hours=2),
+                        starts_at=at,
+                        ends_at=at + dt.timedelta(hours=2),
                         kind=AppointmentChange.Kind.AGREED,
                         by=None,
                         now=now,

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -259,7 +259,9 @@ def visit_get(*, user, pk) -> StoreVisit:
 
 
 # Lists ----------------------------------------------------------------------------------------
-def technicians(*, store=None, area=None):
+def technicians(
+    *, store: Store | None = None, area: ServiceArea | None = None
+) -> QuerySet[ServiceStaff]:
     qs = ServiceStaff.objects.filter(status=ServiceStaff.Status.ACTIVE)
     if area is not None:
         qs = qs.filter(area_memberships__area=area)

@@ -4,6 +4,7 @@ the dealer's confirmation, and the dealer's ledger (goods charged, payments rece
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +15,7 @@ from shouhou.core.errors import (
     InvalidTransition,
     ValidationFailed,
 )
+from shouhou.org import roles as r
 
 from .. import access as A
 from ..models import (
@@ -24,16 +26,22 @@ from ..models import (
 )
 from .common import S, _money, _next_number, _own, _text
 
+if TYPE_CHECKING:
+    from shouhou.org.models import Dealer, User
 
-def writeoff_issue(*, by, dealer, now=None) -> WriteOffNotice:
+
+def writeoff_issue(
+    *, by: User, dealer: Dealer | int, now: dt.datetime | None = None
+) -> WriteOffNotice:
     """Finance issues the notice for every approved record of the dealer not yet on one."""
     dealer = A.dealer_get(by, dealer)
     A.require(by, A.FINANCE)
+    org_id = r.require_organisation(by)
     now = now or timezone.now()
     with transaction.atomic():
         records = list(
             RepairRecord.objects.select_for_update().filter(
-                organisation_id=by.organisation_id,
+                organisation_id=org_id,
                 dealer=dealer,
                 status=S.APPROVED,
                 notice__isnull=True,
@@ -45,10 +53,8 @@ def writeoff_issue(*, by, dealer, now=None) -> WriteOffNotice:
                 code="nothing_to_write_off",
             )
         notice = WriteOffNotice.objects.create(
-            organisation_id=by.organisation_id,
-            number=_next_number(
-                WriteOffNotice, by.organisation_id, f"HX{timezone.localtime(now):%Y%m}-"
-            ),
+            organisation_id=org_id,
+            number=_next_number(WriteOffNotice, org_id, f"HX{timezone.localtime(now):%Y%m}-"),
             dealer=dealer,
             amount=sum((r.total_cost for r in records), ZERO),
             issued_at=now,
@@ -64,7 +70,9 @@ def writeoff_issue(*, by, dealer, now=None) -> WriteOffNotice:
     return notice
 
 
-def writeoff_confirm(*, by, notice, now=None) -> WriteOffNotice:
+def writeoff_confirm(
+    *, by: User, notice: WriteOffNotice | int, now: dt.datetime | None = None
+) -> WriteOffNotice:
     """The dealer confirms the notice; the amount is deducted from what the dealer owes (四.6).
     Finance may record a confirmation the dealer gave in writing."""
     now = now or timezone.now()
@@ -99,12 +107,19 @@ def writeoff_confirm(*, by, notice, now=None) -> WriteOffNotice:
 
 
 def ledger_post(
-    *, by, dealer, kind: str, amount, on: dt.date | None, description: str
+    *,
+    by: User,
+    dealer: Dealer | int,
+    kind: str,
+    amount: object,
+    on: dt.date | None,
+    description: str,
 ) -> LedgerEntry:
     """Finance books goods charged to the dealer or a payment received."""
     dealer = A.dealer_get(by, dealer)
     A.require(by, A.FINANCE)
-    errors: dict = {}
+    org_id = r.require_organisation(by)
+    errors: dict[str, list[str]] = {}
     if kind not in (LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.PAYMENT):
         errors["kind"] = [_("Choose goods charged or payment received.")]
     value = _money(amount, "amount", errors)
@@ -115,9 +130,10 @@ def ledger_post(
         errors["on"] = [_("Give the date.")]
     if errors:
         raise ValidationFailed(fields=errors)
+    assert on is not None  # refused above
     with transaction.atomic():
         entry = LedgerEntry.objects.create(
-            organisation_id=by.organisation_id,
+            organisation_id=org_id,
             dealer=dealer,
             on=on,
             kind=kind,

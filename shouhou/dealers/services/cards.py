@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,6 +16,7 @@ from shouhou.core.errors import (
     ValidationFailed,
 )
 from shouhou.core.phones import check_phone
+from shouhou.org import roles as r
 
 from .. import access as A
 from ..models import (
@@ -22,27 +24,33 @@ from ..models import (
 )
 from .common import _own, _text, settings_for
 
+if TYPE_CHECKING:
+    from shouhou.catalog.models import Product
+    from shouhou.org.models import Dealer, Organisation, User
+    from shouhou.sales.models import Contract
+
 
 def card_register(
     *,
-    by,
-    dealer,
+    by: User,
+    dealer: Dealer | int,
     number: str,
-    product,
+    product: Product | None,
     customer_name: str,
     customer_phone: str,
     sold_on: dt.date | None,
     customer_address: str = "",
     serial: str = "",
-    contract=None,
+    contract: Contract | None = None,
     today: dt.date | None = None,
 ) -> WarrantyCard:
     """A dealer's sale with the customer's details; the card is due `card_due_days` calendar
     days after the sale (范文2 二.2)."""
     dealer = A.dealer_get(by, dealer)
     A.require_dealer_or(by, dealer, A.OFFICE)
+    org_id = r.require_organisation(by)
     today = today or timezone.localdate()
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     number = _text(number, "number", errors, _("Give the card number."), max_length=40)
     customer_name = _text(customer_name, "customer_name", errors, _("Give the customer's name."))
     try:
@@ -51,21 +59,22 @@ def card_register(
         errors.update(exc.fields)
     if product is None:
         errors["product"] = [_("Choose the product.")]
-    elif product.organisation_id != by.organisation_id:
+    elif product.organisation_id != org_id:
         errors["product"] = [_("Not found.")]
     if sold_on is None:
         errors["sold_on"] = [_("Give the date of the sale.")]
     elif sold_on > today:
         errors["sold_on"] = [_("The sale cannot be in the future.")]
-    if contract is not None and contract.organisation_id != by.organisation_id:
+    if contract is not None and contract.organisation_id != org_id:
         errors["contract"] = [_("Not found.")]
     if errors:
         raise ValidationFailed(fields=errors)
-    conf = settings_for(by.organisation_id)
+    assert product is not None and sold_on is not None  # refused above
+    conf = settings_for(org_id)
     try:
         with transaction.atomic():
             card = WarrantyCard.objects.create(
-                organisation_id=by.organisation_id,
+                organisation_id=org_id,
                 number=number,
                 dealer=dealer,
                 contract=contract,
@@ -89,7 +98,9 @@ def card_register(
     return card
 
 
-def card_receive(*, by, card, received_on: dt.date | None = None) -> WarrantyCard:
+def card_receive(
+    *, by: User, card: WarrantyCard | int, received_on: dt.date | None = None
+) -> WarrantyCard:
     """The card reached the company (the sales office records the day it arrived)."""
     A.require(by, A.OFFICE)
     today = timezone.localdate()
@@ -135,11 +146,19 @@ def card_refusal(card: WarrantyCard, on: dt.date) -> str | None:
     return None
 
 
-def late_card_check(*, organisation, contract, product, sold_on, on) -> str | None:
+def late_card_check(
+    *,
+    organisation: Organisation | int,
+    contract: Contract | None,
+    product: Product | None,
+    sold_on: dt.date | None,
+    on: dt.date,
+) -> str | None:
     """Registered with `promises.services.register_warranty_check`."""
     if contract is None:
         return None
     card = WarrantyCard.objects.filter(
-        organisation_id=getattr(organisation, "pk", organisation), contract=contract
+        organisation_id=organisation if isinstance(organisation, int) else organisation.pk,
+        contract=contract,
     ).first()
     return card_refusal(card, on) if card is not None else None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypeVar
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from shouhou.core.errors import (
@@ -16,7 +18,13 @@ from ..models import (
     ZERO,
     DealerSettings,
     RepairRecord,
+    ServiceTask,
+    WarrantyCard,
+    WriteOffNotice,
 )
+
+if TYPE_CHECKING:
+    from shouhou.org.models import Organisation, User
 
 settings_for = DealerSettings.for_org
 
@@ -24,16 +32,24 @@ settings_for = DealerSettings.for_org
 S = RepairRecord.Status
 
 
-def _text(value, field, errors, message, *, required=True, max_length=None) -> str:
-    value = (value or "").strip()
-    if required and not value:
+def _text(
+    value: str | None,
+    field: str,
+    errors: dict[str, list[str]],
+    message: str,
+    *,
+    required: bool = True,
+    max_length: int | None = None,
+) -> str:
+    text = (value or "").strip()
+    if required and not text:
         errors[field] = [message]
-    if max_length and len(value) > max_length:
+    if max_length and len(text) > max_length:
         errors[field] = [_("At most %(n)s characters.") % {"n": max_length}]
-    return value
+    return text
 
 
-def _money(value, field, errors) -> Decimal:
+def _money(value: object, field: str, errors: dict[str, list[str]]) -> Decimal:
     try:
         amount = to_money(value)
     except ValueError as exc:
@@ -44,14 +60,30 @@ def _money(value, field, errors) -> Decimal:
     return amount
 
 
-def _own(model, user, obj):
+# The rows a dealer's login reaches only for its own dealer.
+_Owned = TypeVar("_Owned", RepairRecord, ServiceTask, WarrantyCard, WriteOffNotice)
+
+# The rows numbered per organisation.
+_Numbered = TypeVar("_Numbered", RepairRecord, WriteOffNotice)
+
+
+def _pk(obj: object) -> int:
+    """The primary key of an instance, or a number (or a string of one); NotFoundError else."""
+    value = obj.pk if isinstance(obj, models.Model) else obj
+    if not isinstance(value, int | str | float | Decimal):
+        raise NotFoundError()
+    try:
+        return int(value)
+    except ValueError:
+        raise NotFoundError() from None
+
+
+def _own(model: type[_Owned], user: User, obj: object) -> _Owned:
     """Load `obj` (or its pk) of `model` in the user's organisation, and for a dealer's login
     only of its own dealer; NotFoundError otherwise."""
-    pk = getattr(obj, "pk", obj)
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise NotFoundError() from None
+    pk = _pk(obj)
+    if user.organisation_id is None:
+        raise NotFoundError()
     qs = model.objects.filter(pk=pk, organisation_id=user.organisation_id)
     dealer = A.member_dealer(user)
     if dealer is not None:
@@ -62,7 +94,7 @@ def _own(model, user, obj):
     return row
 
 
-def _next_number(model, organisation, prefix: str) -> str:
+def _next_number(model: type[_Numbered], organisation: Organisation | int, prefix: str) -> str:
     n = model.objects.filter(organisation=organisation, number__startswith=prefix).count() + 1
     while model.objects.filter(organisation=organisation, number=f"{prefix}{n:04d}").exists():
         n += 1

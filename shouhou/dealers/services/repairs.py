@@ -4,7 +4,9 @@ or refused by the brand."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +18,7 @@ from shouhou.core.errors import (
     ValidationFailed,
 )
 from shouhou.core.money import quantize
+from shouhou.org import roles as r
 
 from .. import access as A
 from ..models import (
@@ -26,8 +29,15 @@ from ..models import (
 from .cards import card_refusal
 from .common import S, _money, _next_number, _own, _text, settings_for
 
+if TYPE_CHECKING:
+    from shouhou.org.models import Dealer, User
 
-def _decimal(value, field, errors, places="0.01") -> Decimal:
+    from ..models import ServiceTask, WarrantyCard
+
+
+def _decimal(
+    value: object, field: str, errors: dict[str, list[str]], places: str = "0.01"
+) -> Decimal:
     try:
         d = Decimal(str(value if value not in (None, "") else "0"))
         if not d.is_finite() or d < 0 or d != d.quantize(Decimal(places)):
@@ -40,26 +50,27 @@ def _decimal(value, field, errors, places="0.01") -> Decimal:
 
 def repair_record_create(
     *,
-    by,
-    dealer,
+    by: User,
+    dealer: Dealer | int,
     customer_name: str,
     fault: str,
     work_done: str,
     repaired_on: dt.date | None,
     signed_by_customer: str,
-    parts: list[dict] | None = None,
-    labour_hours=0,
-    travel_km=0,
-    card=None,
-    task=None,
+    parts: list[dict[str, Any]] | None = None,
+    labour_hours: object = 0,
+    travel_km: object = 0,
+    card: WarrantyCard | None = None,
+    task: ServiceTask | None = None,
     today: dt.date | None = None,
 ) -> RepairRecord:
     """A three-guarantee repair signed by the customer, with the replaced parts; due back with
     the old parts by the next return date (四.3)."""
     dealer = A.dealer_get(by, dealer)
     A.require_dealer_or(by, dealer, A.OFFICE)
+    org_id = r.require_organisation(by)
     today = today or timezone.localdate()
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     customer_name = _text(customer_name, "customer_name", errors, _("Give the customer's name."))
     fault = _text(fault, "fault", errors, _("Describe the fault."))
     work_done = _text(work_done, "work_done", errors, _("Describe the repair."))
@@ -75,12 +86,14 @@ def repair_record_create(
         errors["repaired_on"] = [_("This day is in the future.")]
     hours = _decimal(labour_hours, "labour_hours", errors)
     km = _decimal(travel_km, "travel_km", errors, "0.1")
-    for name, obj in (("card", card), ("task", task)):
-        if obj is not None and (
-            obj.organisation_id != by.organisation_id or obj.dealer_id != dealer.pk
-        ):
+    links: tuple[tuple[str, WarrantyCard | ServiceTask | None], ...] = (
+        ("card", card),
+        ("task", task),
+    )
+    for name, obj in links:
+        if obj is not None and (obj.organisation_id != org_id or obj.dealer_id != dealer.pk):
             errors[name] = [_("Not one of this dealer's.")]
-    rows = []
+    rows: list[tuple[str, int, Decimal]] = []
     for i, p in enumerate(parts or []):
         pname = (p.get("name") or "").strip()
         if not pname:
@@ -96,7 +109,8 @@ def repair_record_create(
         rows.append((pname, qty, price))
     if errors:
         raise ValidationFailed(fields=errors)
-    conf = settings_for(by.organisation_id)
+    assert repaired_on is not None  # refused above
+    conf = settings_for(org_id)
     due = conf.next_return_date(repaired_on)
     if due is None:
         raise ValidationFailed(
@@ -105,8 +119,8 @@ def repair_record_create(
         )
     with transaction.atomic():
         record = RepairRecord.objects.create(
-            organisation_id=by.organisation_id,
-            number=_next_number(RepairRecord, by.organisation_id, f"SB{repaired_on:%Y%m}-"),
+            organisation_id=org_id,
+            number=_next_number(RepairRecord, org_id, f"SB{repaired_on:%Y%m}-"),
             dealer=dealer,
             card=card,
             task=task,
@@ -122,7 +136,7 @@ def repair_record_create(
         )
         RepairPart.objects.bulk_create(
             RepairPart(
-                organisation_id=by.organisation_id,
+                organisation_id=org_id,
                 record=record,
                 name=n,
                 quantity=q,
@@ -139,7 +153,7 @@ def repair_record_create(
     return record
 
 
-def _refuse(record: RepairRecord, *, by, reason: str, action: str) -> RepairRecord:
+def _refuse(record: RepairRecord, *, by: User, reason: str, action: str) -> RepairRecord:
     before = snapshot(record)
     record.status = S.REFUSED
     record.refused_reason = reason
@@ -150,7 +164,11 @@ def _refuse(record: RepairRecord, *, by, reason: str, action: str) -> RepairReco
 
 
 def repair_record_receive(
-    *, by, record, old_parts_back: bool, returned_on: dt.date | None = None
+    *,
+    by: User,
+    record: RepairRecord | int,
+    old_parts_back: bool,
+    returned_on: dt.date | None = None,
 ) -> RepairRecord:
     """The record (and its old parts) reached the company. After the return date, or without
     the old parts, the technical department refuses it and finance writes nothing off (四.3)."""
@@ -199,7 +217,12 @@ def repair_record_receive(
 
 
 def repair_record_appraise(
-    *, by, record, appraisals: dict, note: str = "", today: dt.date | None = None
+    *,
+    by: User,
+    record: RepairRecord | int,
+    appraisals: Mapping[Any, object],
+    note: str = "",
+    today: dt.date | None = None,
 ) -> RepairRecord:
     """The technical department checks the old parts (usable / scrap / not covered) and costs
     what is covered: parts + labour hours × rate + kilometres × rate (the rate table)."""
@@ -212,24 +235,25 @@ def repair_record_appraise(
                 _("Only a record that came back with its old parts can be appraised.")
             )
         parts = list(record.parts.all())
-        errors: dict = {}
-        chosen = {}
+        errors: dict[str, list[str]] = {}
+        chosen: dict[int, str] = {}
         for part in parts:
             value = appraisals.get(part.pk, appraisals.get(str(part.pk)))
-            if value not in (
+            if not isinstance(value, str) or value not in (
                 RepairPart.Appraisal.USABLE,
                 RepairPart.Appraisal.SCRAP,
                 RepairPart.Appraisal.NOT_COVERED,
             ):
                 errors[f"part_{part.pk}"] = [_("Appraise this part.")]
-            chosen[part.pk] = value
+            else:
+                chosen[part.pk] = value
         if errors:
             raise ValidationFailed(fields=errors)
         for part in parts:
             part.appraisal = chosen[part.pk]
             part.save(update_fields=["appraisal", "updated_at"])
         record.appraisal_note = (note or "").strip()
-        if record.card_id and (refusal := card_refusal(record.card, today)):
+        if record.card is not None and (refusal := card_refusal(record.card, today)):
             return _refuse(record, by=by, reason=refusal, action="shouhou.repair_record.refused")
         covered = [p for p in parts if p.appraisal != RepairPart.Appraisal.NOT_COVERED]
         if parts and not covered:
@@ -239,7 +263,7 @@ def repair_record_appraise(
                 reason=_("No replaced part is covered by the three guarantees."),
                 action="shouhou.repair_record.refused",
             )
-        conf = settings_for(by.organisation_id)
+        conf = settings_for(record.organisation_id)
         before = snapshot(record)
         record.parts_cost = quantize(sum((p.unit_price * p.quantity for p in covered), ZERO))
         record.labour_cost = quantize(record.labour_hours * conf.labour_rate)
@@ -257,7 +281,7 @@ def repair_record_appraise(
     return record
 
 
-def repair_record_approve(*, by, record) -> RepairRecord:
+def repair_record_approve(*, by: User, record: RepairRecord | int) -> RepairRecord:
     """Finance approves the covered cost of an appraised record."""
     A.require(by, A.FINANCE)
     with transaction.atomic():
@@ -279,9 +303,9 @@ def repair_record_approve(*, by, record) -> RepairRecord:
     return record
 
 
-def repair_record_refuse(*, by, record, reason: str) -> RepairRecord:
+def repair_record_refuse(*, by: User, record: RepairRecord | int, reason: str) -> RepairRecord:
     A.require(by, A.TECHNICAL | A.FINANCE)
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     reason = _text(reason, "reason", errors, _("Say why it is refused."))
     if errors:
         raise ValidationFailed(fields=errors)

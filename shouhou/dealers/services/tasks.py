@@ -3,6 +3,9 @@ closes it."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +16,7 @@ from shouhou.core.errors import (
     ValidationFailed,
 )
 from shouhou.core.phones import check_phone
+from shouhou.org import roles as r
 from shouhou.workdays.services import add_working_hours
 
 from .. import access as A
@@ -21,9 +25,23 @@ from ..models import (
 )
 from .common import _own, _text, settings_for
 
+if TYPE_CHECKING:
+    from shouhou.org.models import Dealer, User
 
-def _task_fields(by, *, channel, customer_name, customer_phone, problem, card, dealer):
-    errors: dict = {}
+    from ..models import WarrantyCard
+
+
+def _task_fields(
+    by: User,
+    *,
+    channel: str,
+    customer_name: str,
+    customer_phone: str,
+    problem: str,
+    card: WarrantyCard | None,
+    dealer: Dealer,
+) -> tuple[str, str, str]:
+    errors: dict[str, list[str]] = {}
     if channel not in ServiceTask.Channel.values:
         errors["channel"] = [_("Choose call, letter or visit.")]
     customer_name = _text(customer_name, "customer_name", errors, _("Give the customer's name."))
@@ -41,7 +59,18 @@ def _task_fields(by, *, channel, customer_name, customer_phone, problem, card, d
     return customer_name, customer_phone, problem
 
 
-def _task_create(by, *, source, dealer, channel, customer_name, customer_phone, problem, card, now):
+def _task_create(
+    by: User,
+    *,
+    source: str,
+    dealer: Dealer,
+    channel: str,
+    customer_name: str,
+    customer_phone: str,
+    problem: str,
+    card: WarrantyCard | None,
+    now: dt.datetime | None,
+) -> ServiceTask:
     customer_name, customer_phone, problem = _task_fields(
         by,
         channel=channel,
@@ -51,11 +80,12 @@ def _task_create(by, *, source, dealer, channel, customer_name, customer_phone, 
         card=card,
         dealer=dealer,
     )
+    org_id = r.require_organisation(by)
     now = now or timezone.now()
-    conf = settings_for(by.organisation_id)
+    conf = settings_for(org_id)
     with transaction.atomic():
         task = ServiceTask.objects.create(
-            organisation_id=by.organisation_id,
+            organisation_id=org_id,
             dealer=dealer,
             source=source,
             channel=channel,
@@ -64,9 +94,7 @@ def _task_create(by, *, source, dealer, channel, customer_name, customer_phone, 
             customer_phone=customer_phone,
             problem=problem,
             received_at=now,
-            arrange_due_at=add_working_hours(
-                now, float(conf.arrange_within_hours), by.organisation_id
-            ),
+            arrange_due_at=add_working_hours(now, float(conf.arrange_within_hours), org_id),
             created_by=by,
         )
         audit_record(
@@ -76,7 +104,15 @@ def _task_create(by, *, source, dealer, channel, customer_name, customer_phone, 
 
 
 def task_forward(
-    *, by, dealer, channel, customer_name, customer_phone, problem, card=None, now=None
+    *,
+    by: User,
+    dealer: Dealer | int,
+    channel: str,
+    customer_name: str,
+    customer_phone: str,
+    problem: str,
+    card: WarrantyCard | None = None,
+    now: dt.datetime | None = None,
 ) -> ServiceTask:
     """The sales office forwards a request to a dealer: to be arranged within
     `arrange_within_hours` working hours (范文2 二.6, 四.2)."""
@@ -96,7 +132,15 @@ def task_forward(
 
 
 def task_log(
-    *, by, dealer, channel, customer_name, customer_phone, problem, card=None, now=None
+    *,
+    by: User,
+    dealer: Dealer | int,
+    channel: str,
+    customer_name: str,
+    customer_phone: str,
+    problem: str,
+    card: WarrantyCard | None = None,
+    now: dt.datetime | None = None,
 ) -> ServiceTask:
     """A call, letter or visit the dealer received itself (its own intake log)."""
     dealer = A.dealer_get(by, dealer)
@@ -114,9 +158,16 @@ def task_log(
     )
 
 
-def task_arrange(*, by, task, arrangement: str, customer_told: bool, now=None) -> ServiceTask:
+def task_arrange(
+    *,
+    by: User,
+    task: ServiceTask | int,
+    arrangement: str,
+    customer_told: bool,
+    now: dt.datetime | None = None,
+) -> ServiceTask:
     """The dealer arranged the service and told the customer."""
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     arrangement = _text(arrangement, "arrangement", errors, _("Say what was arranged."))
     if not customer_told:
         errors["customer_told"] = [_("The customer must be told of the arrangement.")]
@@ -144,8 +195,8 @@ def task_arrange(*, by, task, arrangement: str, customer_told: bool, now=None) -
     return task
 
 
-def task_close(*, by, task, outcome: str) -> ServiceTask:
-    errors: dict = {}
+def task_close(*, by: User, task: ServiceTask | int, outcome: str) -> ServiceTask:
+    errors: dict[str, list[str]] = {}
     outcome = _text(outcome, "outcome", errors, _("Write down the outcome."))
     if errors:
         raise ValidationFailed(fields=errors)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
+from typing import TYPE_CHECKING, TypeVar
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +18,15 @@ from shouhou.core.errors import (
 )
 from shouhou.org import roles as r
 
+from ..models import Contact, DeskReturn, Handover, Reservation
+
+if TYPE_CHECKING:
+    from shouhou.core.models import OrgScopedModel
+    from shouhou.org.models import User
+
+# The rows with a guarded status.
+_Moving = TypeVar("_Moving", Contact, DeskReturn, Handover, Reservation)
+
 DESK_ROLES = {
     r.CLERK,
     r.CS_SUPERVISOR,
@@ -26,24 +37,35 @@ DESK_ROLES = {
 }
 
 
-def _now(now=None) -> dt.datetime:
+def _now(now: dt.datetime | None = None) -> dt.datetime:
     return now or timezone.now()
 
 
-def _require_desk(by) -> None:
+def _require_desk(by: User) -> int:
+    """The desk roles, and the organisation the user acts for (its id)."""
     r.require_role(by, *DESK_ROLES)
-    if not getattr(by, "organisation_id", None):
+    if not by.organisation_id:
         raise PermissionDeniedError()
+    return by.organisation_id
 
 
-def _same_org(by, obj, field: str | None = None) -> None:
+def _same_org(by: User, obj: OrgScopedModel | None, field: str | None = None) -> None:
     if obj is not None and obj.organisation_id != by.organisation_id:
         if field:
             raise ValidationFailed(fields={field: [_("Not found.")]})
         raise NotFoundError()
 
 
-def _move(model, obj, *, frm, to, by, action, **fields):
+def _move(
+    model: type[_Moving],
+    obj: _Moving,
+    *,
+    frm: Collection[str],
+    to: str,
+    by: User,
+    action: str,
+    **fields: object,
+) -> _Moving:
     """Guarded state change: `frm` the allowed states, `to` the new one."""
     if obj.status not in frm:
         raise InvalidTransition(

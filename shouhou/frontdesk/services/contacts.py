@@ -4,6 +4,7 @@ work order or a complaint case (a repeat about the same matter is counted, not d
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
@@ -35,15 +36,21 @@ from ..models import (
 from .common import _move, _now, _require_desk, _same_org
 from .language import language_note
 
+if TYPE_CHECKING:
+    from shouhou.customers.models import Customer
+    from shouhou.org.models import Organisation, Store, User
+    from shouhou.workorders.models import WorkOrder
+    from shouhou.workorders.services import IntakeResult
+
 CONVERTIBLE = {ContactKind.SERVICE_REQUEST, ContactKind.COMPLAINT}
 
 
-def settings_for(organisation) -> FrontdeskSettings:
+def settings_for(organisation: Organisation | int) -> FrontdeskSettings:
     return FrontdeskSettings.for_org(organisation)
 
 
 def _matter_root(contact: Contact) -> Contact:
-    return contact.parent if contact.parent_id else contact
+    return contact.parent if contact.parent is not None else contact
 
 
 def _count_repeat(*, new: Contact, root: Contact | None) -> None:
@@ -54,20 +61,20 @@ def _count_repeat(*, new: Contact, root: Contact | None) -> None:
         Contact.objects.filter(pk=root.pk).update(repeat_count=F("repeat_count") + 1)
 
 
-def _first_contact_about(**link) -> Contact | None:
+def _first_contact_about(**link: WorkOrder | Case) -> Contact | None:
     return Contact.objects.filter(**link).order_by("received_at", "id").first()
 
 
 def contact_log(
     *,
-    by,
+    by: User,
     channel: str,
     kind: str,
     subject: str,
     phone: str = "",
     caller_name: str = "",
-    customer=None,
-    store=None,
+    customer: Customer | None = None,
+    store: Store | None = None,
     hotline: str = "",
     answer: str = "",
     joins: Contact | None = None,
@@ -76,14 +83,14 @@ def contact_log(
     district: str = "",
     address_detail: str = "",
     received_at: dt.datetime | None = None,
-    now=None,
+    now: dt.datetime | None = None,
 ) -> Contact:
     """Log a contact in time order (§3.5.1). With `answer` it is answered at once (§3.5.2);
     `joins`: the open contact this one is about again (counted there); `convert`: a service
     request becomes a work order, a complaint a complaint case, in the same step."""
-    _require_desk(by)
+    org_id = _require_desk(by)
     now = _now(now)
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     if channel not in Channel.values:
         errors["channel"] = [_("Unknown channel.")]
     if kind not in ContactKind.values:
@@ -117,7 +124,7 @@ def contact_log(
     answer = (answer or "").strip()
     with transaction.atomic():
         contact = Contact(
-            organisation_id=by.organisation_id,
+            organisation_id=org_id,
             received_at=received_at,
             channel=channel,
             kind=kind,
@@ -146,9 +153,9 @@ def contact_log(
         )
         if answer:
             _warn(by, contact, "contact.answer", answer, now)
-        if joins is not None and contact.work_order_id:
+        order = contact.work_order if joins is not None else None
+        if order is not None:
             # The order hears about the repeat too (its calls list counts it).
-            order = contact.work_order
             _intake(by, contact, work_kind=order.kind, now=now, like=order)
         if convert and not (contact.work_order_id or contact.case_id):
             # (A contact that joined a matter is linked to its order or case already.)
@@ -169,7 +176,7 @@ def contact_log(
     return contact
 
 
-def _warn(by, contact, where, text, now) -> None:
+def _warn(by: User, contact: Contact, where: str, text: str, now: dt.datetime) -> None:
     result = language_note(by=by, where=where, obj=contact, text=text, now=now)
     if result["forbidden"]:
         contact.language_warnings = [*contact.language_warnings, *result["forbidden"]]
@@ -179,31 +186,31 @@ def _warn(by, contact, where, text, now) -> None:
 
 def _is_open_matter(contact: Contact) -> bool:
     root = _matter_root(contact)
-    if root.work_order_id:
+    if root.work_order is not None:
         return root.work_order.status in ws.UNRESOLVED_STATES
-    if root.case_id:
+    if root.case is not None:
         return root.case.status in cs.OPEN_STATES
     return root.status != ContactStatus.ANSWERED
 
 
-def _load(contact) -> Contact:
+def _load(contact: Contact) -> Contact:
     return Contact.objects.select_for_update().get(pk=contact.pk)
 
 
 def contact_answer(
     *,
-    by,
+    by: User,
     contact: Contact,
     answer: str,
     reply_channel: str = "",
     reply_reference: str = "",
-    now=None,
+    now: dt.datetime | None = None,
 ) -> Contact:
     """The clear answer or the reply (复电 / 复函, §3.5.4), recorded and archived with the contact."""
     _require_desk(by)
     _same_org(by, contact)
     now = _now(now)
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if not (answer or "").strip():
         errors["answer"] = [_("Write down the answer given.")]
     if reply_channel and reply_channel not in Channel.values:
@@ -228,16 +235,18 @@ def contact_answer(
     return contact
 
 
-def contact_follow_up(*, by, contact: Contact, note: str, now=None) -> Contact:
+def contact_follow_up(
+    *, by: User, contact: Contact, note: str, now: dt.datetime | None = None
+) -> Contact:
     """Not clear at once (§3.5.3): find out, and answer by the due time on the working-hours
     calendar (`FrontdeskSettings.follow_up_hours`)."""
-    _require_desk(by)
+    org_id = _require_desk(by)
     _same_org(by, contact)
     now = _now(now)
     if not (note or "").strip():
         raise ValidationFailed(fields={"note": [_("Say what is being found out.")]})
-    hours = settings_for(by.organisation_id).follow_up_hours
-    due = add_working_hours(now, float(hours), by.organisation_id)
+    hours = settings_for(org_id).follow_up_hours
+    due = add_working_hours(now, float(hours), org_id)
     with transaction.atomic():
         contact = _move(
             Contact,
@@ -259,8 +268,17 @@ def _source(channel: str) -> str:
     return Source.WALK_IN if channel == Channel.WALK_IN else Source.HOTLINE
 
 
-def _intake(by, contact, *, work_kind, now, like=None, district="", address_detail=""):
-    data = None
+def _intake(
+    by: User,
+    contact: Contact,
+    *,
+    work_kind: str,
+    now: dt.datetime,
+    like: WorkOrder | None = None,
+    district: str = "",
+    address_detail: str = "",
+) -> IntakeResult:
+    data: dict[str, str] | None = None
     if contact.customer_id is None and like is None:
         if not contact.phone:
             raise ValidationFailed(
@@ -297,12 +315,12 @@ def _intake(by, contact, *, work_kind, now, like=None, district="", address_deta
 
 def contact_to_work_order(
     *,
-    by,
+    by: User,
     contact: Contact,
     work_kind: str = WorkKind.REPAIR,
     district: str = "",
     address_detail: str = "",
-    now=None,
+    now: dt.datetime | None = None,
 ) -> Contact:
     """A service request becomes a work order (through the work-order intake); a second request
     about an open order joins that order and is counted on both. A caller who is not a customer
@@ -351,7 +369,7 @@ def contact_to_work_order(
     return contact
 
 
-def _open_case_for(customer) -> Case | None:
+def _open_case_for(customer: Customer | None) -> Case | None:
     return (
         Case.objects.filter(customer=customer, kind=cs.COMPLAINT, status__in=cs.OPEN_STATES)
         .order_by("created_at", "id")
@@ -359,7 +377,7 @@ def _open_case_for(customer) -> Case | None:
     )
 
 
-def contact_to_complaint(*, by, contact: Contact, now=None) -> Contact:
+def contact_to_complaint(*, by: User, contact: Contact, now: dt.datetime | None = None) -> Contact:
     """A complaint becomes a complaint case (顾客投诉登记); a second complaint of the same
     customer while one is open joins it and is counted."""
     _require_desk(by)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -24,20 +25,25 @@ from ..models import (
 from .common import _move, _now, _require_desk, _same_org
 from .language import language_note
 
+if TYPE_CHECKING:
+    from shouhou.org.models import Store, User
+
 MANAGER_ROLES = {r.CS_SUPERVISOR, r.CS_MANAGER, r.STORE_MANAGER, r.VP_OPERATIONS, r.GENERAL_MANAGER}
 
 
-def handover_open(*, by, store, day: dt.date, shift: str, desk: str = "服务台") -> Handover:
+def handover_open(
+    *, by: User, store: Store | None, day: dt.date, shift: str, desk: str = "服务台"
+) -> Handover:
     """The page of the handover book for this store, desk, day and shift (the existing one when
     it is there already: a double submit makes one page)."""
-    _require_desk(by)
+    org_id = _require_desk(by)
     if store is None:
         raise ValidationFailed(fields={"store": [_("Choose the store.")]})
     _same_org(by, store, "store")
     if shift not in Shift.values:
         raise ValidationFailed(fields={"shift": [_("Unknown shift.")]})
     desk = (desk or "").strip() or "服务台"
-    key = {"organisation_id": by.organisation_id, "store": store, "desk": desk, "day": day}
+    key = {"organisation_id": org_id, "store": store, "desk": desk, "day": day}
     existing = Handover.objects.filter(**key, shift=shift).first()
     if existing is not None:
         return existing
@@ -51,7 +57,13 @@ def handover_open(*, by, store, day: dt.date, shift: str, desk: str = "服务台
 
 
 def handover_write(
-    *, by, handover: Handover, notes=None, morning_meeting=None, manager_note=None, now=None
+    *,
+    by: User,
+    handover: Handover,
+    notes: str | None = None,
+    morning_meeting: str | None = None,
+    manager_note: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Handover:
     """The outgoing clerk's notes (while the page is open), the morning meeting record, and the
     manager's daily note (managers only)."""
@@ -87,7 +99,7 @@ def handover_write(
     return page
 
 
-def handover_hand_over(*, by, handover: Handover, now=None) -> Handover:
+def handover_hand_over(*, by: User, handover: Handover, now: dt.datetime | None = None) -> Handover:
     """The outgoing clerk hands over: what is open is carried over and frozen on the page."""
     _require_desk(by)
     _same_org(by, handover)
@@ -108,7 +120,7 @@ def handover_hand_over(*, by, handover: Handover, now=None) -> Handover:
         )
 
 
-def handover_sign(*, by, handover: Handover, now=None) -> Handover:
+def handover_sign(*, by: User, handover: Handover, now: dt.datetime | None = None) -> Handover:
     """The incoming clerk has read the page and signs it (2.1.2)."""
     _require_desk(by)
     _same_org(by, handover)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,8 +23,13 @@ from ..models import (
 from ..signals import reservation_arrived
 from .common import _move, _now, _require_desk, _same_org
 
+if TYPE_CHECKING:
+    from shouhou.catalog.models import Product
+    from shouhou.customers.models import Customer
+    from shouhou.org.models import Store, User
 
-def _money(value, field, errors) -> Decimal:
+
+def _money(value: object, field: str, errors: dict[str, list[str]]) -> Decimal:
     try:
         d = to_money(value if value not in (None, "") else "0")
     except ValueError as exc:
@@ -36,21 +42,21 @@ def _money(value, field, errors) -> Decimal:
 
 def reservation_create(
     *,
-    by,
-    customer,
-    promised_on: dt.date,
-    product=None,
+    by: User,
+    customer: Customer | None,
+    promised_on: dt.date | None,
+    product: Product | None = None,
     description: str = "",
     quantity: int = 1,
-    deposit="0",
+    deposit: Decimal | int | str | None = "0",
     receipt_number: str = "",
-    store=None,
-    now=None,
+    store: Store | None = None,
+    now: dt.datetime | None = None,
 ) -> Reservation:
     """A goods reservation at the desk (2.2.2): a deposit needs its receipt number."""
-    _require_desk(by)
+    org_id = _require_desk(by)
     now = _now(now)
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     if customer is None:
         errors["customer"] = [_("Choose the customer.")]
     _same_org(by, customer, "customer")
@@ -72,9 +78,11 @@ def reservation_create(
         errors["promised_on"] = [_("Cannot be in the past.")]
     if errors:
         raise ValidationFailed(fields=errors)
+    # Refused above when missing.
+    assert customer is not None and store is not None and promised_on is not None
     with transaction.atomic():
         res = Reservation.objects.create(
-            organisation_id=by.organisation_id,
+            organisation_id=org_id,
             store=store,
             customer=customer,
             product=product,
@@ -91,13 +99,15 @@ def reservation_create(
     return res
 
 
-def _res(by, reservation) -> Reservation:
+def _res(by: User, reservation: Reservation) -> Reservation:
     _require_desk(by)
     _same_org(by, reservation)
     return Reservation.objects.select_for_update().get(pk=reservation.pk)
 
 
-def reservation_arrive(*, by, reservation: Reservation, now=None) -> Reservation:
+def reservation_arrive(
+    *, by: User, reservation: Reservation, now: dt.datetime | None = None
+) -> Reservation:
     """The goods are in: the customer is to be told (event `frontdesk.reservation_arrived`)."""
     with transaction.atomic():
         res = _move(
@@ -113,7 +123,9 @@ def reservation_arrive(*, by, reservation: Reservation, now=None) -> Reservation
     return res
 
 
-def reservation_tell(*, by, reservation: Reservation, now=None) -> Reservation:
+def reservation_tell(
+    *, by: User, reservation: Reservation, now: dt.datetime | None = None
+) -> Reservation:
     with transaction.atomic():
         return _move(
             Reservation,
@@ -126,7 +138,9 @@ def reservation_tell(*, by, reservation: Reservation, now=None) -> Reservation:
         )
 
 
-def reservation_collect(*, by, reservation: Reservation, now=None) -> Reservation:
+def reservation_collect(
+    *, by: User, reservation: Reservation, now: dt.datetime | None = None
+) -> Reservation:
     with transaction.atomic():
         return _move(
             Reservation,
@@ -140,11 +154,17 @@ def reservation_collect(*, by, reservation: Reservation, now=None) -> Reservatio
 
 
 def reservation_cancel(
-    *, by, reservation: Reservation, reason: str, refund=None, refund_receipt: str = "", now=None
+    *,
+    by: User,
+    reservation: Reservation,
+    reason: str,
+    refund: Decimal | int | str | None = None,
+    refund_receipt: str = "",
+    now: dt.datetime | None = None,
 ) -> Reservation:
     """Cancelled: the deposit goes back (the whole deposit unless said otherwise), with the
     refund's receipt number."""
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     if not (reason or "").strip():
         errors["reason"] = [_("Say why it is cancelled.")]
     with transaction.atomic():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,24 +20,29 @@ from ..models import (
 )
 from .common import _move, _now, _require_desk, _same_org
 
+if TYPE_CHECKING:
+    from shouhou.complaints.models import Case
+    from shouhou.customers.models import Customer
+    from shouhou.org.models import Store, User
+
 
 def desk_return_register(
     *,
-    by,
+    by: User,
     kind: str,
-    customer,
+    customer: Customer | None,
     item: str,
     reason: str,
     condition: str,
     stored_at: str,
-    case=None,
-    store=None,
-    now=None,
+    case: Case | None = None,
+    store: Store | None = None,
+    now: dt.datetime | None = None,
 ) -> DeskReturn:
     """Goods taken back at the desk: what, from whom, why, in what condition, where stored."""
-    _require_desk(by)
+    org_id = _require_desk(by)
     now = _now(now)
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     if kind not in DeskReturn.Kind.values:
         errors["kind"] = [_("Unknown kind.")]
     if customer is None:
@@ -57,9 +65,10 @@ def desk_return_register(
         errors["store"] = [_("Choose the store.")]
     if errors:
         raise ValidationFailed(fields=errors)
+    assert customer is not None and store is not None  # refused above
     with transaction.atomic():
         row = DeskReturn.objects.create(
-            organisation_id=by.organisation_id,
+            organisation_id=org_id,
             kind=kind,
             store=store,
             customer=customer,
@@ -78,12 +87,17 @@ def desk_return_register(
 
 
 def desk_return_send_back(
-    *, by, item: DeskReturn, returned_to: str, returned_to_name: str, now=None
+    *,
+    by: User,
+    item: DeskReturn,
+    returned_to: str,
+    returned_to_name: str,
+    now: dt.datetime | None = None,
 ) -> DeskReturn:
     """The merchant collected the goods, or they went back to the supplier (1.1.8)."""
     _require_desk(by)
     _same_org(by, item)
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if returned_to not in ReturnedTo.values:
         errors["returned_to"] = [_("Merchant or supplier.")]
     if not (returned_to_name or "").strip():

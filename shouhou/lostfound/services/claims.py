@@ -3,6 +3,9 @@ waiting, seen to by the desk or the manager."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -34,32 +37,35 @@ from .common import (
 )
 from .items import _id_number
 
+if TYPE_CHECKING:
+    from shouhou.org.models import User
+
 
 def item_claim(
     *,
-    by,
-    item,
-    claimant_name,
-    claimant_phone,
-    id_type,
-    id_number,
-    claim_description,
+    by: User,
+    item: LostItem | int,
+    claimant_name: object,
+    claimant_phone: str | None,
+    id_type: object,
+    id_number: object,
+    claim_description: object,
     description_matches: bool,
-    signature,
-    now=None,
+    signature: object,
+    now: dt.datetime | None = None,
 ) -> LostItem:
     """The owner claims the item at the desk of the store that holds it: a matching description,
     an identity check (the number is stored masked), a valid phone and the owner's signature.
     A valuable is released by the customer-service supervisor or the duty manager, whose
     signature this is. The record closes wherever the item was."""
     _require(by, *DESK_ROLES)
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     name = _text(claimant_name, "claimant_name", errors, max_length=50)
     phone = _phone(claimant_phone, "claimant_phone", errors, required=True)
-    id_type = _choice(id_type, "id_type", IdType, errors)
-    masked = _id_number(id_type, id_number, errors) if id_type else ""
+    kind_of_id = _choice(id_type, "id_type", IdType, errors)
+    masked = _id_number(kind_of_id, id_number, errors) if kind_of_id else ""
     description = _text(claim_description, "claim_description", errors, max_length=2000)
-    signature = _text(signature, "signature", errors, max_length=50)
+    signed = _text(signature, "signature", errors, max_length=50)
     if not description_matches:
         errors.setdefault("description_matches", []).append(
             _("The owner's description must match the item before it is handed over.")
@@ -73,7 +79,7 @@ def item_claim(
                 code="other_store",
             )
         _check(item, "claim")
-        values = {}
+        values: dict[str, User] = {}
         if item.is_valuable:
             if not r.has_role(by, *VALUABLE_ROLES):
                 raise PermissionDeniedError(
@@ -93,10 +99,10 @@ def item_claim(
             now=now,
             claimant_name=name,
             claimant_phone=phone,
-            claimant_id_type=id_type,
+            claimant_id_type=kind_of_id,
             claimant_id_masked=masked,
             claim_description=description,
-            claimant_signature=signature,
+            claimant_signature=signed,
             claim_handled_by=by,
             claimed_at=now,
             claimed_from=item.status,
@@ -104,7 +110,9 @@ def item_claim(
         )
 
 
-def reminder_done(*, by, reminder, now=None) -> LostItemReminder:
+def reminder_done(
+    *, by: User, reminder: LostItemReminder | int, now: dt.datetime | None = None
+) -> LostItemReminder:
     """The desk or the manager has seen to a reminder."""
     org_id = _require(by, *DESK_ROLES, r.STORE_MANAGER, r.LP_SUPERVISOR, r.ADMINISTRATION)
     with transaction.atomic():

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +26,9 @@ from shouhou.org.models import Store
 from ..models import (
     LostItem,
 )
+
+if TYPE_CHECKING:
+    from shouhou.org.models import User
 
 S = LostItem.Status
 
@@ -58,7 +63,7 @@ EDITABLE = tuple(s for s in OPEN if s != S.DISPOSAL_DUE)
 
 
 # Which action is allowed from which state (anything else raises InvalidTransition).
-ALLOWED_FROM = {
+ALLOWED_FROM: dict[str, set[str]] = {
     "edit": set(EDITABLE),
     "announce": {S.AT_DESK, S.BACK_AT_DESK},
     "photo": set(EDITABLE),
@@ -72,12 +77,12 @@ ALLOWED_FROM = {
 }
 
 
-def _now(now=None) -> dt.datetime:
+def _now(now: dt.datetime | None = None) -> dt.datetime:
     return now or timezone.now()
 
 
-def _org_id(by) -> int:
-    org_id = getattr(by, "organisation_id", None)
+def _org_id(by: User) -> int:
+    org_id = by.organisation_id
     if not org_id:
         raise PermissionDeniedError(
             _("Only a member of an organisation can do this."), code="no_organisation"
@@ -85,25 +90,33 @@ def _org_id(by) -> int:
     return org_id
 
 
-def _require(by, *roles) -> int:
+def _require(by: User, *roles: str) -> int:
     r.require_role(by, *roles)
     return _org_id(by)
 
 
-def _at_store(by, store_id: int) -> None:
+def _at_store(by: User, store_id: int) -> None:
     """A person attached to a store acts on that store's items only."""
-    if getattr(by, "store_id", None) and by.store_id != store_id:
+    if by.store_id and by.store_id != store_id:
         raise PermissionDeniedError(
             _("This item belongs to another store's service desk."), code="other_store"
         )
 
 
-def _store(by, store) -> Store:
-    pk = getattr(store, "pk", store) or getattr(by, "store_id", None)
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        pk = 0
+def _pk(value: object) -> int:
+    """A primary key from an instance, a number or a string of one; 0 (none) otherwise."""
+    if isinstance(value, models.Model):
+        value = value.pk
+    if isinstance(value, int | str | float | Decimal):
+        try:
+            return int(value)
+        except ValueError:
+            return 0
+    return 0
+
+
+def _store(by: User, store: object) -> Store:
+    pk = _pk(store or by.store_id)
     row = Store.objects.filter(organisation_id=_org_id(by), pk=pk, is_active=True).first()
     if row is None:
         raise ValidationFailed(fields={"store": [_("Choose the store whose desk has the item.")]})
@@ -111,17 +124,11 @@ def _store(by, store) -> Store:
     return row
 
 
-def _lock(by, item) -> LostItem:
-    pk = getattr(item, "pk", item)
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise NotFoundError() from None
-    row = (
-        LostItem.objects.select_for_update()
-        .filter(organisation_id=getattr(by, "organisation_id", None), pk=pk)
-        .first()
-    )
+def _lock(by: User, item: object) -> LostItem:
+    pk = _pk(item)
+    if not pk:
+        raise NotFoundError()
+    row = LostItem.objects.select_for_update().filter(organisation_id=_org_id(by), pk=pk).first()
     if row is None:
         raise NotFoundError()
     return row
@@ -141,7 +148,15 @@ def _check(item: LostItem, action: str) -> None:
         )
 
 
-def _move(item: LostItem, action: str, new_status: str | None, *, by, now, **values) -> LostItem:
+def _move(
+    item: LostItem,
+    action: str,
+    new_status: str | None,
+    *,
+    by: User,
+    now: dt.datetime,
+    **values: object,
+) -> LostItem:
     """Guarded update from the state we read, audited with the states before and after."""
     _check(item, action)
     before = snapshot(item)
@@ -156,7 +171,14 @@ def _move(item: LostItem, action: str, new_status: str | None, *, by, now, **val
     return item
 
 
-def _text(value, field, errors, *, max_length, required=True) -> str:
+def _text(
+    value: object,
+    field: str,
+    errors: dict[str, list[str]],
+    *,
+    max_length: int,
+    required: bool = True,
+) -> str:
     text = (value or "").strip() if isinstance(value, str) or value is None else str(value)
     if required and not text:
         errors.setdefault(field, []).append(_("This field is required."))
@@ -165,14 +187,16 @@ def _text(value, field, errors, *, max_length, required=True) -> str:
     return text
 
 
-def _choice(value, field, choices, errors) -> str:
-    if value not in choices.values:
+def _choice(
+    value: object, field: str, choices: type[models.TextChoices], errors: dict[str, list[str]]
+) -> str:
+    if not isinstance(value, str) or value not in choices.values:
         errors.setdefault(field, []).append(_("Choose one of the options."))
         return ""
     return value
 
 
-def _amount(value, field, errors) -> Decimal | None:
+def _amount(value: object, field: str, errors: dict[str, list[str]]) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
@@ -186,8 +210,8 @@ def _amount(value, field, errors) -> Decimal | None:
     return amount
 
 
-def _phone(value, field, errors, *, required) -> str:
-    if not (value or "").strip():
+def _phone(value: str | None, field: str, errors: dict[str, list[str]], *, required: bool) -> str:
+    if value is None or not value.strip():
         if required:
             errors.setdefault(field, []).append(_("A phone number is required."))
         return ""
@@ -198,6 +222,6 @@ def _phone(value, field, errors, *, required) -> str:
         return ""
 
 
-def _raise(errors: dict) -> None:
+def _raise(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), fields=errors)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,10 +26,13 @@ from ..models import (
 )
 from .common import DESK_ROLES, MOVE_ROLES, S, _at_store, _lock, _move, _now, _require, _store
 
+if TYPE_CHECKING:
+    from shouhou.org.models import User
+
 GUARD_ROLES = (r.SECURITY, r.SECURITY_HEAD)
 
 
-def _unlisted(org_id: int, store_id: int, day: dt.date):
+def _unlisted(org_id: int, store_id: int, day: dt.date) -> QuerySet[LostItem]:
     return LostItem.objects.filter(
         organisation_id=org_id,
         store_id=store_id,
@@ -37,7 +42,13 @@ def _unlisted(org_id: int, store_id: int, day: dt.date):
     )
 
 
-def day_list_create(*, by, store=None, day=None, now=None) -> EndOfDayList:
+def day_list_create(
+    *,
+    by: User,
+    store: object = None,
+    day: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> EndOfDayList:
     """After closing: the day's items not yet on a list go on the 顾客遗留物品清单, which the
     desk clerk signs. A valuable must be with the head of security first."""
     org_id = _require(by, *DESK_ROLES)
@@ -88,12 +99,14 @@ def day_list_create(*, by, store=None, day=None, now=None) -> EndOfDayList:
         return day_list
 
 
-def day_list_receive(*, by, day_list, now=None) -> EndOfDayList:
+def day_list_receive(
+    *, by: User, day_list: EndOfDayList | int, now: dt.datetime | None = None
+) -> EndOfDayList:
     """The security guard signs for the list's items; they are stored with security."""
     org_id = _require(by, *GUARD_ROLES)
     now = _now(now)
     with transaction.atomic():
-        pk = getattr(day_list, "pk", day_list)
+        pk = day_list if isinstance(day_list, int) else day_list.pk
         row = EndOfDayList.objects.select_for_update().filter(organisation_id=org_id, pk=pk).first()
         if row is None:
             raise NotFoundError()
@@ -125,7 +138,9 @@ def day_list_receive(*, by, day_list, now=None) -> EndOfDayList:
         return row
 
 
-def item_move_to_desk(*, by, item, now=None) -> LostItem:
+def item_move_to_desk(
+    *, by: User, item: LostItem | int, now: dt.datetime | None = None
+) -> LostItem:
     """The early shift took the item back to the service desk for claiming (三.3)."""
     _require(by, *MOVE_ROLES)
     with transaction.atomic():
@@ -143,7 +158,9 @@ def item_move_to_desk(*, by, item, now=None) -> LostItem:
         return item
 
 
-def items_move_to_desk(*, by, items, now=None) -> list[LostItem]:
+def items_move_to_desk(
+    *, by: User, items: Iterable[LostItem | int], now: dt.datetime | None = None
+) -> list[LostItem]:
     """Several at once (the morning's tick list); all or nothing."""
     with transaction.atomic():
         return [item_move_to_desk(by=by, item=i, now=now) for i in items]

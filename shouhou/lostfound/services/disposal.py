@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -29,6 +32,9 @@ from .common import (
     _text,
 )
 
+if TYPE_CHECKING:
+    from shouhou.org.models import User
+
 ARCHIVE_ROLES = (r.CLERK, r.SERVICE_DESK, r.CS_SUPERVISOR)
 
 
@@ -44,11 +50,13 @@ DISPOSE_ROLES = (r.ADMINISTRATION,)
 SIDES = {"cs": CS_SIGN_ROLES, "lp": LP_SIGN_ROLES}
 
 
-def item_archive(*, by, item, location: str = "", now=None) -> LostItem:
+def item_archive(
+    *, by: User, item: LostItem | int, location: object = "", now: dt.datetime | None = None
+) -> LostItem:
     """Unclaimed after the archive period: placed with security and archived by the clerk."""
     _require(by, *ARCHIVE_ROLES)
-    errors: dict = {}
-    location = _text(location, "location", errors, max_length=60)
+    errors: dict[str, list[str]] = {}
+    place = _text(location, "location", errors, max_length=60)
     _raise(errors)
     with transaction.atomic():
         item = _lock(by, item)
@@ -62,11 +70,13 @@ def item_archive(*, by, item, location: str = "", now=None) -> LostItem:
             now=now,
             archived_by=by,
             archived_at=now,
-            archive_location=location,
+            archive_location=place,
         )
 
 
-def item_sign_disposal(*, by, item, side: str, now=None) -> LostItem:
+def item_sign_disposal(
+    *, by: User, item: LostItem | int, side: str, now: dt.datetime | None = None
+) -> LostItem:
     """One of the two disposal signatures: `side` "cs" (customer-service supervisor) or "lp"
     (loss-prevention supervisor). The same person cannot give both."""
     if side not in SIDES:
@@ -93,16 +103,24 @@ def item_sign_disposal(*, by, item, side: str, now=None) -> LostItem:
         return _move(item, "sign_disposal", None, by=by, now=now, **values)
 
 
-def item_dispose(*, by, item, method, proceeds=None, note: str = "", now=None) -> LostItem:
+def item_dispose(
+    *,
+    by: User,
+    item: LostItem | int,
+    method: object,
+    proceeds: object = None,
+    note: object = "",
+    now: dt.datetime | None = None,
+) -> LostItem:
     """Administration records how the item was disposed of, once both have signed."""
     _require(by, *DISPOSE_ROLES)
-    errors: dict = {}
-    method = _choice(method, "method", DisposalMethod, errors)
-    note = _text(note, "note", errors, max_length=200, required=False)
+    errors: dict[str, list[str]] = {}
+    how = _choice(method, "method", DisposalMethod, errors)
+    text = _text(note, "note", errors, max_length=200, required=False)
     amount = _amount(proceeds, "proceeds", errors)
-    if method == DisposalMethod.SOLD and amount is None and "proceeds" not in errors:
+    if how == DisposalMethod.SOLD and amount is None and "proceeds" not in errors:
         errors.setdefault("proceeds", []).append(_("Record what the sale brought in."))
-    if method and method != DisposalMethod.SOLD and amount is not None:
+    if how and how != DisposalMethod.SOLD and amount is not None:
         errors.setdefault("proceeds", []).append(_("Proceeds are recorded for a sale only."))
     _raise(errors)
     with transaction.atomic():
@@ -125,7 +143,7 @@ def item_dispose(*, by, item, method, proceeds=None, note: str = "", now=None) -
             now=now,
             disposed_by=by,
             disposed_at=now,
-            disposal_method=method,
+            disposal_method=how,
             disposal_proceeds=amount,
-            disposal_note=note,
+            disposal_note=text,
         )

@@ -6,7 +6,10 @@ import datetime as dt
 import io
 import re
 import uuid
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -49,13 +52,33 @@ from .common import (
 )
 from .identity import mask_id, resident_id_valid
 
+if TYPE_CHECKING:
+    from shouhou.org.models import Organisation, User
+
 KEEPER_ROLES = (r.SECURITY_HEAD,)
+
+
+class ItemFields(TypedDict, total=False):
+    """The checked fields of an item, as written to it."""
+
+    category: str
+    description: str
+    found_place: str
+    finder_kind: str
+    finder_name: str
+    finder_phone: str
+    estimated_value: Decimal | None
+    found_at: dt.datetime
+    found_on: dt.date
+    is_valuable: bool
+    archive_due_on: dt.date
+    disposal_due_on: dt.date
 
 
 settings_for = LostFoundSettings.for_org
 
 
-def due_dates(found_on: dt.date, organisation) -> tuple[dt.date, dt.date]:
+def due_dates(found_on: dt.date, organisation: Organisation | int) -> tuple[dt.date, dt.date]:
     """(to security on, disposal due on): calendar days unless the organisation counts working
     days (then the archive period is working days and the disposal day a working day)."""
     cfg = settings_for(organisation)
@@ -80,7 +103,7 @@ def _new_number(org_id: int, day: dt.date) -> str:
     return f"{prefix}{n:03d}"
 
 
-def _id_number(id_type: str, raw, errors) -> str:
+def _id_number(id_type: str, raw: object, errors: dict[str, list[str]]) -> str:
     number = re.sub(r"\s", "", str(raw or "")).upper()
     if not number:
         errors.setdefault("id_number", []).append(_("The ID number is required."))
@@ -96,8 +119,10 @@ def _id_number(id_type: str, raw, errors) -> str:
     return mask_id(number)
 
 
-def _item_fields(data: dict, errors: dict, *, now, partial: bool) -> dict:
-    out = {}
+def _item_fields(
+    data: dict[str, Any], errors: dict[str, list[str]], *, now: dt.datetime, partial: bool
+) -> ItemFields:
+    out: ItemFields = {}
     if not partial or "category" in data:
         out["category"] = _choice(data.get("category"), "category", Category, errors)
     if not partial or "description" in data:
@@ -133,24 +158,24 @@ def _item_fields(data: dict, errors: dict, *, now, partial: bool) -> dict:
 
 def item_register(
     *,
-    by,
-    store=None,
-    category,
-    description,
-    found_place,
-    finder_kind,
-    finder_name,
-    found_at=None,
+    by: User,
+    store: object = None,
+    category: object,
+    description: object,
+    found_place: object,
+    finder_kind: object,
+    finder_name: object,
+    found_at: dt.datetime | str | None = None,
     finder_phone: str = "",
     is_valuable: bool = False,
-    estimated_value=None,
-    announcement: str = "",
-    now=None,
+    estimated_value: object = None,
+    announcement: object = "",
+    now: dt.datetime | None = None,
 ) -> LostItem:
     """Register an item handed in (2.2.4); with an announcement text it was announced now."""
     org_id = _require(by, *DESK_ROLES)
     now = _now(now)
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     try:
         store_row = _store(by, store)
     except ValidationFailed as exc:
@@ -171,8 +196,9 @@ def item_register(
         now=now,
         partial=False,
     )
-    announcement = _text(announcement, "announcement", errors, max_length=300, required=False)
+    text = _text(announcement, "announcement", errors, max_length=300, required=False)
     _raise(errors)
+    assert store_row is not None  # refused above
     archive_on, disposal_on = due_dates(fields["found_on"], org_id)
     for _attempt in range(5):
         try:
@@ -183,8 +209,8 @@ def item_register(
                     number=_new_number(org_id, fields["found_on"]),
                     received_by=by,
                     is_valuable=bool(is_valuable),
-                    announcement=announcement,
-                    announced_at=now if announcement else None,
+                    announcement=text,
+                    announced_at=now if text else None,
                     archive_due_on=archive_on,
                     disposal_due_on=disposal_on,
                     **fields,
@@ -201,52 +227,58 @@ def item_register(
     raise InvalidTransition(_("Please try again."))
 
 
-def item_update(*, by, item, now=None, **data) -> LostItem:
+def item_update(
+    *, by: User, item: LostItem | int, now: dt.datetime | None = None, **data: Any
+) -> LostItem:
     """Correct what was registered; a claimed or disposed item cannot be edited."""
     _require(by, *DESK_ROLES)
     now = _now(now)
     with transaction.atomic():
-        item = _lock(by, item)
-        _at_store(by, item.store_id)
-        _check(item, "edit")
-        errors: dict = {}
+        row = _lock(by, item)
+        _at_store(by, row.store_id)
+        _check(row, "edit")
+        errors: dict[str, list[str]] = {}
         fields = _item_fields(data, errors, now=now, partial=True)
         if "is_valuable" in data:
             fields["is_valuable"] = bool(data["is_valuable"])
-            if item.is_valuable and not fields["is_valuable"] and item.status == S.VALUABLE_KEPT:
+            if row.is_valuable and not fields["is_valuable"] and row.status == S.VALUABLE_KEPT:
                 errors.setdefault("is_valuable", []).append(
                     _("The head of security keeps this valuable; it stays a valuable.")
                 )
         _raise(errors)
-        if "found_on" in fields and fields["found_on"] != item.found_on:
+        if "found_on" in fields and fields["found_on"] != row.found_on:
             fields["archive_due_on"], fields["disposal_due_on"] = due_dates(
-                fields["found_on"], item.organisation_id
+                fields["found_on"], row.organisation_id
             )
-        before = snapshot(item)
+        before = snapshot(row)
         for k, v in fields.items():
-            setattr(item, k, v)
+            setattr(row, k, v)
         if fields.get("is_valuable") is False:
-            item.valuable_checked_by, item.valuable_checked_at = None, None
-        item.save()
-        old, new = diff(before, snapshot(item))
+            row.valuable_checked_by, row.valuable_checked_at = None, None
+        row.save()
+        old, new = diff(before, snapshot(row))
         if new:
             audit_record(
-                actor=by, action="shouhou.lost_item.edited", obj=item, before=old, after=new
+                actor=by, action="shouhou.lost_item.edited", obj=row, before=old, after=new
             )
-        return item
+        return row
 
 
-def item_announce(*, by, item, text, now=None) -> LostItem:
+def item_announce(
+    *, by: User, item: LostItem | int, text: object, now: dt.datetime | None = None
+) -> LostItem:
     """The desk announced it over the store's PA (广播通知认领)."""
     _require(by, *DESK_ROLES)
-    errors: dict = {}
-    text = _text(text, "announcement", errors, max_length=300)
+    errors: dict[str, list[str]] = {}
+    announcement = _text(text, "announcement", errors, max_length=300)
     _raise(errors)
     with transaction.atomic():
-        item = _lock(by, item)
-        _at_store(by, item.store_id)
+        row = _lock(by, item)
+        _at_store(by, row.store_id)
         now = _now(now)
-        return _move(item, "announce", None, by=by, now=now, announced_at=now, announcement=text)
+        return _move(
+            row, "announce", None, by=by, now=now, announced_at=now, announcement=announcement
+        )
 
 
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -261,7 +293,7 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 6
 
 
-def photo_content(image) -> ContentFile:
+def photo_content(image: File[bytes] | None) -> ContentFile[bytes]:
     from PIL import Image, UnidentifiedImageError
 
     if image is None or not getattr(image, "size", None):
@@ -285,30 +317,34 @@ def photo_content(image) -> ContentFile:
     return ContentFile(data, name=f"{uuid.uuid4().hex}.{PHOTO_FORMATS[fmt]}")
 
 
-def item_add_photo(*, by, item, image, now=None) -> LostItemPhoto:
+def item_add_photo(
+    *, by: User, item: LostItem | int, image: File[bytes] | None, now: dt.datetime | None = None
+) -> LostItemPhoto:
     _require(by, *DESK_ROLES)
     content = photo_content(image)
     with transaction.atomic():
-        item = _lock(by, item)
-        _at_store(by, item.store_id)
-        _check(item, "photo")
-        if item.photos.count() >= MAX_PHOTOS:
+        row = _lock(by, item)
+        _at_store(by, row.store_id)
+        _check(row, "photo")
+        if row.photos.count() >= MAX_PHOTOS:
             raise ValidationFailed(
                 fields={"image": [_("At most %(n)s photos per item.") % {"n": MAX_PHOTOS}]}
             )
-        photo = LostItemPhoto(organisation_id=item.organisation_id, item=item, uploaded_by=by)
-        photo.image.save(content.name, content, save=False)
+        photo = LostItemPhoto(organisation_id=row.organisation_id, item=row, uploaded_by=by)
+        photo.image.save(content.name or "", content, save=False)
         photo.save()
         audit_record(
             actor=by,
             action="shouhou.lost_item.photo_added",
-            obj=item,
+            obj=row,
             after={"photo": photo.image.name},
         )
         return photo
 
 
-def item_check_valuable(*, by, item, now=None) -> LostItem:
+def item_check_valuable(
+    *, by: User, item: LostItem | int, now: dt.datetime | None = None
+) -> LostItem:
     """The customer-service supervisor or the duty manager checks and signs for a valuable."""
     _require(by, *VALUABLE_ROLES)
     with transaction.atomic():
@@ -329,7 +365,9 @@ def item_check_valuable(*, by, item, now=None) -> LostItem:
         )
 
 
-def item_keep_valuable(*, by, item, now=None) -> LostItem:
+def item_keep_valuable(
+    *, by: User, item: LostItem | int, now: dt.datetime | None = None
+) -> LostItem:
     """The head of security takes a checked valuable into keeping."""
     _require(by, *KEEPER_ROLES)
     with transaction.atomic():

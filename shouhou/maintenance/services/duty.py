@@ -4,6 +4,8 @@ an item of the day's list."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,11 +28,23 @@ from ..models import (
 )
 from .common import _check_field_org, _now, _same_org
 
+if TYPE_CHECKING:
+    from django.core.files import File
+
+    from shouhou.org.models import Organisation, Store, User
+
 # Who sees the duty board of every person.
 SUPERVISOR_ROLES = r.MANAGER_ROLES | {r.CS_SUPERVISOR, r.WORKSHOP_SUPERVISOR}
 
 
-def duty_item_tick(*, by, item: DutyItem, note: str = "", photo=None, now=None) -> DutyItem:
+def duty_item_tick(
+    *,
+    by: User,
+    item: DutyItem,
+    note: str = "",
+    photo: File[bytes] | None = None,
+    now: dt.datetime | None = None,
+) -> DutyItem:
     """The person named on the list (or a supervisor of the store) ticks one duty."""
     now = _now(now)
     _same_org(by, item)
@@ -59,11 +73,12 @@ def duty_item_tick(*, by, item: DutyItem, note: str = "", photo=None, now=None) 
 
 
 def duty_template_create(
-    *, by, role: str, period: str, title: str, items: list[str], store=None
+    *, by: User, role: str, period: str, title: str, items: list[str], store: Store | None = None
 ) -> DutyTemplate:
     r.require_role(by, *SUPERVISOR_ROLES)
+    org_id = r.require_organisation(by)
     _check_field_org(by, store=store)
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     if role not in r.ROLES:
         errors["role"] = [_("Unknown role.")]
     if period not in DutyTemplate.Period.values:
@@ -80,13 +95,11 @@ def duty_template_create(
         if DutyTemplate.objects.filter(role=role, period=period, title=title).exists():
             raise ValidationFailed(fields={"title": [_("This checklist exists already.")]})
         tpl = DutyTemplate.objects.create(
-            organisation_id=by.organisation_id, role=role, period=period, title=title, store=store
+            organisation_id=org_id, role=role, period=period, title=title, store=store
         )
         DutyTemplateItem.objects.bulk_create(
             [
-                DutyTemplateItem(
-                    organisation_id=by.organisation_id, template=tpl, text=t[:200], position=i
-                )
+                DutyTemplateItem(organisation_id=org_id, template=tpl, text=t[:200], position=i)
                 for i, t in enumerate(items)
             ]
         )
@@ -99,11 +112,13 @@ def duty_template_create(
         return tpl
 
 
-def duty_templates_install_defaults(*, organisation, templates=None) -> int:
+def duty_templates_install_defaults(
+    *, organisation: Organisation | int, templates: Sequence[Mapping[str, Any]] | None = None
+) -> int:
     """Write the seeds' checklists (defaults.py) into an organisation as its own templates, for
     the demo, a new organisation or the admin; existing templates (same role, period, title)
     are left as they are. Returns how many templates were created."""
-    org_id = getattr(organisation, "pk", organisation)
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
     created = 0
     with transaction.atomic():
         for spec in templates or TEMPLATES:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,13 +30,20 @@ from ..models import (
 )
 from .common import PLAN_ROLES, _check_field_org, _same_org
 
+if TYPE_CHECKING:
+    from shouhou.catalog.models import Product
+    from shouhou.customers.models import Customer, OwnedProduct
+    from shouhou.org.models import Department, Store, User
+    from shouhou.sales.models import Contract
+    from shouhou.staff.models import ServiceStaff
+
 settings_for = MaintenanceSettings.for_org
 
 
 def asset_create(
     *,
-    by,
-    customer,
+    by: User,
+    customer: Customer | None,
     name: str,
     kind: str = Asset.Kind.PRODUCT,
     serial_no: str = "",
@@ -42,13 +51,14 @@ def asset_create(
     installed_on: dt.date | None = None,
     accepted_on: dt.date | None = None,
     warranty_until: dt.date | None = None,
-    product=None,
-    owned_product=None,
-    contract=None,
-    store=None,
+    product: Product | None = None,
+    owned_product: OwnedProduct | None = None,
+    contract: Contract | None = None,
+    store: Store | None = None,
 ) -> Asset:
     """Register an installed product or a project site (its 回访维修卡)."""
     r.require_role(by, *PLAN_ROLES)
+    org_id = r.require_organisation(by)
     _check_field_org(
         by,
         customer=customer,
@@ -57,7 +67,7 @@ def asset_create(
         contract=contract,
         store=store,
     )
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     name, serial_no = (name or "").strip(), (serial_no or "").strip()
     if customer is None:
         errors["customer"] = [_("Whose is it?")]
@@ -72,14 +82,15 @@ def asset_create(
         errors["warranty_until"] = [_("The warranty cannot end before it starts.")]
     if errors:
         raise ValidationFailed(fields=errors)
+    assert customer is not None  # refused above
     if warranty_until is None and start is not None:
-        months = settings_for(by.organisation_id).warranty_months
+        months = settings_for(org_id).warranty_months
         warranty_until = add_months(start, months) - dt.timedelta(days=1)
     with transaction.atomic():
         if serial_no and Asset.objects.filter(serial_no=serial_no).exists():
             raise ValidationFailed(fields={"serial_no": [_("This serial number is registered.")]})
         asset = Asset.objects.create(
-            organisation_id=by.organisation_id,
+            organisation_id=org_id,
             kind=kind,
             name=name,
             customer=customer,
@@ -102,9 +113,15 @@ def asset_create(
         return asset
 
 
-def _clean_schedule(*, interval_months, fixed_dates, tasks, errors) -> tuple:
-    tasks = [str(t).strip() for t in (tasks or []) if str(t).strip()]
-    if not tasks:
+def _clean_schedule(
+    *,
+    interval_months: int | str | None,
+    fixed_dates: Sequence[str | dt.date] | None,
+    tasks: Sequence[object] | None,
+    errors: dict[str, list[str]],
+) -> tuple[int | None, list[str], list[str]]:
+    cleaned = [str(t).strip() for t in (tasks or []) if str(t).strip()]
+    if not cleaned:
         errors["tasks"] = [_("List at least one maintenance task.")]
     try:
         fixed = schedule.parse_fixed_dates(fixed_dates or [])
@@ -113,45 +130,45 @@ def _clean_schedule(*, interval_months, fixed_dates, tasks, errors) -> tuple:
         fixed = []
     if fixed and interval_months:
         errors["interval_months"] = [_("Either every N months or fixed dates, not both.")]
+    months: int | None = None
     if not fixed:
-        if interval_months in (None, ""):
+        if interval_months is None or interval_months == "":
             errors.setdefault("interval_months", [_("Every how many months?")])
         else:
             try:
-                interval_months = int(interval_months)
-                if not 1 <= interval_months <= 60:
+                months = int(interval_months)
+                if not 1 <= months <= 60:
                     raise ValueError
             except (TypeError, ValueError):
                 errors["interval_months"] = [_("Between 1 and 60 months.")]
-    else:
-        interval_months = None
-    return interval_months, [d.isoformat() for d in fixed], tasks
+    return months, [d.isoformat() for d in fixed], cleaned
 
 
 def plan_create(
     *,
-    by,
-    asset,
+    by: User,
+    asset: Asset,
     tasks: list[str],
-    interval_months: int | None = None,
-    fixed_dates: list | None = None,
+    interval_months: int | str | None = None,
+    fixed_dates: Sequence[str | dt.date] | None = None,
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
-    team=None,
-    technician=None,
-    lead_working_days: int | None = None,
+    team: Department | None = None,
+    technician: ServiceStaff | None = None,
+    lead_working_days: int | str | None = None,
     kind: str = Plan.Kind.WARRANTY,
-    fee=Decimal("0"),
+    fee: Decimal | int | str | None = Decimal("0"),
     note: str = "",
-    renewed_from=None,
+    renewed_from: Plan | None = None,
 ) -> Plan:
     """A plan of visits for an asset: every N months or on fixed dates, to a team or a person,
     ending with the warranty (or the paid contract)."""
     r.require_role(by, *PLAN_ROLES)
+    org_id = r.require_organisation(by)
     _same_org(by, asset)
     _check_field_org(by, team=team, technician=technician)
-    errors: dict = {}
-    interval_months, fixed, tasks = _clean_schedule(
+    errors: dict[str, list[str]] = {}
+    months, fixed, tasks = _clean_schedule(
         interval_months=interval_months, fixed_dates=fixed_dates, tasks=tasks, errors=errors
     )
     starts_on = starts_on or asset.accepted_on or asset.installed_on
@@ -167,30 +184,32 @@ def plan_create(
         errors["ends_on"] = [_("The plan cannot end before it starts.")]
     if team is None and technician is None:
         errors["team"] = [_("Give the visits to a team or to a technician.")]
-    if lead_working_days not in (None, ""):
+    lead: int | None = None
+    if lead_working_days is not None and lead_working_days != "":
         try:
-            lead_working_days = int(lead_working_days)
-            if not 0 <= lead_working_days <= 60:
+            lead = int(lead_working_days)
+            if not 0 <= lead <= 60:
                 raise ValueError
         except (TypeError, ValueError):
             errors["lead_working_days"] = [_("Between 0 and 60 working days.")]
-    else:
-        lead_working_days = None
+    amount = Decimal("0")
     try:
-        fee = to_money(fee if fee not in (None, "") else "0")
-        if fee < 0:
+        amount = to_money(fee if fee not in (None, "") else "0")
+        if amount < 0:
             raise ValueError(_("The amount cannot be negative."))
     except ValueError as exc:
         errors["fee"] = [str(exc)]
-    if kind == Plan.Kind.PAID and not errors.get("fee") and fee <= 0:
+    if kind == Plan.Kind.PAID and not errors.get("fee") and amount <= 0:
         errors["fee"] = [_("A paid maintenance contract has a fee.")]
     if errors:
         raise ValidationFailed(fields=errors)
-    cal = calendar_for(by.organisation_id)
+    # Both were refused above when missing.
+    assert starts_on is not None and ends_on is not None
+    cal = calendar_for(org_id)
     next_due = schedule.first_due(
         starts_on=starts_on,
         ends_on=ends_on,
-        interval_months=interval_months,
+        interval_months=months,
         fixed_dates=fixed,
         cal=cal,
     )
@@ -198,20 +217,20 @@ def plan_create(
         raise ValidationFailed(fields={"ends_on": [_("No visit falls before the plan ends.")]})
     with transaction.atomic():
         plan = Plan.objects.create(
-            organisation_id=by.organisation_id,
+            organisation_id=org_id,
             asset=asset,
             kind=kind,
             tasks=tasks,
-            interval_months=interval_months,
+            interval_months=months,
             fixed_dates=fixed,
             starts_on=starts_on,
             ends_on=ends_on,
             next_due_on=next_due,
-            lead_working_days=lead_working_days,
+            lead_working_days=lead,
             team=team,
             technician=technician,
             owner=by,
-            fee=fee,
+            fee=amount,
             note=(note or "").strip(),
             renewed_from=renewed_from,
         )
@@ -229,7 +248,7 @@ def plan_create(
         return plan
 
 
-def asset_plan_create(*, by, asset: dict, plan: dict) -> Plan:
+def asset_plan_create(*, by: User, asset: dict[str, Any], plan: dict[str, Any]) -> Plan:
     """Register an asset and its plan together (one transaction: a refused plan leaves no
     asset behind)."""
     with transaction.atomic():
@@ -237,7 +256,7 @@ def asset_plan_create(*, by, asset: dict, plan: dict) -> Plan:
         return plan_create(by=by, asset=new_asset, **plan)
 
 
-def plan_cancel(*, by, plan, reason: str) -> Plan:
+def plan_cancel(*, by: User, plan: Plan, reason: str) -> Plan:
     r.require_role(by, *PLAN_ROLES)
     _same_org(by, plan)
     if not (reason or "").strip():
@@ -265,12 +284,12 @@ def plan_cancel(*, by, plan, reason: str) -> Plan:
 
 def plan_renew(
     *,
-    by,
-    plan,
+    by: User,
+    plan: Plan,
     ends_on: dt.date,
-    fee,
-    interval_months: int | None = None,
-    fixed_dates: list | None = None,
+    fee: Decimal | int | str | None,
+    interval_months: int | str | None = None,
+    fixed_dates: Sequence[str | dt.date] | None = None,
     tasks: list[str] | None = None,
 ) -> Plan:
     """The warranty (or contract) ends: carry on as paid maintenance, once per plan."""

@@ -3,6 +3,8 @@ that keeps a report unsigned until the required steps are done."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +26,12 @@ from ..models import (
     ServiceStepRule,
 )
 from .common import PLAN_ROLES, _now
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from shouhou.org.models import User
+    from shouhou.workorders.models import ServiceReport, WorkOrder
 
 # Who sets the service steps of the organisation.
 STEP_RULE_ROLES = {r.CS_MANAGER, r.GENERAL_MANAGER, r.VP_OPERATIONS, r.WORKSHOP_SUPERVISOR}
@@ -60,7 +68,7 @@ def step_rules_for(organisation_id: int, work_kind: str) -> list[tuple[str, str,
     return [(x.step, str(STEP_LABELS.get(x.step, x.step)), x.required) for x in chosen]
 
 
-def missing_required_steps(order, report) -> list[str]:
+def missing_required_steps(order: WorkOrder, report: ServiceReport | None) -> list[str]:
     done = set(report.steps_done or []) if report is not None else set()
     return [
         code
@@ -69,15 +77,17 @@ def missing_required_steps(order, report) -> list[str]:
     ]
 
 
-def step_rules_install_defaults(*, by, work_kind: str = "") -> int:
+def step_rules_install_defaults(*, by: User, work_kind: str = "") -> int:
     """Seed 000's steps for the organisation (required up to cleaning up); existing rules stay."""
     r.require_role(by, *STEP_RULE_ROLES)
+    org_id = r.require_organisation(by)
+    assert by.organisation is not None  # it has an organisation id
     if work_kind and work_kind not in WorkKind.values:
         raise ValidationFailed(fields={"work_kind": [_("Unknown kind of service.")]})
     with transaction.atomic():
         rows = [
             ServiceStepRule(
-                organisation_id=by.organisation_id,
+                organisation_id=org_id,
                 work_kind=work_kind,
                 step=code,
                 required=code in DEFAULT_REQUIRED_STEPS,
@@ -99,10 +109,11 @@ def step_rules_install_defaults(*, by, work_kind: str = "") -> int:
 
 
 def step_rule_set(
-    *, by, work_kind: str, step: str, required: bool, position: int | None = None
+    *, by: User, work_kind: str, step: str, required: bool, position: int | None = None
 ) -> ServiceStepRule:
     r.require_role(by, *STEP_RULE_ROLES)
-    errors = {}
+    org_id = r.require_organisation(by)
+    errors: dict[str, list[str]] = {}
     if work_kind and work_kind not in WorkKind.values:
         errors["work_kind"] = [_("Unknown kind of service.")]
     if step not in STEP_CODES:
@@ -114,7 +125,7 @@ def step_rule_set(
         before = {"required": rule.required} if rule else None
         if rule is None:
             rule = ServiceStepRule.objects.create(
-                organisation_id=by.organisation_id,
+                organisation_id=org_id,
                 work_kind=work_kind,
                 step=step,
                 required=bool(required),
@@ -135,7 +146,7 @@ def step_rule_set(
         return rule
 
 
-def _require_visit_actor(by, order) -> None:
+def _require_visit_actor(by: User, order: WorkOrder) -> None:
     if by.organisation_id != order.organisation_id:
         raise NotFoundError()
     tech = order.technician
@@ -144,7 +155,9 @@ def _require_visit_actor(by, order) -> None:
     r.require_role(by, *PLAN_ROLES, r.CLERK)
 
 
-def customer_check_record(*, by, order, satisfied: bool, note: str = "", now=None) -> CustomerCheck:
+def customer_check_record(
+    *, by: User, order: WorkOrder, satisfied: bool, note: str = "", now: dt.datetime | None = None
+) -> CustomerCheck:
     """The customer checks the result before signing; kept with the signature, frozen by it."""
     now = _now(now)
     _require_visit_actor(by, order)
@@ -172,11 +185,11 @@ def customer_check_record(*, by, order, satisfied: bool, note: str = "", now=Non
         return check
 
 
-def signing_guard(*, order, report) -> None:
+def signing_guard(*, order: WorkOrder, report: ServiceReport | None) -> None:
     """Refuse the signature while required steps are not ticked or, when checking the result is
     required, the customer's check is not recorded."""
     missing = missing_required_steps(order, report)
-    fields: dict = {}
+    fields: dict[str, list[str]] = {}
     if missing:
         names = "、".join(str(STEP_LABELS.get(c, c)) for c in missing)
         fields["steps_done"] = [
@@ -191,7 +204,7 @@ def signing_guard(*, order, report) -> None:
         )
 
 
-def customer_check_freeze(*, order, report) -> None:
+def customer_check_freeze(*, order: WorkOrder, report: ServiceReport) -> None:
     CustomerCheck.objects.filter(order=order, signed_at__isnull=True).update(
         signed_at=report.signed_at or timezone.now()
     )

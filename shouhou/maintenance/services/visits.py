@@ -4,6 +4,7 @@ rescheduled by hand, and the plan's next date advanced."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -37,6 +38,10 @@ from ..models import (
 from .common import PLAN_ROLES, _now, _same_org
 from .steps import _require_visit_actor
 
+if TYPE_CHECKING:
+    from shouhou.org.models import User
+    from shouhou.workorders.models import WorkOrder
+
 
 def _advance(plan: Plan, *, after: dt.date, visit: Visit) -> dt.date | None:
     """Move the plan on past `visit` (done or skipped) from `after`; None: no visit left."""
@@ -54,7 +59,7 @@ def _advance(plan: Plan, *, after: dt.date, visit: Visit) -> dt.date | None:
     return nxt
 
 
-def visit_issue(*, visit: Visit, now=None) -> Visit:
+def visit_issue(*, visit: Visit, now: dt.datetime | None = None) -> Visit:
     """Issue the work order of a planned visit (the job calls this), in the name of the plan's
     responsible, to its technician or into its team's pool. A refusal is kept on the visit."""
     now = _now(now)
@@ -113,7 +118,9 @@ def visit_issue(*, visit: Visit, now=None) -> Visit:
     return visit
 
 
-def visit_done_from_order(*, order, completed_at, by) -> Visit | None:
+def visit_done_from_order(
+    *, order: WorkOrder, completed_at: dt.datetime, by: User | None
+) -> Visit | None:
     """The order of a visit was completed: the visit is done on the real date and the plan's
     next visit counts from it (not from the planned date)."""
     visit = Visit.objects.select_related("plan").filter(order_id=order.pk).first()
@@ -134,7 +141,7 @@ def visit_done_from_order(*, order, completed_at, by) -> Visit | None:
     return visit
 
 
-def visit_skipped_from_order(*, order, note, by) -> Visit | None:
+def visit_skipped_from_order(*, order: WorkOrder, note: str, by: User | None) -> Visit | None:
     """The visit's order was cancelled: the visit counts as skipped (listed), the plan moves on."""
     visit = Visit.objects.select_related("plan").filter(order_id=order.pk).first()
     if visit is None or visit.status not in (Visit.Status.ORDERED, Visit.Status.PLANNED):
@@ -142,7 +149,7 @@ def visit_skipped_from_order(*, order, note, by) -> Visit | None:
     return _skip(visit, by=by, reason=note or _("The work order was cancelled."))
 
 
-def _skip(visit: Visit, *, by, reason: str) -> Visit:
+def _skip(visit: Visit, *, by: User | None, reason: str) -> Visit:
     before = visit.status
     Visit.objects.filter(pk=visit.pk).update(
         status=Visit.Status.SKIPPED, skipped_reason=reason[:200]
@@ -160,7 +167,7 @@ def _skip(visit: Visit, *, by, reason: str) -> Visit:
     return visit
 
 
-def visit_skip(*, by, visit, reason: str, now=None) -> Visit:
+def visit_skip(*, by: User, visit: Visit, reason: str, now: dt.datetime | None = None) -> Visit:
     """Skip a visit (the customer declined, the site is closed); an open order is cancelled."""
     r.require_role(by, *PLAN_ROLES)
     _same_org(by, visit)
@@ -187,7 +194,7 @@ def visit_skip(*, by, visit, reason: str, now=None) -> Visit:
         return _skip(visit, by=by, reason=reason)
 
 
-def visit_reschedule(*, by, visit, due_on: dt.date) -> Visit:
+def visit_reschedule(*, by: User, visit: Visit, due_on: dt.date) -> Visit:
     """Move a visit whose order is not issued yet (the customer asked for another week)."""
     r.require_role(by, *PLAN_ROLES)
     _same_org(by, visit)
@@ -222,7 +229,7 @@ def visit_reschedule(*, by, visit, due_on: dt.date) -> Visit:
         return visit
 
 
-def visit_steps_tick(*, by, order, steps: list[str]) -> ServiceReport:
+def visit_steps_tick(*, by: User, order: WorkOrder, steps: list[str]) -> ServiceReport:
     """The technician ticks the service steps on the report written at completion (its
     `steps_done`), until the customer signs."""
     _require_visit_actor(by, order)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,10 +27,21 @@ from ..models import (
 )
 from .common import _now, _same_org
 
+if TYPE_CHECKING:
+    from shouhou.org.models import User
+
 
 # Appointment windows --------------------------------------------------------------------------
 def window_record(
-    *, order, starts_at, ends_at, kind, by, now, reason: str = "", status=None
+    *,
+    order: WorkOrder,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    kind: str,
+    by: User | None,
+    now: dt.datetime,
+    reason: str = "",
+    status: str | None = None,
 ) -> Appointment:
     """Keep the order's window and its history (called by the board and by the receivers of
     the work-order events, inside their transaction)."""
@@ -74,7 +86,9 @@ def window_record(
     return a
 
 
-def window_void(*, order, note: str, by, now=None) -> None:
+def window_void(
+    *, order: WorkOrder, note: str, by: User | None, now: dt.datetime | None = None
+) -> None:
     now = _now(now)
     a = Appointment.objects.filter(order_id=order.pk).exclude(status="voided").first()
     if a is None:
@@ -92,7 +106,14 @@ def window_void(*, order, note: str, by, now=None) -> None:
     )
 
 
-def appointment_reschedule(*, by, order: WorkOrder, starts_at: dt.datetime, reason: str, now=None):
+def appointment_reschedule(
+    *,
+    by: User,
+    order: WorkOrder,
+    starts_at: dt.datetime,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Appointment:
     """Move the agreed time (the customer asked, the technician cannot): the reason is kept in
     the window's history; the work order's appointment (and its callback) move with it."""
     now = _now(now)
@@ -103,11 +124,14 @@ def appointment_reschedule(*, by, order: WorkOrder, starts_at: dt.datetime, reas
         wo.workorder_appoint(by=by, order=order, appointment_at=starts_at, now=now)
         a = Appointment.objects.get(order_id=order.pk)
         last = a.history.order_by("-at", "-id").first()
-        AppointmentChange.objects.filter(pk=last.pk).update(reason=reason[:200])
+        if last is not None:  # the window's change, recorded by the appointment's event
+            AppointmentChange.objects.filter(pk=last.pk).update(reason=reason[:200])
         return a
 
 
-def appointment_confirm(*, by, order: WorkOrder, reached: bool, note: str = "", now=None):
+def appointment_confirm(
+    *, by: User, order: WorkOrder, reached: bool, note: str = "", now: dt.datetime | None = None
+) -> ConfirmationCall:
     """The day's call before leaving (seed 000 四.7): reached → the window is confirmed."""
     now = _now(now)
     _confirm_check(by, order)
@@ -144,7 +168,7 @@ def appointment_confirm(*, by, order: WorkOrder, reached: bool, note: str = "", 
         return call
 
 
-def _confirm_check(by, order) -> None:
+def _confirm_check(by: User, order: WorkOrder) -> None:
     _same_org(by, order)
     if r.has_role(by, *sel.DISPATCHERS):
         return

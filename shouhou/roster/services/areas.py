@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -26,26 +27,29 @@ from ..models import (
 )
 from .common import _now, _require_planner, _same_org, _self_or_planner
 
+if TYPE_CHECKING:
+    from shouhou.org.models import User
+
 
 # Areas ----------------------------------------------------------------------------------------
 def area_save(
     *,
-    by,
+    by: User,
     store: Store,
     name: str,
     districts: list[str] | None = None,
-    radius_km=None,
+    radius_km: Decimal | int | str | None = None,
     technicians: list[ServiceStaff] | None = None,
     area: ServiceArea | None = None,
 ) -> ServiceArea:
     _require_planner(by)
     _same_org(by, store)
     name = (name or "").strip()
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if not name:
         errors["name"] = [_("Give the area a name.")]
     if radius_km in (None, ""):
-        radius = sel.settings_for(by.organisation_id).area_radius_km
+        radius = sel.settings_for(store.organisation_id).area_radius_km
     else:
         try:
             radius = Decimal(str(radius_km))
@@ -93,7 +97,7 @@ def area_save(
 
 
 # Store visits ---------------------------------------------------------------------------------
-def store_visits_plan(*, by, week: dt.date) -> int:
+def store_visits_plan(*, by: User, week: dt.date) -> int:
     """Plan this week's visit of every technician to every store they serve, on their first
     working day (idempotent: a visit already planned is kept). Returns how many were added."""
     _require_planner(by)
@@ -135,7 +139,9 @@ def store_visits_plan(*, by, week: dt.date) -> int:
     return added
 
 
-def store_visit_done(*, by, visit: StoreVisit, note: str = "", now=None) -> StoreVisit:
+def store_visit_done(
+    *, by: User, visit: StoreVisit, note: str = "", now: dt.datetime | None = None
+) -> StoreVisit:
     now = _now(now)
     _self_or_planner(by, visit.staff)
     with transaction.atomic():

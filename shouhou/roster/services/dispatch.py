@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,17 +30,25 @@ from ..models import (
 from .appointments import window_record
 from .common import _now, _same_org
 
+if TYPE_CHECKING:
+    from shouhou.org.models import User
+
 
 # The board ------------------------------------------------------------------------------------
 @dataclass
 class Booking:
     order: WorkOrder
     appointment: Appointment
-    warnings: list = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def board_dispatch(
-    *, by, order: WorkOrder, technician: ServiceStaff, starts_at: dt.datetime, now=None
+    *,
+    by: User,
+    order: WorkOrder,
+    technician: ServiceStaff,
+    starts_at: dt.datetime,
+    now: dt.datetime | None = None,
 ) -> Booking:
     """Drop an order on a technician's hour: the window is planned and the order dispatched (or
     reassigned) through `workorder_dispatch`, so every check of the work-order API and of the
@@ -87,7 +96,7 @@ def board_dispatch(
             after=snapshot(a),
             note=str(technician),
         )
-        warnings = []
+        warnings: list[str] = []
         order.refresh_from_db()
         if order.onsite_due_at and ends_at > order.onsite_due_at:
             warnings.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -25,10 +26,19 @@ from ..models import (
 from .common import _now, _same_org, _self_or_planner
 from .shifts import _put_shift
 
+if TYPE_CHECKING:
+    from shouhou.org.models import User
+
 
 # Leave ----------------------------------------------------------------------------------------
 def leave_request(
-    *, by, staff: ServiceStaff, first_day: dt.date, last_day: dt.date, reason: str, now=None
+    *,
+    by: User,
+    staff: ServiceStaff,
+    first_day: dt.date,
+    last_day: dt.date,
+    reason: str,
+    now: dt.datetime | None = None,
 ) -> LeaveRequest:
     now = _now(now)
     _self_or_planner(by, staff)
@@ -69,7 +79,9 @@ def leave_request(
         return leave
 
 
-def _decide(by, leave, status, note, now, action):
+def _decide(
+    by: User, leave: LeaveRequest, status: str, note: str, now: dt.datetime, action: str
+) -> LeaveRequest:
     r.require_role(by, *sel.APPROVERS)
     _same_org(by, leave)
     me = sel.own_staff(by)
@@ -94,14 +106,18 @@ def _decide(by, leave, status, note, now, action):
         return leave
 
 
-def leave_approve(*, by, leave: LeaveRequest, note: str = "", now=None) -> LeaveRequest:
+def leave_approve(
+    *, by: User, leave: LeaveRequest, note: str = "", now: dt.datetime | None = None
+) -> LeaveRequest:
     """The supervisor approves: the days become leave on the roster."""
     return _decide(
         by, leave, LeaveRequest.Status.APPROVED, note, _now(now), "shouhou.roster.leave_approved"
     )
 
 
-def leave_reject(*, by, leave: LeaveRequest, note: str = "", now=None) -> LeaveRequest:
+def leave_reject(
+    *, by: User, leave: LeaveRequest, note: str = "", now: dt.datetime | None = None
+) -> LeaveRequest:
     if not (note or "").strip():
         raise ValidationFailed(fields={"note": [_("Say why the leave is refused.")]})
     return _decide(

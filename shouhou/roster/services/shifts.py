@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,19 +23,24 @@ from ..models import (
 )
 from .common import _require_planner, _same_org
 
+if TYPE_CHECKING:
+    from shouhou.org.models import User
+
 
 # Shifts ---------------------------------------------------------------------------------------
-def _check_times(kind, starts, ends, field_name="starts"):
+def _check_times(
+    kind: str, starts: dt.time | None, ends: dt.time | None, field_name: str = "starts"
+) -> None:
     if (starts is None) != (ends is None):
         raise ValidationFailed(fields={field_name: [_("Give both times or neither.")]})
-    if starts is not None and ends <= starts:
+    if starts is not None and ends is not None and ends <= starts:
         raise ValidationFailed(fields={field_name: [_("The shift must end after it starts.")]})
     if kind in (Shift.Kind.OFF, Shift.Kind.LEAVE) and starts is not None:
         raise ValidationFailed(fields={field_name: [_("A day off or on leave has no hours.")]})
 
 
-def _approved_leave_days(staff, first, last) -> set[dt.date]:
-    out = set()
+def _approved_leave_days(staff: ServiceStaff, first: dt.date, last: dt.date) -> set[dt.date]:
+    out: set[dt.date] = set()
     for leave in LeaveRequest.objects.filter(
         staff=staff, status=LeaveRequest.Status.APPROVED, first_day__lte=last, last_day__gte=first
     ):
@@ -45,7 +51,16 @@ def _approved_leave_days(staff, first, last) -> set[dt.date]:
     return out
 
 
-def _put_shift(staff, d, kind, *, by, starts=None, ends=None, note="") -> Shift | None:
+def _put_shift(
+    staff: ServiceStaff,
+    d: dt.date,
+    kind: str,
+    *,
+    by: User,
+    starts: dt.time | None = None,
+    ends: dt.time | None = None,
+    note: str = "",
+) -> Shift | None:
     """Write one day's shift (approved leave is never overwritten); None if unchanged."""
     old = Shift.objects.filter(staff=staff, date=d).first()
     if old is not None and (old.kind, old.starts, old.ends, old.note) == (kind, starts, ends, note):
@@ -61,7 +76,9 @@ def _put_shift(staff, d, kind, *, by, starts=None, ends=None, note="") -> Shift 
     return old
 
 
-def shift_week_set(*, by, staff: ServiceStaff, week: dt.date, days: list[dict]) -> list[Shift]:
+def shift_week_set(
+    *, by: User, staff: ServiceStaff, week: dt.date, days: list[dict[str, Any] | None]
+) -> list[Shift]:
     """Enter a person's week (Monday first): seven entries of {kind, starts, ends, note}; an entry
     of None or kind "" leaves the day as it is."""
     _require_planner(by)
@@ -100,7 +117,7 @@ def shift_week_set(*, by, staff: ServiceStaff, week: dt.date, days: list[dict]) 
         return out
 
 
-def shift_copy_last_week(*, by, week: dt.date, staff: ServiceStaff | None = None) -> int:
+def shift_copy_last_week(*, by: User, week: dt.date, staff: ServiceStaff | None = None) -> int:
     """Copy the week before into `week` (one person or everyone); leave is not copied and
     approved leave in the target week stays. Returns the number of days written."""
     _require_planner(by)
@@ -116,7 +133,7 @@ def shift_copy_last_week(*, by, week: dt.date, staff: ServiceStaff | None = None
         qs = qs.filter(staff=staff)
     n = 0
     with transaction.atomic():
-        leave_cache: dict[int, set] = {}
+        leave_cache: dict[int, set[dt.date]] = {}
         for s in qs.select_related("staff"):
             if s.staff_id not in leave_cache:
                 leave_cache[s.staff_id] = _approved_leave_days(
@@ -142,7 +159,7 @@ def parse_pattern(text: str) -> tuple[int, int]:
             fields={"pattern": [_("Write the pattern as 做六休一 or 6-1.")]}, code="bad_pattern"
         )
 
-    def num(x):
+    def num(x: str) -> int:
         return int(x) if x.isdigit() else _CN.get(x, 0)
 
     on, off = num(m.group(1)), num(m.group(2))
@@ -155,7 +172,7 @@ def parse_pattern(text: str) -> tuple[int, int]:
 
 def shift_pattern_apply(
     *,
-    by,
+    by: User,
     staff: ServiceStaff,
     first_day: dt.date,
     days: int,
