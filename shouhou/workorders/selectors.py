@@ -538,10 +538,12 @@ SEARCH_HITS = 5
 
 
 def overdue_count(*, user) -> int:
-    """The work-order menu's badge: unresolved orders in the user's view past a time limit."""
-    return (
-        workorder_visible_qs(user=user).filter(OVERDUE, status__in=states.UNRESOLVED_STATES).count()
-    )
+    """The work-order menu's badge: orders in the user's view whose next time limit has passed.
+
+    The same rows as the list's `?due=overdue` (the generated `next_due_at`, over the index
+    `wo_list_due`), so the badge and the list it leads to agree whatever the sweep has flagged
+    yet; `next_due_at` is NULL once an order is resolved."""
+    return workorder_visible_qs(user=user).filter(next_due_at__lt=timezone.now()).count()
 
 
 def my_jobs_count(*, user) -> int:

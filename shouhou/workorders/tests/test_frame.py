@@ -1,6 +1,7 @@
 """The page frame's pieces the work-order app fills in (issue 22.1): the global search and the
 menu's count badges."""
 
+import datetime as dt
 import itertools
 import re
 
@@ -94,11 +95,15 @@ def test_the_search_costs_a_fixed_number_of_queries(
 
 
 def test_the_overdue_badge_counts_late_orders_and_the_section_sums(client, clerk, org, other_org):
-    _order(org, contact_overdue=True)
-    _order(org, onsite_overdue=True, status=states.DISPATCHED)
-    _order(org, fixed_overdue=True, status=states.CLOSED)  # closed: no longer waiting
+    past = timezone.now() - dt.timedelta(hours=1)
+    future = timezone.now() + dt.timedelta(hours=1)
+    _order(org, contact_due_at=past)
+    _order(org, onsite_due_at=past, status=states.DISPATCHED)
+    _order(org, fixed_due_at=past, status=states.CLOSED)  # closed: no longer waiting
+    _order(org, contact_due_at=past, contacted_at=past)  # contacted: the next limit is later
+    _order(org, contact_due_at=future)
     _order(org)
-    _order(other_org, contact_overdue=True)
+    _order(other_org, contact_due_at=past)
     client.force_login(clerk)
     response = client.get(reverse("nav-badges"))
     assert response.status_code == 200
