@@ -1,10 +1,14 @@
-"""zh-hans is the default language: every catalogue is complete and its .mo is up to date."""
+"""zh-hans is the default language: every string an app marks is in its catalogue, every
+catalogue is complete and its .mo is up to date."""
 
 import ast
 import gettext
+import os
+import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 APPS_DIR = Path(__file__).resolve().parents[2]
 CATALOGUES = sorted(APPS_DIR.glob("*/locale/zh_Hans/LC_MESSAGES/django.po"))
@@ -62,3 +66,33 @@ def test_the_catalogue_is_fully_translated_and_compiled(po):
         m for c, m, s, _f in entries if (compiled.pgettext(c, m) if c else compiled.gettext(m)) != s
     ]
     assert stale == [], "the .mo is older than the .po: run compilemessages"
+
+
+def _extracted_msgids(app_dir: Path, tmp: Path) -> set[tuple[str | None, str]]:
+    """The (context, msgid) pairs `makemessages` finds in an app's code and templates, read
+    from a copy so the app's own catalogue is not rewritten."""
+    copy = tmp / app_dir.name
+    shutil.copytree(
+        app_dir,
+        copy,
+        ignore=shutil.ignore_patterns("tests", "migrations", "locale", "static", "__pycache__"),
+    )
+    (copy / "locale").mkdir()
+    cwd = Path.cwd()
+    try:
+        os.chdir(copy)
+        call_command("makemessages", locale=["zh_Hans"], verbosity=0, no_obsolete=True)
+    finally:
+        os.chdir(cwd)
+    po = copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    return {(c, m) for c, m, _s, _f in _entries(po)} if po.exists() else set()
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_every_string_the_app_marks_for_translation_is_in_its_catalogue(po, tmp_path):
+    """A `{% translate %}` or `_()` added without its Chinese fails here, not in front of a
+    user reading English in a Chinese page."""
+    app_dir = po.parents[3]
+    known = {(c, m) for c, m, _s, _f in _entries(po)}
+    missing = sorted(m for c, m in _extracted_msgids(app_dir, tmp_path) - known)
+    assert missing == [], f"{app_dir.name}: run makemessages and translate: {missing}"
