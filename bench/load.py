@@ -22,13 +22,16 @@
 5. prints requests/s, p50/p95/p99, errors and bytes per endpoint, per part of the mix and
    overall, and the load average of the machine (it is shared: read the figures with it).
 
-``BENCH_LOAD_JOBS=1`` runs each user count twice, the second time with ``manage.py runjobs
+``BENCH_LOAD_SKIP="report: daily"`` leaves endpoints out of the mix (their weight goes to the
+rest of their part). ``BENCH_LOAD_JOBS=1`` runs each user count twice, the second time with ``manage.py runjobs
 --all`` running in a loop beside the server (every job, back to back: the job runner sweeping
 the 100,000 orders all the time, worse than its schedule), and prints the difference.
 ``BENCH_LOAD_GUNICORN="--workers 5 --threads 2"`` replaces the server's options (to compare
 configurations); the server's settings come from the environment as in production
-(``DB_POOL``, ``CONN_MAX_AGE``, ``API_GZIP`` …). ``--profile`` profiles the slowest endpoints
-in-process afterwards (cProfile and SQL statements of one request).
+(``DB_POOL``, ``CONN_MAX_AGE``, ``API_GZIP`` …). ``--profile`` profiles the three slowest
+endpoints (p95) in-process afterwards: time per request, SQL statements of one, cProfile of
+``BENCH_N`` (default 20). ``BENCH_LOAD_PROFILE="report: daily,open order"`` profiles these
+without starting a server.
 """
 
 from __future__ import annotations
@@ -85,7 +88,36 @@ DOCUMENTED_CLI = (
 )
 
 
-def shares(mix=MIX) -> dict[str, int]:
+def mix_without(names, mix=MIX) -> list:
+    """The mix without these endpoints, their weight given to the rest of their part of the
+    mix (so the parts keep their shares)."""
+    names = set(names)
+    if not names:
+        return list(mix)
+    dropped: dict[str, float] = {}
+    kept = []
+    for entry in mix:
+        if entry[0] in names:
+            dropped[entry[1]] = dropped.get(entry[1], 0) + entry[2]
+        else:
+            kept.append(entry)
+    out = []
+    for name, part, weight, method, path in kept:
+        rest = sum(e[2] for e in kept if e[1] == part)
+        out.append((name, part, weight + dropped.get(part, 0) * weight / rest, method, path))
+    return out
+
+
+def active_mix() -> list:
+    """MIX less the endpoints named in BENCH_LOAD_SKIP (comma-separated)."""
+    skip = [x.strip() for x in os.environ.get("BENCH_LOAD_SKIP", "").split(",") if x.strip()]
+    unknown = set(skip) - {m[0] for m in MIX}
+    if unknown:
+        raise SystemExit(f"BENCH_LOAD_SKIP: no such endpoint in the mix: {sorted(unknown)}")
+    return mix_without(skip)
+
+
+def shares(mix=MIX) -> dict[str, float]:
     """Per cent of the requests per part of the mix."""
     out: dict[str, int] = {}
     for _name, part, weight, _m, _p in mix:
@@ -290,6 +322,7 @@ def _plan(users: int, seconds: float, host: str) -> dict:
         "orders": orders,
         "callback_orders": callback_orders,
         "mobiles": mobiles,
+        "mix": active_mix(),
     }
 
 
@@ -454,7 +487,7 @@ def preflight(base: str, plan: dict) -> dict:
     kept = []
     for token in plan["seats"]:
         bad = {}
-        for name, part, _w, method, path in MIX:
+        for name, part, _w, method, path in plan["mix"]:
             if part == REPORT:
                 continue
             url = base + path_for(path, plan, rnd)
@@ -466,7 +499,7 @@ def preflight(base: str, plan: dict) -> dict:
         else:
             kept.append(token)
     bad = {}
-    for name, part, _w, method, path in MIX:
+    for name, part, _w, method, path in plan["mix"]:
         if part == REPORT:
             status, content = request(base + path, plan["reporter"], method)
             if not 200 <= status < 300:
@@ -505,7 +538,7 @@ def _one(server: Server, db_url: str, users: int, seconds: float, jobs: bool) ->
         if loop:
             loop.stop()
     load_after = [round(x, 2) for x in os.getloadavg()]
-    summary = summarise(raw["samples"], raw["seconds"])
+    summary = summarise(raw["samples"], raw["seconds"], plan["mix"])
     label = f"{users} users, {raw['seconds']:.0f} s" + (", job runner sweeping" if jobs else "")
     print(f"\n== {label}; load average {load_before} → {load_after}", flush=True)
     print(table(summary), flush=True)
@@ -530,9 +563,15 @@ def _one(server: Server, db_url: str, users: int, seconds: float, jobs: bool) ->
     return out
 
 
-def _profile(results: list[dict], n: int = 20) -> dict:
-    """cProfile and SQL statements of the slowest endpoints by p95, in-process (test client,
-    the same database)."""
+def slowest(summary: dict, k: int = 3) -> list[str]:
+    """The `k` endpoints of the mix with the highest p95."""
+    names = {m[0] for m in MIX}
+    return sorted((e for e in summary if e in names), key=lambda e: -summary[e]["p95_ms"])[:k]
+
+
+def _profile(names: list[str], n: int = 20) -> dict:
+    """cProfile and SQL statements of these endpoints, in-process (test client, the same
+    database, the orchestrator's settings)."""
     import cProfile
     import io
     import pstats
@@ -544,13 +583,11 @@ def _profile(results: list[dict], n: int = 20) -> dict:
 
     plan = _plan(1, 0, "")
     token = plan["seats"][0]
-    summary = results[0]["summary"]
     by_name = {m[0]: m for m in MIX}
-    slow = sorted((k for k in summary if k in by_name), key=lambda k: -summary[k]["p95_ms"])[:3]
     client = Client(HTTP_AUTHORIZATION=f"Token {token}")
     rnd = random.Random(2)
     out = {}
-    for name in slow:
+    for name in names:
         _n, part, _w, method, path = by_name[name]
         c = Client(HTTP_AUTHORIZATION=f"Token {plan['reporter']}") if part == REPORT else client
 
@@ -567,15 +604,23 @@ def _profile(results: list[dict], n: int = 20) -> dict:
 
         call()
         queries = queries_of(call)
+        t0 = time.perf_counter()
+        for _ in range(n):
+            call()
+        ms = (time.perf_counter() - t0) * 1000 / n
         prof = cProfile.Profile()
         prof.enable()
         for _ in range(n):
             call()
         prof.disable()
         s = io.StringIO()
-        pstats.Stats(prof, stream=s).sort_stats("cumulative").print_stats(30)
-        out[name] = {"queries": queries, "profile": s.getvalue()}
-        print(f"\n== profile: {name} ({queries} SQL statements)\n{s.getvalue()}", flush=True)
+        pstats.Stats(prof, stream=s).sort_stats("cumulative").print_stats(40)
+        out[name] = {"queries": queries, "mean_ms": round(ms, 1), "profile": s.getvalue()}
+        print(
+            f"\n== profile: {name}: {ms:.1f} ms per request in-process, {queries} SQL statements"
+            f"\n{s.getvalue()}",
+            flush=True,
+        )
     return out
 
 
@@ -588,6 +633,10 @@ def run() -> dict:
     jobs = os.environ.get("BENCH_LOAD_JOBS", "") not in ("", "0", "false")
     db_url = _database()
     setup = _seed(rows)
+    only = [x.strip() for x in os.environ.get("BENCH_LOAD_PROFILE", "").split(",") if x.strip()]
+    if only:  # no server: where the time of these endpoints goes
+        n = int(os.environ.get("BENCH_N", 20))
+        return {"setup": setup, "profile": {k: v["mean_ms"] for k, v in _profile(only, n).items()}}
     connection.close()
     server = Server(db_url)
     print(f"server: {' '.join(server.cmd[2:])} (log {server.log.name})", flush=True)
@@ -607,6 +656,7 @@ def run() -> dict:
         "database": os.environ.get("BENCH_LOAD_DB", "shouhou_load"),
         "setup": setup,
         "server": " ".join(server.cmd[2:]),
+        "skipped": os.environ.get("BENCH_LOAD_SKIP", ""),
         "server_env": {
             k: os.environ[k]
             for k in sorted(os.environ)
@@ -616,5 +666,7 @@ def run() -> dict:
         "server_killed_after_graceful_stop": bool(killed),
     }
     if os.environ.get("BENCH_PROFILE"):
-        out["profile"] = {k: v["queries"] for k, v in _profile(results).items()}
+        out["profile"] = {
+            k: v["mean_ms"] for k, v in _profile(slowest(results[0]["summary"])).items()
+        }
     return out

@@ -78,9 +78,10 @@ def main(plan_path: str, out_path: str) -> None:
 
     with open(plan_path) as f:
         plan = json.load(f)
-    names = [m[0] for m in MIX]
-    weights = [m[2] for m in MIX]
-    by_name = {m[0]: m for m in MIX}
+    mix = plan.get("mix") or MIX
+    names = [m[0] for m in mix]
+    weights = [m[2] for m in mix]
+    by_name = {m[0]: m for m in mix}
     seats = itertools.cycle(plan["seats"])
     think = plan["think"]
     samples: list = []

@@ -85,3 +85,12 @@ def test_the_bodies_sent_are_valid_intakes_and_callbacks():
         record = CallbackRecordIn(data=body_for("record callback", PLAN, rnd))
         assert record.is_valid(), record.errors
     assert body_for("open order", PLAN, rnd) is None
+
+
+def test_an_endpoint_left_out_gives_its_weight_to_the_rest_of_its_part():
+    mix = load.mix_without(["report: daily"])
+    assert "report: daily" not in [m[0] for m in mix]
+    assert load.shares(mix) == pytest.approx(
+        {"read": 70, "create": 15, "callback": 10, "report": 5}
+    )
+    assert load.mix_without([]) == load.MIX
