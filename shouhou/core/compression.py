@@ -35,4 +35,4 @@ class ApiGZipMiddleware(GZipMiddleware):
     ) -> HttpResponseBase:
         if not compressible(request, response):
             return response
-        return super().process_response(request, response)  # type: ignore[no-any-return]
+        return super().process_response(request, response)
