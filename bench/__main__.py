@@ -51,6 +51,34 @@ def _options(argv):
     return names
 
 
+def _module(name):
+    try:
+        return import_module(f"bench.{name}")
+    except ModuleNotFoundError:
+        return None
+
+
+def _run(name):
+    from django.db import connection
+    from django_scopes import scopes_disabled
+
+    try:
+        module = import_module(f"bench.{name}")
+    except ModuleNotFoundError as exc:
+        print(json.dumps({"benchmark": name, "skipped": str(exc)}))
+        return
+    started = time.perf_counter()
+    with scopes_disabled():
+        result = module.run()
+    result = {
+        "benchmark": name,
+        "database": connection.vendor,
+        **result,
+        "total_seconds": round(time.perf_counter() - started, 2),
+    }
+    print(json.dumps(result, ensure_ascii=False), flush=True)
+
+
 def main(argv):
     argv = _options(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouhou.settings")
@@ -59,29 +87,22 @@ def main(argv):
     django.setup()
     from django.db import connection
     from django.test.utils import setup_test_environment
-    from django_scopes import scopes_disabled
 
     names = argv or BENCHMARKS
+    # A benchmark with OWN_DATABASE (`load`: a server in another process needs a database it
+    # can reach by name and that outlives one run) runs outside the throw-away test database.
+    own = [n for n in names if getattr(_module(n), "OWN_DATABASE", False)]
+    for name in own:
+        _run(name)
+    names = [n for n in names if n not in own]
+    if not names:
+        return
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         for name in names:
-            try:
-                module = import_module(f"bench.{name}")
-            except ModuleNotFoundError as exc:
-                print(json.dumps({"benchmark": name, "skipped": str(exc)}))
-                continue
-            started = time.perf_counter()
-            with scopes_disabled():
-                result = module.run()
-            result = {
-                "benchmark": name,
-                "database": connection.vendor,
-                **result,
-                "total_seconds": round(time.perf_counter() - started, 2),
-            }
-            print(json.dumps(result, ensure_ascii=False), flush=True)
+            _run(name)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

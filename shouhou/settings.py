@@ -87,6 +87,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # gzip for the API's JSON only (not the HTML pages: BREACH); outside every middleware that
+    # writes a body, so it compresses the final answer. API_GZIP=false turns it off (a proxy in
+    # front that compresses instead).
+    "shouhou.core.compression.ApiGZipMiddleware",
     # Every error under /api/ in the JSON error shape; oversized bodies refused with 413.
     "shouhou.core.api_errors.ApiErrorShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -136,10 +140,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 else:
-    # Persistent connections in production (60 s by default, checked before reuse); 0 in
-    # development so test and live servers do not hold the test database open after the run.
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEVELOPMENT else 60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL. DB_POOL (production default): a psycopg pool per gunicorn worker, shared by
+    # its threads; a request borrows a connection and gives it back at its end. Measured against
+    # persistent connections (CONN_MAX_AGE=60 with health checks, one connection per thread; see
+    # bench/README.md "Issue 26"). The pool's size is the worker's threads (GUNICORN_THREADS,
+    # gunicorn.conf.py): a thread never waits for a connection, and workers × threads stays far
+    # below max_connections. Without the pool: persistent connections, CONN_MAX_AGE seconds.
+    # Development: neither, so test and live servers do not hold the test database open.
+    DB_POOL = env.bool("DB_POOL", default=not DEVELOPMENT)
+    # A broken connection is found on use (the pool drops it when it is given back); a health
+    # check costs a round trip per request. CONN_HEALTH_CHECKS=true for a flaky network.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=not DB_POOL)
+    if DB_POOL:
+        _threads = env.int("GUNICORN_THREADS", default=4)
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool requires it
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DB_POOL_MAX_SIZE", default=_threads),
+            # A request that cannot get a connection in this time fails (500) rather than hang.
+            "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+            # Connections are renewed after an hour and closed after 10 idle minutes.
+            "max_lifetime": env.float("DB_POOL_MAX_LIFETIME", default=3600.0),
+            "max_idle": env.float("DB_POOL_MAX_IDLE", default=600.0),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+            "CONN_MAX_AGE", default=0 if DEVELOPMENT else 60
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
@@ -198,6 +225,8 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# gzip for the API's JSON answers (shouhou.core.compression); off when a proxy compresses.
+API_GZIP = env.bool("API_GZIP", default=True)
 # Bodies beyond this answer 413/400 in the JSON error shape on /api/ (Django's own limit).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
