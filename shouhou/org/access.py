@@ -59,11 +59,10 @@ def own_dealer_id(user) -> int | None:
     """The dealer of a dealer's login (kept by the dealers app), else None."""
     if user is None or not user.is_authenticated:
         return None
-    cached = getattr(user, "_org_dealer_id", "unset")
-    if cached == "unset":
-        cached = dealer_of(user)
-        user._org_dealer_id = cached
-    return cached
+    if not hasattr(user, "_org_dealer_id"):
+        user._org_dealer_id = dealer_of(user)
+    found: int | None = user._org_dealer_id
+    return found
 
 
 def is_dealer_login(user) -> bool:

@@ -18,8 +18,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class SectionItem:
-    label: str
-    detail: str = ""
+    label: Any  # a str or a lazy translation
+    detail: Any = ""
     url: str = ""
 
 
@@ -34,7 +34,7 @@ class Section:
     @property
     def summary(self) -> str:
         """One line for the list page."""
-        return "、".join(i.label for i in self.items)
+        return "、".join(str(i.label) for i in self.items)
 
 
 SectionProvider = Callable[..., dict[int, Section]]

@@ -165,7 +165,7 @@ class Merchant(OrgScopedModel):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="merchants",
+        related_name="+",  # read as merchant_list(...).filter(store=...), never store.merchants
         verbose_name=_("store"),
         help_text=_("The store (market hall) the booth is in."),
     )
