@@ -10,6 +10,7 @@ from shouhou.core import views as core_views
 
 # Apps with pages; each has urls.py with an app_name equal to its label.
 PAGE_APPS = [
+    "org",
     "customers",
     "catalog",
     "sales",

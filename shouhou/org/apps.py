@@ -18,8 +18,10 @@ class OrgConfig(AppConfig):
     def ready(self):
         from shouhou.core import access
 
+        from . import navigation
         from .roles import has_role, user_roles
 
         access.install(has_role=has_role, user_roles=user_roles)  # core reads roles through it
+        navigation.register()
         # After every app's migrate: permissions of later apps exist only by then.
         post_migrate.connect(_after_migrate, dispatch_uid="shouhou.org.ensure_roles")

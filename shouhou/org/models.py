@@ -79,8 +79,16 @@ class OrganisationSettings(OrgSettings):
 
 
 class Store(OrgScopedModel):
+    """A store (门店) or a service station (服务站) of the organisation: both have a public hotline
+    answered at their service desk, opening hours and their own service areas (roster)."""
+
+    class Kind(models.TextChoices):
+        STORE = "store", _("Store")
+        STATION = "station", _("Service station")
+
     name = models.CharField(_("name"), max_length=100)
     code = models.SlugField(_("code"), max_length=30)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.STORE)
     hotline = models.CharField(
         _("hotline"),
         max_length=30,
@@ -88,6 +96,10 @@ class Store(OrgScopedModel):
         help_text=_("Each store has its own service hotline."),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # The hotline's service-time promise (seed 004 六.1.1: 热线接到服务台,有服务时间承诺). Empty:
+    # the organisation's office hours (OrganisationSettings), which the working-day calendar uses.
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -128,6 +140,12 @@ class Department(OrgScopedModel):
     )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    phone = models.CharField(
+        _("phone"),
+        max_length=30,
+        blank=True,
+        help_text=_("The department's own line (an extension of the store's hotline, a landline)."),
+    )
 
     class Meta:
         verbose_name = _("department")
@@ -142,6 +160,15 @@ class Merchant(OrgScopedModel):
     """A merchant renting a booth in a market; its admin sees only its own staff and orders."""
 
     name = models.CharField(_("name"), max_length=100)
+    store = models.ForeignKey(
+        Store,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",  # read as merchant_list(...).filter(store=...), never store.merchants
+        verbose_name=_("store"),
+        help_text=_("The store (market hall) the booth is in."),
+    )
     booth = models.CharField(_("booth"), max_length=50, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)

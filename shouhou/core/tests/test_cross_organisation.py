@@ -36,6 +36,14 @@ ID_KWARG = "pk"
 
 # Page URLs (and API views without a model) -> the model their `pk` names.
 PAGE_MODELS = {
+    "org:store": "org.Store",
+    "org:store_edit": "org.Store",
+    "org:department": "org.Department",
+    "org:department_edit": "org.Department",
+    "org:merchant": "org.Merchant",
+    "org:merchant_edit": "org.Merchant",
+    "org:dealer": "org.Dealer",
+    "org:dealer_edit": "org.Dealer",
     "maintenance:plan_detail": "maintenance.Plan",
     "maintenance:visit_steps": "workorders.WorkOrder",
     "maintenance:duty_tick": "maintenance.DutyItem",
