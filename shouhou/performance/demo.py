@@ -15,9 +15,9 @@
    `bulk_create`, and a month whose orders already exist is skipped (seed_demo runs twice).
    No callback task is created: the orders completed in the callbacks safety net's window
    (the last working days) are flagged `no_callback`, so the callback job leaves them alone.
-3. The two older months are closed by the month-end code itself (`services._close`, as the
-   job `performance.close_months` does): the frozen rows, scores and trend are computed, not
-   invented. **The most recent month is left open** on purpose: the manager sees the dashboard
+3. The two older months are closed by the month-end code itself
+   (`services.month_close_by_job`, as the job `performance.close_months` does): the frozen
+   rows, scores and trend are computed, not invented. **The most recent month is left open** on purpose: the manager sees the dashboard
    alert "last month is not closed", can still exclude a complaint or a dissatisfied callback
    (only possible before the close) and closes the month from the ranking page. If the periodic
    job runs first it closes that month itself (as it would in production).
@@ -155,7 +155,7 @@ def seed_history(organisation, techs, customers, *, today: dt.date) -> dict:
         mc = MonthClose.all_objects.filter(organisation=organisation, month=month).first()
         if mc is not None and (mc.is_closed or mc.reopen_count):
             continue
-        if services._close(organisation.pk, month, by=None, now=now, automatic=True):
+        if services.month_close_by_job(organisation.pk, month, now=now):
             made["months_closed"] += 1
     return made
 

@@ -57,7 +57,7 @@ def close_months(now: dt.datetime | None = None) -> dict:
         month, closed_here = start, 0
         while month <= last:
             if month not in done:
-                mc = services._close(org.pk, month, by=None, now=now, automatic=True)
+                mc = services.month_close_by_job(org.pk, month, now=now)
                 if mc is not None:
                     closed_here += 1
                     event = mc.events.order_by("-at", "-id").first()

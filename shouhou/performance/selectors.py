@@ -188,7 +188,7 @@ def _live_rows(org_id: int, month: dt.date, scope: dict, home_store_id=None) -> 
             "pk", "name", "store_id", "store__name", "merchant_id"
         )
     }
-    permits = services._permit_numbers(list(staff))
+    permits = services.permit_numbers(list(staff))
     rows = []
     for c in counts:
         s = staff[c["technician_id"]]

@@ -211,22 +211,48 @@ def _start(rule: Rule, req: Request) -> dt.date:
 
 
 def decide(req: Request, rules: list[Rule]) -> Decision:
-    """The outcome of `req` under `rules`, and the rule that decided it."""
+    """The outcome of `req` under `rules`, and the rule that decided it.
+
+    The rule as it reads: an exclusion that fits refuses everything; else the first entitlement
+    that fits gives the periods, the product's packaging promise replaces those it makes more
+    generous, what is still within its period is allowed unless a document is missing, and the
+    customer gets what they asked for if allowed, else the best that is left."""
     if req.on < req.sold_on:
         raise ValueError("the request date is before the sale")
     ordered = sorted(rules, key=lambda r: (r.order, r.code))
-    for rule in ordered:
-        if rule.kind == EXCLUSION and rule.matches(req):
-            return Decision(
-                NOTHING,
-                rule,
-                _("%(rule)s: %(text)s") % {"rule": rule.title, "text": rule.text},
-                refused_wanted=req.wanted,
-            )
+    exclusion = next((r for r in ordered if r.kind == EXCLUSION and r.matches(req)), None)
+    if exclusion is not None:
+        return Decision(NOTHING, exclusion, _words(exclusion), refused_wanted=req.wanted)
     rule = next((r for r in ordered if r.kind == ENTITLEMENT and r.matches(req)), None)
     if rule is None:
         raise NoRuleMatches
-    start = _start(rule, req)
+    periods, decided_by = _periods(req, rule, ordered)
+    allowed, until = _within_period(req, rule, periods, decided_by)
+    documents = next((r for r in ordered if r.kind == DOCUMENTS), None)
+    allowed, missing = _documents_missing(req, documents, allowed)
+    granted_any = any(periods[o].allowed for o in GRANTS)
+    if req.wanted and req.wanted in allowed:
+        by = decided_by[req.wanted]
+        return Decision(req.wanted, by, _words(by), allowed, until)
+    target = req.wanted if req.wanted in missing else None
+    if target is None and missing and not allowed:
+        target = next(iter(missing))
+    if target is not None and documents is not None:
+        return _held_for_documents(req, target, documents, allowed, until, missing, granted_any)
+    if allowed:
+        return _best_allowed(req, allowed, until, decided_by)
+    if granted_any:
+        return _period_over(req, rule, missing)
+    return Decision(NOTHING, rule, _words(rule), refused_wanted=req.wanted)
+
+
+def _words(rule: Rule) -> str:
+    return _("%(rule)s: %(text)s") % {"rule": rule.title, "text": rule.text}
+
+
+def _periods(req: Request, rule: Rule, ordered: list[Rule]) -> tuple[dict, dict]:
+    """Each outcome's period and the rule that gives it: the entitlement's, or the product's
+    packaging promise where that is more generous (when the organisation has a packaging rule)."""
     periods = {o: rule.periods.get(o, Period()) for o in GRANTS}
     decided_by = dict.fromkeys(GRANTS, rule)
     packaging = next((r for r in ordered if r.kind == PACKAGING), None)
@@ -237,6 +263,15 @@ def decide(req: Request, rules: list[Rule]) -> Decision:
             ):
                 periods[o] = p
                 decided_by[o] = packaging
+    return periods, decided_by
+
+
+def _within_period(
+    req: Request, rule: Rule, periods: dict, decided_by: dict
+) -> tuple[list[str], dict]:
+    """The outcomes still within their period on the request day, and each one's last day. A
+    packaging promise counts from the sale, an entitlement from its anchor."""
+    start = _start(rule, req)
     allowed, until = [], {}
     for o in GRANTS:
         p = periods[o]
@@ -247,81 +282,90 @@ def decide(req: Request, rules: list[Rule]) -> Decision:
         if last is None or req.on <= last:
             allowed.append(o)
             until[o] = last
-    documents = next((r for r in ordered if r.kind == DOCUMENTS), None)
+    return allowed, until
+
+
+def _documents_missing(
+    req: Request, documents: Rule | None, allowed: list[str]
+) -> tuple[list[str], dict[str, list[str]]]:
+    """The allowed outcomes whose documents are there, and per held-back outcome what is
+    missing (a receipt for any; the packaging for a return or exchange)."""
     missing: dict[str, list[str]] = {}
-    if documents is not None:
-        for o in list(allowed):
-            need = []
-            if documents.requires_receipt and not req.has_receipt:
-                need.append("receipt")
-            if documents.requires_packaging and o in (RETURN, EXCHANGE) and not req.has_packaging:
-                need.append("packaging")
-            if need:
-                missing[o] = need
-                allowed.remove(o)
-    granted_any = any(periods[o].allowed for o in GRANTS)
+    if documents is None:
+        return allowed, missing
+    for o in allowed:
+        need = []
+        if documents.requires_receipt and not req.has_receipt:
+            need.append("receipt")
+        if documents.requires_packaging and o in (RETURN, EXCHANGE) and not req.has_packaging:
+            need.append("packaging")
+        if need:
+            missing[o] = need
+    return [o for o in allowed if o not in missing], missing
 
-    def words(o, r):
-        return _("%(rule)s: %(text)s") % {"rule": r.title, "text": r.text}
 
-    if req.wanted and req.wanted in allowed:
-        return Decision(
-            req.wanted,
-            decided_by[req.wanted],
-            words(req.wanted, decided_by[req.wanted]),
-            allowed,
-            until,
-        )
-    target = req.wanted if req.wanted in missing else None
-    if target is None and missing and not allowed:
-        target = next(iter(missing))
-    if target is not None:
-        names = [
-            _("a valid receipt or till slip")
-            if m == "receipt"
-            else _("the complete inner and outer packaging")
-            for m in missing[target]
-        ]
-        best = allowed[0] if allowed else (PAID_REPAIR if granted_any else NOTHING)
-        return Decision(
-            best,
-            documents,
-            _("%(rule)s: a %(outcome)s needs %(docs)s.")
-            % {
-                "rule": documents.title,
-                "outcome": outcome_label(target),
-                "docs": _(" and ").join(str(n) for n in names),
-            },
-            allowed,
-            until,
-            missing_documents=missing[target],
-            refused_wanted=req.wanted or target,
-        )
-    if allowed:
-        best = allowed[0]
-        explanation = words(best, decided_by[best])
-        if req.wanted:
-            explanation = _("%(wanted)s is not possible any more; %(text)s") % {
-                "wanted": outcome_label(req.wanted),
-                "text": explanation,
-            }
-        return Decision(
-            best,
-            decided_by[best],
-            explanation,
-            allowed,
-            until,
-            refused_wanted=req.wanted if req.wanted else "",
-        )
-    if granted_any:
-        return Decision(
-            PAID_REPAIR,
-            rule,
-            _("%(rule)s: the period is over; we repair at the cost of materials and labour.")
-            % {"rule": rule.title},
-            [],
-            {},
-            missing_documents=sorted({m for ms in missing.values() for m in ms}),
-            refused_wanted=req.wanted,
-        )
-    return Decision(NOTHING, rule, words(NOTHING, rule), refused_wanted=req.wanted)
+def _held_for_documents(
+    req: Request,
+    target: str,
+    documents: Rule,
+    allowed: list[str],
+    until: dict,
+    missing: dict[str, list[str]],
+    granted_any: bool,
+) -> Decision:
+    """`target` needs documents the customer lacks: the best that is left, saying which."""
+    names = [
+        _("a valid receipt or till slip")
+        if m == "receipt"
+        else _("the complete inner and outer packaging")
+        for m in missing[target]
+    ]
+    best = allowed[0] if allowed else (PAID_REPAIR if granted_any else NOTHING)
+    return Decision(
+        best,
+        documents,
+        _("%(rule)s: a %(outcome)s needs %(docs)s.")
+        % {
+            "rule": documents.title,
+            "outcome": outcome_label(target),
+            "docs": _(" and ").join(str(n) for n in names),
+        },
+        allowed,
+        until,
+        missing_documents=missing[target],
+        refused_wanted=req.wanted or target,
+    )
+
+
+def _best_allowed(req: Request, allowed: list[str], until: dict, decided_by: dict) -> Decision:
+    """The first allowed outcome (return before exchange before repair); if the customer asked
+    for another, the words say it is not possible any more."""
+    best = allowed[0]
+    explanation = _words(decided_by[best])
+    if req.wanted:
+        explanation = _("%(wanted)s is not possible any more; %(text)s") % {
+            "wanted": outcome_label(req.wanted),
+            "text": explanation,
+        }
+    return Decision(
+        best,
+        decided_by[best],
+        explanation,
+        allowed,
+        until,
+        refused_wanted=req.wanted if req.wanted else "",
+    )
+
+
+def _period_over(req: Request, rule: Rule, missing: dict[str, list[str]]) -> Decision:
+    """Every period is over: a repair at the cost of materials and labour."""
+    return Decision(
+        PAID_REPAIR,
+        rule,
+        _("%(rule)s: the period is over; we repair at the cost of materials and labour.")
+        % {"rule": rule.title},
+        [],
+        {},
+        missing_documents=sorted({m for ms in missing.values() for m in ms}),
+        refused_wanted=req.wanted,
+    )

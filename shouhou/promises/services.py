@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -109,7 +110,77 @@ def promise_decide(
     given. A request outside every rule is refused (nothing is written)."""
     r.require_role(by, *DECIDER_ROLES)
     organisation = by.organisation
+    on = on or timezone.localdate()
     errors: dict[str, list] = {}
+    contract, product, customer, sold_on = _parties(
+        organisation,
+        errors,
+        contract_line=contract_line,
+        contract=contract,
+        product=product,
+        customer=customer,
+        sold_on=sold_on,
+    )
+    _check_request(
+        errors,
+        sold_on=sold_on,
+        installed_on=installed_on,
+        installed_by=installed_by,
+        cause=cause,
+        wanted=wanted,
+        on=on,
+    )
+    if errors or product is None or sold_on is None:  # (each None has its error)
+        raise ValidationFailed(fields=errors)
+    req = R.Request(
+        sold_on=sold_on,
+        on=on,
+        cause=cause,
+        wanted=wanted,
+        installed_on=installed_on if installed_by != R.NOT_INSTALLED else None,
+        installed_by=installed_by,
+        opened=bool(opened),
+        has_receipt=bool(has_receipt),
+        has_packaging=bool(has_packaging),
+        **_product_facts(product, contract_line),
+    )
+    decision = _decide(req, organisation)
+    refusals = _warranty_refusals(
+        organisation=organisation, contract=contract, product=product, sold_on=sold_on, on=on
+    )
+    if refusals and decision.outcome in R.GRANTS:
+        # a higher app does not recognise the warranty (e.g. a late registration card)
+        decision.outcome = R.PAID_REPAIR
+        decision.allowed = []
+        decision.until = {}
+        decision.explanation = "；".join(refusals)
+    with transaction.atomic():
+        row = PromiseDecision.objects.create(
+            organisation=organisation,
+            customer=customer,
+            contract=contract,
+            contract_line=contract_line,
+            product=product,
+            facts=_facts(req, decision, refusals),
+            wanted=wanted,
+            outcome=decision.outcome,
+            allowed=list(decision.allowed),
+            rule_id=decision.rule.pk,
+            rule_code=decision.rule.code,
+            rule_version=decision.rule.version,
+            explanation=str(decision.explanation),
+            missing_documents=list(decision.missing_documents),
+            decided_by=by,
+        )
+        audit_record(actor=by, action="shouhou.promise_decision.created", obj=row)
+    return row
+
+
+def _parties(
+    organisation, errors: dict, *, contract_line, contract, product, customer, sold_on
+) -> tuple[Any, Any, Any, dt.date | None]:
+    """Contract, product, customer and sale date, filled in from the contract line and the
+    contract; another organisation's line, contract or product is not found."""
     if contract_line is not None:
         if contract_line.organisation_id != organisation.pk:
             raise NotFoundError()
@@ -128,53 +199,53 @@ def promise_decide(
         raise NotFoundError()
     if sold_on is None:
         errors["sold_on"] = [_("Give the date of the sale.")]
+    return contract, product, customer, sold_on
+
+
+def _check_request(errors: dict, *, sold_on, installed_on, installed_by, cause, wanted, on) -> None:
+    """Known choices, and sale ≤ installation ≤ request day."""
     if cause not in R.CAUSES:
         errors["cause"] = [_("Unknown cause.")]
     if wanted and wanted not in R.GRANTS:
         errors["wanted"] = [_("Unknown choice.")]
     if installed_by not in (R.NOT_INSTALLED, R.BY_US, R.BY_OTHERS):
         errors["installed_by"] = [_("Unknown choice.")]
-    on = on or timezone.localdate()
     if sold_on is not None and sold_on > on:
         errors["sold_on"] = [_("The sale cannot be after the request.")]
     if installed_on is not None and sold_on is not None and installed_on < sold_on:
         errors["installed_on"] = [_("The installation cannot be before the sale.")]
     if installed_on is not None and installed_on > on:
         errors["installed_on"] = [_("The installation cannot be after the request.")]
-    if errors:
-        raise ValidationFailed(fields=errors)
-    if installed_by == R.NOT_INSTALLED:
-        installed_on = None
+
+
+def _product_facts(product, contract_line) -> dict:
+    """What the rules ask of the product: its kind, its categories up the tree, the warranty
+    (the model's when the line names one) and its packaging promise."""
     model = getattr(contract_line, "model", None)
-    warranty = model.effective_warranty_months if model is not None else product.warranty_months
     packaging = PackagingPromise.objects.filter(product=product).first()
-    category_ids = []
+    category_ids: list[int] = []
     cat = product.category
     while cat is not None and cat.pk not in category_ids:
         category_ids.append(cat.pk)
         cat = cat.parent
-    req = R.Request(
-        sold_on=sold_on,
-        on=on,
-        cause=cause,
-        wanted=wanted,
-        installed_on=installed_on,
-        installed_by=installed_by,
-        opened=bool(opened),
-        has_receipt=bool(has_receipt),
-        has_packaging=bool(has_packaging),
-        needs_installation=product.needs_installation,
-        electronic=product.is_electronic,
-        single_use=product.is_single_use,
-        adhesive=product.is_adhesive,
-        window_film=product.is_window_film,
-        bulb_or_speaker=product.is_bulb_or_speaker,
-        category_ids=tuple(category_ids),
-        warranty_months=warranty,
-        packaging_periods=packaging.periods() if packaging else {},
-    )
+    return {
+        "needs_installation": product.needs_installation,
+        "electronic": product.is_electronic,
+        "single_use": product.is_single_use,
+        "adhesive": product.is_adhesive,
+        "window_film": product.is_window_film,
+        "bulb_or_speaker": product.is_bulb_or_speaker,
+        "category_ids": tuple(category_ids),
+        "warranty_months": (
+            model.effective_warranty_months if model is not None else product.warranty_months
+        ),
+        "packaging_periods": packaging.periods() if packaging else {},
+    }
+
+
+def _decide(req: R.Request, organisation) -> R.Decision:
     try:
-        decision = R.decide(req, active_rules(organisation))
+        return R.decide(req, active_rules(organisation))
     except R.NoRuleMatches:
         raise ValidationFailed(
             _(
@@ -183,44 +254,20 @@ def promise_decide(
             ),
             code="outside_rules",
         ) from None
-    refusals = _warranty_refusals(
-        organisation=organisation, contract=contract, product=product, sold_on=sold_on, on=on
-    )
-    if refusals and decision.outcome in R.GRANTS:
-        decision.outcome = R.PAID_REPAIR
-        decision.allowed = []
-        decision.until = {}
-        decision.explanation = "；".join(refusals)
-    facts = {
+
+
+def _facts(req: R.Request, decision: R.Decision, refusals: list[str]) -> dict:
+    """What the decision was made on, stored with it."""
+    return {
         "warranty_refusals": refusals,
-        "sold_on": sold_on.isoformat(),
-        "on": on.isoformat(),
-        "installed_on": installed_on.isoformat() if installed_on else None,
-        "installed_by": installed_by,
-        "opened": bool(opened),
-        "cause": cause,
-        "has_receipt": bool(has_receipt),
-        "has_packaging": bool(has_packaging),
-        "warranty_months": warranty,
+        "sold_on": req.sold_on.isoformat(),
+        "on": req.on.isoformat(),
+        "installed_on": req.installed_on.isoformat() if req.installed_on else None,
+        "installed_by": req.installed_by,
+        "opened": req.opened,
+        "cause": req.cause,
+        "has_receipt": req.has_receipt,
+        "has_packaging": req.has_packaging,
+        "warranty_months": req.warranty_months,
         "until": {k: (v.isoformat() if v else None) for k, v in decision.until.items()},
     }
-    with transaction.atomic():
-        row = PromiseDecision.objects.create(
-            organisation=organisation,
-            customer=customer,
-            contract=contract,
-            contract_line=contract_line,
-            product=product,
-            facts=facts,
-            wanted=wanted,
-            outcome=decision.outcome,
-            allowed=list(decision.allowed),
-            rule_id=decision.rule.pk,
-            rule_code=decision.rule.code,
-            rule_version=decision.rule.version,
-            explanation=str(decision.explanation),
-            missing_documents=list(decision.missing_documents),
-            decided_by=by,
-        )
-        audit_record(actor=by, action="shouhou.promise_decision.created", obj=row)
-    return row

@@ -43,30 +43,42 @@ def report(
 def workbook(*, organisation, data: dict, store=None) -> bytes:
     """The report as an Excel workbook: one sheet per section, each headed by the organisation,
     the period and the store filter."""
-
     cov = data["coverage"]
-    period = f"{cov['date_from']:%Y-%m-%d} – {cov['date_to']:%Y-%m-%d}"
-    store_name = ""
-    if store is not None:
-        store_name = store.name
+    heading = [
+        [_("Organisation"), str(organisation)],
+        [_("Period"), f"{cov['date_from']:%Y-%m-%d} – {cov['date_to']:%Y-%m-%d}"],
+        [_("Store"), (store.name if store is not None else "") or _("All stores")],
+    ]
     wb = exports.new_workbook()
+    _coverage_sheet(_sheet(wb, _("Coverage"), heading, first=True), cov)
+    _not_in_time_sheet(_sheet(wb, _("Not called back in time"), heading), cov)
+    _overdue_sheet(_sheet(wb, _("Overdue callbacks"), heading), data["overdue"])
+    for by, label in GROUPINGS.items():
+        sheet = _sheet(wb, SATISFACTION_TITLES[by], heading)
+        _satisfaction_sheet(sheet, label, data["satisfaction"][by])
+    return exports.workbook_bytes(wb)
 
-    def sheet(title, first=False):
-        ws = wb.active if first else wb.create_sheet()
-        ws.title = exports.safe_title(title)
-        exports.write_row(ws, [_("Organisation"), str(organisation)])
-        exports.write_row(ws, [_("Period"), period])
-        exports.write_row(ws, [_("Store"), store_name or _("All stores")])
-        exports.write_row(ws, [])
-        return ws
 
-    def header(ws, cells):
-        exports.write_row(ws, cells, bold=True)
+def _sheet(wb, title, heading: list[list], *, first: bool = False):
+    """A new sheet (the workbook's first one reused), headed by organisation, period and store."""
+    ws = wb.active if first else wb.create_sheet()
+    ws.title = exports.safe_title(title)
+    for cells in heading:
+        exports.write_row(ws, cells)
+    exports.write_row(ws, [])
+    return ws
 
-    def num(value):
-        return Decimal(value) if value is not None else None
 
-    cov_cols = [
+def _header(ws, cells) -> None:
+    exports.write_row(ws, cells, bold=True)
+
+
+def _num(value):
+    return Decimal(value) if value is not None else None
+
+
+def _coverage_columns() -> list:
+    return [
         _("Completed"),
         _("Due"),
         _("Called back in time"),
@@ -80,41 +92,41 @@ def workbook(*, organisation, data: dict, store=None) -> bytes:
         _("Members in time (%)"),
     ]
 
-    def cov_cells(c):
-        return [
-            c["total"],
-            c["due"],
-            c[IN_TIME],
-            c[LATE],
-            c[MISSING],
-            c[PENDING],
-            num(c["pct"]),
-            num(cov["target_pct"]),
-            c["members_total"],
-            c["members_in_time"],
-            num(c["members_pct"]),
-        ]
 
-    ws = sheet(_("Coverage"), first=True)
-    exports.write_row(
-        ws,
-        [
-            _("Window (working days)"),
-            cov["window_working_days"],
-        ],
-    )
-    header(ws, ["", *cov_cols])
-    exports.write_row(ws, [_("Services"), *cov_cells(cov["services"])])
-    exports.write_row(ws, [_("Deliveries"), *cov_cells(cov["deliveries"])])
+def _coverage_cells(c: dict, target_pct) -> list:
+    return [
+        c["total"],
+        c["due"],
+        c[IN_TIME],
+        c[LATE],
+        c[MISSING],
+        c[PENDING],
+        _num(c["pct"]),
+        _num(target_pct),
+        c["members_total"],
+        c["members_in_time"],
+        _num(c["members_pct"]),
+    ]
+
+
+def _coverage_sheet(ws, cov: dict) -> None:
+    """Services and deliveries in total, then per store."""
+    target = cov["target_pct"]
+    exports.write_row(ws, [_("Window (working days)"), cov["window_working_days"]])
+    _header(ws, ["", *_coverage_columns()])
+    exports.write_row(ws, [_("Services"), *_coverage_cells(cov["services"], target)])
+    exports.write_row(ws, [_("Deliveries"), *_coverage_cells(cov["deliveries"], target)])
     exports.write_row(ws, [])
-    header(ws, [_("Store"), _("Kind"), *cov_cols])
+    _header(ws, [_("Store"), _("Kind"), *_coverage_columns()])
     for row in cov["by_store"]:
-        exports.write_row(ws, [row["store"], _("Services"), *cov_cells(row["services"])])
-        exports.write_row(ws, [row["store"], _("Deliveries"), *cov_cells(row["deliveries"])])
+        for kind, label in (("services", _("Services")), ("deliveries", _("Deliveries"))):
+            exports.write_row(ws, [row["store"], label, *_coverage_cells(row[kind], target)])
     ws.column_dimensions["A"].width = 22
 
-    ws = sheet(_("Not called back in time"))
-    header(
+
+def _not_in_time_sheet(ws, cov: dict) -> None:
+    """Every service and delivery called back late or not at all."""
+    _header(
         ws,
         [
             _("Kind"),
@@ -149,18 +161,19 @@ def workbook(*, organisation, data: dict, store=None) -> bytes:
                 ],
             )
 
-    od = data["overdue"]
-    ws = sheet(_("Overdue callbacks"))
+
+def _overdue_sheet(ws, od: dict) -> None:
+    """Overdue tasks by kind, by agent, and the oldest ones."""
     exports.write_row(ws, [_("Overdue on"), od["today"], _("Overdue tasks"), od["total"]])
-    header(ws, [_("Kind"), _("Overdue"), _("Oldest due on")])
+    _header(ws, [_("Kind"), _("Overdue"), _("Oldest due on")])
     for row in od["by_kind"]:
         exports.write_row(ws, [row["label"], row["count"], row["oldest"]])
     exports.write_row(ws, [])
-    header(ws, [_("Agent"), _("Overdue"), _("Oldest due on")])
+    _header(ws, [_("Agent"), _("Overdue"), _("Oldest due on")])
     for row in od["by_agent"]:
         exports.write_row(ws, [row["agent"], row["count"], row["oldest"]])
     exports.write_row(ws, [])
-    header(
+    _header(
         ws,
         [_("Due on"), _("Working days overdue"), _("Kind"), _("Customer"), _("Agent"), _("Order")],
     )
@@ -177,33 +190,31 @@ def workbook(*, organisation, data: dict, store=None) -> bytes:
             ],
         )
 
-    for by, label in GROUPINGS.items():
-        sat = data["satisfaction"][by]
-        ws = sheet(SATISFACTION_TITLES[by])
-        exports.write_row(ws, [_("Satisfied from (score)"), sat["satisfied_from"]])
-        header(
+
+def _satisfaction_sheet(ws, label, sat: dict) -> None:
+    """Scores 1–5 of one grouping (per store, technician, …), each row and the overall one."""
+    exports.write_row(ws, [_("Satisfied from (score)"), sat["satisfied_from"]])
+    _header(
+        ws,
+        [
+            label,
+            _("Scored"),
+            _("Average"),
+            _("Satisfied (%)"),
+            _("Not satisfied (%)"),
+            *[str(k) for k in range(1, 6)],
+        ],
+    )
+    for row in [*sat["rows"], sat["overall"]]:
+        exports.write_row(
             ws,
             [
-                label,
-                _("Scored"),
-                _("Average"),
-                _("Satisfied (%)"),
-                _("Not satisfied (%)"),
-                *[str(k) for k in range(1, 6)],
+                row["label"],
+                row["scored"],
+                _num(row["average"]),
+                _num(row["satisfied_pct"]),
+                _num(row["not_satisfied_pct"]),
+                *row["scores"],
             ],
         )
-        for row in [*sat["rows"], sat["overall"]]:
-            exports.write_row(
-                ws,
-                [
-                    row["label"],
-                    row["scored"],
-                    num(row["average"]),
-                    num(row["satisfied_pct"]),
-                    num(row["not_satisfied_pct"]),
-                    *row["scores"],
-                ],
-            )
-        ws.column_dimensions["A"].width = 24
-
-    return exports.workbook_bytes(wb)
+    ws.column_dimensions["A"].width = 24

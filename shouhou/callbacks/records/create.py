@@ -202,7 +202,7 @@ def _subject(by, org_id: int, task, customer, work_order, delivery, errors: dict
     delivery), or without a task the order, delivery or customer named."""
     if task is not None:
         task = _lock_task(org_id, task)
-        services._require_worker(by, task)
+        services.require_worker(by, task)
         return task, task.customer, task.work_order, task.delivery, task.kind
     customer, work_order, delivery = _resolve_adhoc(
         org_id, customer=customer, work_order=work_order, delivery=delivery, errors=errors

@@ -144,63 +144,107 @@ def customer_create(
     # the unique constraints still refuse a number registered in the meantime.)
     if not phones_checked:
         _check_phones_free(by, mobile=clean.get("mobile"), others=clean.get("other_phones", []))
-    if selectors.is_merchant_admin(by):
-        merchant = by.merchant
-    if store is None:
-        store = getattr(by, "store", None)
+    store, merchant = _new_customer_owner(by, store, merchant)
     gender = _check_gender(gender, errors)
     _check_store_and_merchant(by, store, merchant, errors)
-    province, city = (province or "").strip(), (city or "").strip()
-    for field, value in (("province", province), ("city", city)):
-        if len(value) > 30:
-            errors[field] = [_("At most 30 characters.")]
+    province, city = _region(province, city, errors)
     if errors:
         raise ValidationFailed(fields=errors)
-
-    now = timezone.now()
     try:
         with transaction.atomic():
-            customer = Customer.objects.create(
-                organisation_id=by.organisation_id,
-                name=clean["name"],
-                name_is_full=clean["name_is_full"],
-                mobile=clean["mobile"],
+            customer, address = _insert(
+                by,
+                clean,
                 gender=gender,
-                birthday=clean["birthday"],
-                is_member=bool(is_member or clean["member_no"]),
-                member_no=clean["member_no"],
-                preferences=(preferences or "").strip(),
-                notes=(notes or "").strip(),
+                is_member=is_member,
+                preferences=preferences,
+                notes=notes,
                 store=store,
                 merchant=merchant,
-                created_by=by,
-                archive_due_at=archive_due_at(now, by.organisation),
-            )
-            address = CustomerAddress.objects.create(
-                organisation_id=by.organisation_id,
-                customer=customer,
-                label=address_label,
+                address_label=address_label,
                 province=province,
                 city=city,
-                district=clean["district"],
-                detail=clean["address_detail"],
-                is_default=True,
             )
-            for number in clean["other_phones"]:
-                CustomerPhone.objects.create(
-                    organisation_id=by.organisation_id, customer=customer, number=number
-                )
-            # The snapshot of what was just written (as `_customer_snapshot` would read it).
-            after = snapshot(customer)
-            after["address"] = str(address)
-            after["other_phones"] = sorted(clean["other_phones"])
-            customer.intake_district, customer.intake_address = address.district, str(address)
-            audit_record(actor=by, action="shouhou.customer.created", obj=customer, after=after)
+            _audit_created(by, customer, address, clean["other_phones"])
     except IntegrityError:
         # Someone registered the same number a moment ago: answer as for any duplicate.
         _check_phones_free(by, mobile=clean["mobile"], others=clean["other_phones"])
         raise
     return customer
+
+
+def _insert(
+    by,
+    clean: dict,
+    *,
+    gender,
+    is_member,
+    preferences,
+    notes,
+    store,
+    merchant,
+    address_label,
+    province,
+    city,
+) -> tuple[Customer, CustomerAddress]:
+    """The customer row, its default address and its other phones."""
+    customer = Customer.objects.create(
+        organisation_id=by.organisation_id,
+        name=clean["name"],
+        name_is_full=clean["name_is_full"],
+        mobile=clean["mobile"],
+        gender=gender,
+        birthday=clean["birthday"],
+        is_member=bool(is_member or clean["member_no"]),
+        member_no=clean["member_no"],
+        preferences=(preferences or "").strip(),
+        notes=(notes or "").strip(),
+        store=store,
+        merchant=merchant,
+        created_by=by,
+        archive_due_at=archive_due_at(timezone.now(), by.organisation),
+    )
+    address = CustomerAddress.objects.create(
+        organisation_id=by.organisation_id,
+        customer=customer,
+        label=address_label,
+        province=province,
+        city=city,
+        district=clean["district"],
+        detail=clean["address_detail"],
+        is_default=True,
+    )
+    for number in clean["other_phones"]:
+        CustomerPhone.objects.create(
+            organisation_id=by.organisation_id, customer=customer, number=number
+        )
+    return customer, address
+
+
+def _new_customer_owner(by, store, merchant) -> tuple:
+    """A merchant admin's customer belongs to their merchant; the store defaults to the user's."""
+    if selectors.is_merchant_admin(by):
+        merchant = by.merchant
+    if store is None:
+        store = getattr(by, "store", None)
+    return store, merchant
+
+
+def _region(province: str, city: str, errors: dict) -> tuple[str, str]:
+    province, city = (province or "").strip(), (city or "").strip()
+    for field, value in (("province", province), ("city", city)):
+        if len(value) > 30:
+            errors[field] = [_("At most 30 characters.")]
+    return province, city
+
+
+def _audit_created(by, customer: Customer, address: CustomerAddress, phones: list[str]) -> None:
+    # The snapshot of what was just written (as `_customer_snapshot` would read it).
+    after = snapshot(customer)
+    after["address"] = str(address)
+    after["other_phones"] = sorted(phones)
+    customer.intake_district, customer.intake_address = address.district, str(address)
+    audit_record(actor=by, action="shouhou.customer.created", obj=customer, after=after)
 
 
 _UPDATABLE = {

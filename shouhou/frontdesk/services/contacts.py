@@ -90,32 +90,20 @@ def contact_log(
     request becomes a work order, a complaint a complaint case, in the same step."""
     org_id = _require_desk(by)
     now = _now(now)
-    errors: dict[str, list[str]] = {}
-    if channel not in Channel.values:
-        errors["channel"] = [_("Unknown channel.")]
-    if kind not in ContactKind.values:
-        errors["kind"] = [_("Unknown kind of contact.")]
-    if not (subject or "").strip():
-        errors["subject"] = [_("Write down what the caller says.")]
-    number = ""
-    if (phone or "").strip():
-        try:
-            number = normalise_phone(phone)
-        except ValueError as exc:
-            errors["phone"] = [str(exc)]
     received_at = received_at or now
-    if received_at > now + dt.timedelta(minutes=5):
-        errors["received_at"] = [_("Cannot be in the future.")]
-    _same_org(by, customer, "customer")
-    _same_org(by, store, "store")
-    if joins is not None:
-        _same_org(by, joins, "joins")
-        if not _is_open_matter(joins):
-            errors["joins"] = [_("That matter is closed; log a new contact.")]
-    if convert and kind not in CONVERTIBLE:
-        errors["convert"] = [_("Only a service request or a complaint becomes an order or a case.")]
-    if errors:
-        raise ValidationFailed(fields=errors)
+    number = _check_contact(
+        by,
+        channel=channel,
+        kind=kind,
+        subject=subject,
+        phone=phone,
+        customer=customer,
+        store=store,
+        joins=joins,
+        convert=convert,
+        received_at=received_at,
+        now=now,
+    )
     store = store or getattr(by, "store", None)
     if customer is None and number:
         customer = customer_find_by_phone(user=by, phone=number)
@@ -137,11 +125,7 @@ def contact_log(
             taken_by=by,
         )
         if joins is not None:
-            root = _matter_root(joins)
-            contact.work_order_id = root.work_order_id
-            contact.case_id = root.case_id
-            contact.customer = contact.customer or root.customer
-            _count_repeat(new=contact, root=root)
+            _join_matter(contact, joins)
         if answer:
             contact.status = ContactStatus.ANSWERED
             contact.answer = answer
@@ -159,20 +143,96 @@ def contact_log(
             _intake(by, contact, work_kind=order.kind, now=now, like=order)
         if convert and not (contact.work_order_id or contact.case_id):
             # (A contact that joined a matter is linked to its order or case already.)
-            result = getattr(contact, "language_result", None)
-            if kind == ContactKind.SERVICE_REQUEST:
-                contact = contact_to_work_order(
-                    by=by,
-                    contact=contact,
-                    work_kind=work_kind,
-                    district=district,
-                    address_detail=address_detail,
-                    now=now,
-                )
-            else:
-                contact = contact_to_complaint(by=by, contact=contact, now=now)
-            if result is not None:
-                contact.language_result = result
+            contact = _convert(
+                by,
+                contact,
+                work_kind=work_kind,
+                district=district,
+                address_detail=address_detail,
+                now=now,
+            )
+    return contact
+
+
+def _check_contact(
+    by: User,
+    *,
+    channel: str,
+    kind: str,
+    subject: str,
+    phone: str,
+    customer: Customer | None,
+    store: Store | None,
+    joins: Contact | None,
+    convert: bool,
+    received_at: dt.datetime,
+    now: dt.datetime,
+) -> str:
+    """Every field checked at once (ValidationFailed naming each); the phone number normalised.
+    Another organisation's customer, store or contact is not found."""
+    errors: dict[str, list[str]] = {}
+    if channel not in Channel.values:
+        errors["channel"] = [_("Unknown channel.")]
+    if kind not in ContactKind.values:
+        errors["kind"] = [_("Unknown kind of contact.")]
+    if not (subject or "").strip():
+        errors["subject"] = [_("Write down what the caller says.")]
+    number = ""
+    if (phone or "").strip():
+        try:
+            number = normalise_phone(phone)
+        except ValueError as exc:
+            errors["phone"] = [str(exc)]
+    if received_at > now + dt.timedelta(minutes=5):
+        errors["received_at"] = [_("Cannot be in the future.")]
+    _same_org(by, customer, "customer")
+    _same_org(by, store, "store")
+    if joins is not None:
+        _same_org(by, joins, "joins")
+        if not _is_open_matter(joins):
+            errors["joins"] = [_("That matter is closed; log a new contact.")]
+    if convert and kind not in CONVERTIBLE:
+        errors["convert"] = [_("Only a service request or a complaint becomes an order or a case.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return number
+
+
+def _join_matter(contact: Contact, joins: Contact) -> None:
+    """The contact is about an open matter again: it takes the matter's order, case and
+    customer, and is counted on the matter's first contact."""
+    root = _matter_root(joins)
+    contact.work_order_id = root.work_order_id
+    contact.case_id = root.case_id
+    contact.customer = contact.customer or root.customer
+    _count_repeat(new=contact, root=root)
+
+
+def _convert(
+    by: User,
+    contact: Contact,
+    *,
+    work_kind: str,
+    district: str,
+    address_detail: str,
+    now: dt.datetime,
+) -> Contact:
+    """A service request becomes a work order, a complaint a complaint case; the language check
+    of the answer stays on the contact returned."""
+    result = getattr(contact, "language_result", None)
+    if contact.kind == ContactKind.SERVICE_REQUEST:
+        contact = contact_to_work_order(
+            by=by,
+            contact=contact,
+            work_kind=work_kind,
+            district=district,
+            address_detail=address_detail,
+            now=now,
+        )
+    else:
+        contact = contact_to_complaint(by=by, contact=contact, now=now)
+    if result is not None:
+        contact.language_result = result
     return contact
 
 

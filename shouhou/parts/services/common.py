@@ -3,10 +3,12 @@ quantity changes (a conditional UPDATE on the locked row, so stock never goes be
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from shouhou.core.errors import (
     NotFoundError,
     ValidationFailed,
 )
+from shouhou.core.models import OrgScopedModel
 from shouhou.org import roles as r
 
 from .. import bands
@@ -26,6 +29,9 @@ from ..models import (
     PartsSettings,
     Stock,
 )
+
+if TYPE_CHECKING:
+    from shouhou.org.models import User
 
 STORE_ROLES = {r.WAREHOUSE_KEEPER}
 
@@ -42,23 +48,25 @@ settings_for = PartsSettings.for_org
 CENT = Decimal("0.01")
 
 
-def _now(now=None):
+def _now(now: dt.datetime | None = None) -> dt.datetime:
     return now or timezone.now()
 
 
-def _same_org(by, *objs) -> None:
+def _same_org(by: User, *objs: OrgScopedModel | None) -> None:
     org = getattr(by, "organisation_id", None)
     for obj in objs:
         if obj is not None and (org is None or obj.organisation_id != org):
             raise NotFoundError()
 
 
-def _number(prefix: str, now) -> str:
+def _number(prefix: str, now: dt.datetime) -> str:
     return f"{prefix}{timezone.localtime(now):%Y%m%d}-{uuid.uuid4().hex[:6].upper()}"
 
 
-def _int(value, field: str, errors: dict, *, low: int = 1) -> int:
+def _int(value: object, field: str, errors: dict[str, list[str]], *, low: int = 1) -> int:
     try:
+        if not isinstance(value, int | str | float | Decimal):
+            raise TypeError
         n = int(value)
     except (TypeError, ValueError):
         errors[field] = [_("A whole number.")]
@@ -68,13 +76,27 @@ def _int(value, field: str, errors: dict, *, low: int = 1) -> int:
     return n
 
 
-def _get(model, by, pk):
+_Row = TypeVar("_Row", bound=OrgScopedModel)
+
+
+def _pk(value: object) -> int:
+    """A primary key from a number or a string of one; 0 (no row) otherwise."""
+    if isinstance(value, models.Model) or not isinstance(value, int | str | float | Decimal):
+        return 0
+    try:
+        return int(value)
+    except ValueError:
+        return 0
+
+
+def _get(model: type[_Row], by: User, pk: object) -> _Row:
+    """The row of the caller's organisation: an instance, or its id; anything else is 404."""
     if isinstance(pk, model):
         obj = pk
     else:
         try:
-            obj = model.objects.get(pk=pk)
-        except (model.DoesNotExist, ValueError, TypeError) as exc:
+            obj = model.objects.get(pk=_pk(pk))
+        except model.DoesNotExist as exc:
             raise NotFoundError() from exc
     _same_org(by, obj)
     return obj
@@ -100,8 +122,8 @@ def _post(
     part: Part,
     kind: str,
     quantity: int,
-    by,
-    at,
+    by: User,
+    at: dt.datetime,
     document: str,
     document_id: int,
     src: Location | None = None,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -22,18 +25,30 @@ from ..models import (
     StockCountLine,
 )
 from .common import MANAGER_ROLES, STORE_ROLES, _get, _int, _now, _post
+from .stock import RawLines
+
+if TYPE_CHECKING:
+    from shouhou.org.models import User
 
 
-def stock_count_create(*, by, location, lines: list[dict], note: str = "", now=None) -> StockCount:
-    now = _now(now)
+def stock_count_create(
+    *,
+    by: User,
+    location: object,
+    lines: RawLines,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> StockCount:
+    at = _now(now)
     r.require_role(by, *STORE_ROLES)
-    location = _get(Location, by, location)
-    errors: dict = {}
-    parsed = []
-    seen = set()
+    org_id = r.require_organisation(by)
+    place = _get(Location, by, location)
+    errors: dict[str, list[str]] = {}
+    parsed: list[tuple[Part, int]] = []
+    seen: set[int] = set()
     for i, line in enumerate(lines or []):
         part = (
-            Part.objects.filter(pk=line.get("part")).first()
+            Part.objects.filter(pk=int(str(line.get("part")))).first()
             if str(line.get("part")).isdigit()
             else None
         )
@@ -50,14 +65,14 @@ def stock_count_create(*, by, location, lines: list[dict], note: str = "", now=N
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
         count = StockCount.objects.create(
-            organisation_id=by.organisation_id, location=location, counted_by=by, counted_at=now,
+            organisation_id=org_id, location=place, counted_by=by, counted_at=at,
             note=(note or "")[:200],
         )  # fmt: skip
-        booked = dict(Stock.objects.filter(location=location).values_list("part_id", "quantity"))
+        booked = dict(Stock.objects.filter(location=place).values_list("part_id", "quantity"))
         StockCountLine.objects.bulk_create(
             [
                 StockCountLine(
-                    organisation_id=by.organisation_id,
+                    organisation_id=org_id,
                     count=count,
                     part=p,
                     booked=booked.get(p.pk, 0),
@@ -71,30 +86,32 @@ def stock_count_create(*, by, location, lines: list[dict], note: str = "", now=N
     return count
 
 
-def stock_count_decide(*, by, count, approve: bool, now=None) -> StockCount:
+def stock_count_decide(
+    *, by: User, count: object, approve: bool, now: dt.datetime | None = None
+) -> StockCount:
     """A manager approves the count: each difference is an adjustment move (from the books as
     they are now, so moves since the count are kept)."""
-    now = _now(now)
+    at = _now(now)
     r.require_role(by, *MANAGER_ROLES, r.FINANCE)
-    count = _get(StockCount, by, count)
+    found = _get(StockCount, by, count)
     with transaction.atomic():
-        count = StockCount.objects.select_for_update().get(pk=count.pk)
-        if count.status != StockCount.Status.SUBMITTED:
+        sheet = StockCount.objects.select_for_update().get(pk=found.pk)
+        if sheet.status != StockCount.Status.SUBMITTED:
             raise InvalidTransition()
-        if count.counted_by_id == by.pk:
+        if sheet.counted_by_id == by.pk:
             raise PermissionDeniedError(_("Nobody approves their own count."))
         if approve:
-            for line in count.lines.select_related("part").order_by("part_id"):
+            for line in sheet.lines.select_related("part").order_by("part_id"):
                 diff = line.difference
                 if diff > 0:
-                    _post(part=line.part, kind=Move.Kind.ADJUSTMENT, quantity=diff, by=by, at=now,
-                          dst=count.location, document="stock_count", document_id=count.pk)  # fmt: skip
+                    _post(part=line.part, kind=Move.Kind.ADJUSTMENT, quantity=diff, by=by, at=at,
+                          dst=sheet.location, document="stock_count", document_id=sheet.pk)  # fmt: skip
                 elif diff < 0:
-                    _post(part=line.part, kind=Move.Kind.ADJUSTMENT, quantity=-diff, by=by, at=now,
-                          src=count.location, document="stock_count", document_id=count.pk)  # fmt: skip
+                    _post(part=line.part, kind=Move.Kind.ADJUSTMENT, quantity=-diff, by=by, at=at,
+                          src=sheet.location, document="stock_count", document_id=sheet.pk)  # fmt: skip
         to = StockCount.Status.APPROVED if approve else StockCount.Status.REJECTED
-        count.status, count.approved_by, count.approved_at = to, by, now
-        count.save()
-        audit_record(actor=by, action=f"shouhou.stock_count.{to}", obj=count,
+        sheet.status, sheet.approved_by, sheet.approved_at = to, by, at
+        sheet.save()
+        audit_record(actor=by, action=f"shouhou.stock_count.{to}", obj=sheet,
                      before={"status": "submitted"}, after={"status": to})  # fmt: skip
-    return count
+    return sheet

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F
@@ -30,46 +31,52 @@ from ..models import (
     RequisitionLine,
     WriteOff,
 )
-from .common import CENT, MANAGER_ROLES, STORE_ROLES, _get, _int, _now, _post
+from .common import CENT, MANAGER_ROLES, STORE_ROLES, _get, _int, _now, _pk, _post
 from .requisitions import _lock_req, _maybe_settle
 from .stock import _special_location, technician_location
+
+if TYPE_CHECKING:
+    from django.core.files import File
+
+    from shouhou.org.models import User
+    from shouhou.workorders.models import WorkOrder
 
 APPRAISE_ROLES = {r.WORKSHOP_SUPERVISOR}  # the technical department (技术部)
 
 
 def old_part_register(
     *,
-    by,
-    line,
-    quantity=None,
+    by: User,
+    line: object,
+    quantity: object = None,
     serial: str = "",
-    report_part=None,
-    photo=None,
+    report_part: object = None,
+    photo: File[Any] | None = None,
     condition: str = "",
     note: str = "",
-    now=None,
+    now: dt.datetime | None = None,
 ) -> OldPart:
     """The warehouse keeper registers the old part the technician brought back. If the report
     lists the replaced part (`report_part`), it is marked received there too (workorders'
     `report_part_receive_old`). When the report is signed already, the line is written off."""
-    now = _now(now)
+    at = _now(now)
     r.require_role(by, *STORE_ROLES)
-    line = _get(RequisitionLine, by, line)
-    req = line.requisition
-    errors: dict = {}
+    org_id = r.require_organisation(by)
+    row = _get(RequisitionLine, by, line)
+    req = row.requisition
+    errors: dict[str, list[str]] = {}
     q = (
-        line.quantity - line.returned
+        row.quantity - row.returned
         if quantity in (None, "")
         else _int(quantity, "quantity", errors)
     )
-    if not errors and not 1 <= q <= line.quantity - line.returned:
+    if not errors and not 1 <= q <= row.quantity - row.returned:
         errors["quantity"] = [
-            _("Between 1 and %(n)s (drawn and not returned).")
-            % {"n": line.quantity - line.returned}
+            _("Between 1 and %(n)s (drawn and not returned).") % {"n": row.quantity - row.returned}
         ]
     rp = None
     if report_part not in (None, ""):
-        rp = ReportPart.objects.filter(pk=getattr(report_part, "pk", report_part)).first()
+        rp = ReportPart.objects.filter(pk=_pk(getattr(report_part, "pk", report_part))).first()
         if rp is None or rp.report.order_id != req.work_order_id:
             errors["report_part"] = [_("Not a replaced part of this order's report.")]
     if errors:
@@ -78,38 +85,45 @@ def old_part_register(
         req = _lock_req(req)
         if req.status not in (Requisition.Status.ISSUED, Requisition.Status.CLOSED):
             raise InvalidTransition(_("Old parts come back for issued parts only."))
-        if OldPart.objects.filter(line=line).exists():
+        if OldPart.objects.filter(line=row).exists():
             raise Conflict(_("The old part of this line is registered already."), code="duplicate")
         if rp is not None and rp.old_returned_at is None:
             wo_services.report_part_receive_old(
                 by=by, part=rp, quantity=min(q, rp.quantity), condition=condition, note=note,
-                now=now,
+                now=at,
             )  # fmt: skip
         old = OldPart.objects.create(
-            organisation_id=by.organisation_id,
-            line=line,
+            organisation_id=org_id,
+            line=row,
             report_part=rp,
             work_order_id=req.work_order_id,
-            part=line.part,
+            part=row.part,
             quantity=q,
             serial=(serial or "").strip()[:60],
             returned_by=req.technician,
             received_by=by,
-            returned_at=now,
+            returned_at=at,
         )
         if photo:
-            old.photo.save(photo.name, photo, save=True)
+            old.photo.save(photo.name or "", photo, save=True)
         audit_record(
             actor=by, action="shouhou.old_part.registered", obj=old,
             after={"status": old.status, "quantity": q, "serial": old.serial},
         )  # fmt: skip
         report = ServiceReport.objects.filter(order_id=req.work_order_id).first()
         if report is not None and report.is_signed:
-            _write_off(line, report, old, by=by, now=now)
+            _write_off(row, report, old, by=by, now=at)
     return old
 
 
-def _write_off(line, report, old, *, by, now) -> WriteOff | None:
+def _write_off(
+    line: RequisitionLine,
+    report: ServiceReport,
+    old: OldPart | None,
+    *,
+    by: User,
+    now: dt.datetime,
+) -> WriteOff | None:
     """销帐 of the fitted parts of one line (what is still with the technician, at most what came
     back as old parts). Needs the signed report and the old part; never twice."""
     line = RequisitionLine.objects.select_for_update().get(pk=line.pk)
@@ -137,9 +151,11 @@ def _write_off(line, report, old, *, by, now) -> WriteOff | None:
     return w
 
 
-def write_off_for_signed_report(*, order, report, by, now=None) -> int:
+def write_off_for_signed_report(
+    *, order: WorkOrder, report: ServiceReport, by: User | None, now: dt.datetime | None = None
+) -> int:
     """The customer signed: every line of the order whose old part is back is written off."""
-    now = _now(now)
+    at = _now(now)
     n = 0
     for old in OldPart.objects.filter(
         work_order=order,
@@ -149,20 +165,28 @@ def write_off_for_signed_report(*, order, report, by, now=None) -> int:
         # signed through the customer's link there is no user: the store keeper who issued the
         # parts books the write-off
         actor = by or old.line.requisition.issued_by or report.created_by
-        if _write_off(old.line, report, old, by=actor, now=now):
+        if actor is None:  # pragma: no cover - an issued requisition names who issued it
+            continue
+        if _write_off(old.line, report, old, by=actor, now=at):
             n += 1
     return n
 
 
 def old_part_appraise(
-    *, by, old_part, verdict: str, condition: str, note: str = "", now=None
+    *,
+    by: User,
+    old_part: object,
+    verdict: str,
+    condition: str,
+    note: str = "",
+    now: dt.datetime | None = None,
 ) -> OldPart:
     """The technical department's appraisal (鉴定); usable parts go to the usable old-parts store,
     scrap waits for the month's disposal batch."""
-    now = _now(now)
+    at = _now(now)
     r.require_role(by, *APPRAISE_ROLES)
-    old = _get(OldPart, by, old_part)
-    errors = {}
+    found = _get(OldPart, by, old_part)
+    errors: dict[str, list[str]] = {}
     if verdict not in OldPart.Verdict.values:
         errors["verdict"] = [_("Choose the appraisal.")]
     if condition not in (OldPart.Status.USABLE, OldPart.Status.SCRAP):
@@ -170,17 +194,17 @@ def old_part_appraise(
     if errors:
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
-        old = OldPart.objects.select_for_update().get(pk=old.pk)
+        old = OldPart.objects.select_for_update().get(pk=found.pk)
         if old.status != OldPart.Status.RETURNED:
             raise InvalidTransition(_("This old part is appraised already."))
         kind = Location.Kind.OLD_USABLE if condition == "usable" else Location.Kind.OLD_SCRAP
         _post(
-            part=old.part, kind=Move.Kind.OLD_IN, quantity=old.quantity, by=by, at=now,
+            part=old.part, kind=Move.Kind.OLD_IN, quantity=old.quantity, by=by, at=at,
             dst=_special_location(old.organisation_id, kind), unit_cost=Decimal("0"),
             document="old_part", document_id=old.pk, note=str(old.work_order),
         )  # fmt: skip
         old.status, old.verdict = condition, verdict
-        old.appraisal_note, old.appraised_by, old.appraised_at = (note or "")[:200], by, now
+        old.appraisal_note, old.appraised_by, old.appraised_at = (note or "")[:200], by, at
         old.save()
         audit_record(
             actor=by, action="shouhou.old_part.appraised", obj=old,
@@ -189,15 +213,16 @@ def old_part_appraise(
     return old
 
 
-def disposal_batch_collect(*, by, month: dt.date, now=None) -> DisposalBatch:
+def disposal_batch_collect(
+    *, by: User, month: dt.date, now: dt.datetime | None = None
+) -> DisposalBatch:
     """The month's batch: every scrap old part appraised up to the month's end and not yet in a
     batch. Running it again adds what was appraised since (the batch is still open)."""
     r.require_role(by, *STORE_ROLES)
+    org_id = r.require_organisation(by)
     month = month.replace(day=1)
     with transaction.atomic():
-        batch, created = DisposalBatch.objects.get_or_create(
-            organisation_id=by.organisation_id, month=month
-        )
+        batch, created = DisposalBatch.objects.get_or_create(organisation_id=org_id, month=month)
         if batch.status != DisposalBatch.Status.OPEN:
             raise InvalidTransition(_("The batch of this month is submitted already."))
         nxt = (month + dt.timedelta(days=32)).replace(day=1)
@@ -210,43 +235,45 @@ def disposal_batch_collect(*, by, month: dt.date, now=None) -> DisposalBatch:
     return batch
 
 
-def disposal_batch_submit(*, by, batch, method: str) -> DisposalBatch:
+def disposal_batch_submit(*, by: User, batch: object, method: str) -> DisposalBatch:
     r.require_role(by, *STORE_ROLES)
-    batch = _get(DisposalBatch, by, batch)
+    found = _get(DisposalBatch, by, batch)
     method = (method or "").strip()
     if not method:
         raise ValidationFailed(fields={"method": [_("How will it be disposed of?")]})
     with transaction.atomic():
-        batch = DisposalBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != DisposalBatch.Status.OPEN:
+        row = DisposalBatch.objects.select_for_update().get(pk=found.pk)
+        if row.status != DisposalBatch.Status.OPEN:
             raise InvalidTransition()
-        if not batch.items.exists():
+        if not row.items.exists():
             raise ValidationFailed(_("The batch is empty."), code="empty")
-        batch.status, batch.method, batch.submitted_by = "submitted", method[:100], by
-        batch.save()
-        audit_record(actor=by, action="shouhou.disposal_batch.submitted", obj=batch,
+        row.status, row.method, row.submitted_by = "submitted", method[:100], by
+        row.save()
+        audit_record(actor=by, action="shouhou.disposal_batch.submitted", obj=row,
                      before={"status": "open"}, after={"status": "submitted"})  # fmt: skip
-    return batch
+    return row
 
 
-def disposal_batch_approve(*, by, batch, now=None) -> DisposalBatch:
+def disposal_batch_approve(
+    *, by: User, batch: object, now: dt.datetime | None = None
+) -> DisposalBatch:
     """A manager approves: each scrap part leaves the scrap store (disposal move)."""
-    now = _now(now)
+    at = _now(now)
     r.require_role(by, *MANAGER_ROLES)
-    batch = _get(DisposalBatch, by, batch)
+    found = _get(DisposalBatch, by, batch)
     with transaction.atomic():
-        batch = DisposalBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != DisposalBatch.Status.SUBMITTED:
+        row = DisposalBatch.objects.select_for_update().get(pk=found.pk)
+        if row.status != DisposalBatch.Status.SUBMITTED:
             raise InvalidTransition()
-        scrap = _special_location(batch.organisation_id, Location.Kind.OLD_SCRAP)
-        for old in batch.items.select_related("part").order_by("part_id"):
+        scrap = _special_location(row.organisation_id, Location.Kind.OLD_SCRAP)
+        for old in row.items.select_related("part").order_by("part_id"):
             _post(
-                part=old.part, kind=Move.Kind.DISPOSAL, quantity=old.quantity, by=by, at=now,
-                src=scrap, document="disposal_batch", document_id=batch.pk, note=str(batch),
+                part=old.part, kind=Move.Kind.DISPOSAL, quantity=old.quantity, by=by, at=at,
+                src=scrap, document="disposal_batch", document_id=row.pk, note=str(row),
             )  # fmt: skip
-        batch.items.update(status=OldPart.Status.DISPOSED)
-        batch.status, batch.approved_by, batch.approved_at = "approved", by, now
-        batch.save()
-        audit_record(actor=by, action="shouhou.disposal_batch.approved", obj=batch,
+        row.items.update(status=OldPart.Status.DISPOSED)
+        row.status, row.approved_by, row.approved_at = "approved", by, at
+        row.save()
+        audit_record(actor=by, action="shouhou.disposal_batch.approved", obj=row,
                      before={"status": "submitted"}, after={"status": "approved"})  # fmt: skip
-    return batch
+    return row

@@ -3,7 +3,9 @@ check of a report's fee against the accepted quote."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -24,17 +26,26 @@ from ..models import (
     QuoteLine,
 )
 from .common import SUPERVISOR_ROLES, _get, _int, _now, settings_for
-from .stock import _lines
+from .stock import RawLines, _lines
+
+if TYPE_CHECKING:
+    from shouhou.org.models import User
 
 QUOTE_ROLES = {r.TECHNICIAN, r.SERVICE_DESK, r.WORKSHOP_SUPERVISOR}
 
 
 def quote_create(
-    *, by, work_order, lines: list[dict], labour_hours, travel_km=0, now=None
+    *,
+    by: User,
+    work_order: object,
+    lines: RawLines | None,
+    labour_hours: object,
+    travel_km: object = 0,
+    now: dt.datetime | None = None,
 ) -> Quote:
     r.require_role(by, *QUOTE_ROLES)
     order = _get(WorkOrder, by, work_order)
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     parsed = _lines(lines, errors) if lines else []
     errors.pop("lines", None)
     try:
@@ -78,54 +89,59 @@ def quote_create(
     return quote
 
 
-def quote_accept(*, by, quote, customer_name: str, now=None) -> Quote:
+def quote_accept(
+    *, by: User, quote: object, customer_name: str, now: dt.datetime | None = None
+) -> Quote:
     """The customer accepted the quote (who and when), before the work starts."""
-    now = _now(now)
+    at = _now(now)
     r.require_role(by, *QUOTE_ROLES)
-    quote = _get(Quote, by, quote)
+    found = _get(Quote, by, quote)
     name = (customer_name or "").strip()
     if not name:
         raise ValidationFailed(fields={"customer_name": [_("Who accepted it?")]})
     with transaction.atomic():
-        quote = Quote.objects.select_for_update().get(pk=quote.pk)
-        order = WorkOrder.objects.get(pk=quote.work_order_id)
-        if quote.status != Quote.Status.DRAFT:
+        row = Quote.objects.select_for_update().get(pk=found.pk)
+        order = WorkOrder.objects.get(pk=row.work_order_id)
+        if row.status != Quote.Status.DRAFT:
             raise InvalidTransition(_("Only a quote shown to the customer is accepted."))
         if order.status in ("done", "confirmed", "closed", "cancelled"):
             raise InvalidTransition(_("A quote is accepted before the work, not after."))
         if Quote.objects.filter(work_order=order, status=Quote.Status.ACCEPTED).exists():
             raise Conflict(_("The customer accepted a quote already."), code="quote_accepted")
-        quote.status, quote.accepted_by_name = Quote.Status.ACCEPTED, name[:50]
-        quote.accepted_at, quote.recorded_by = now, by
-        quote.save()
-        audit_record(actor=by, action="shouhou.quote.accepted", obj=quote,
+        row.status, row.accepted_by_name = Quote.Status.ACCEPTED, name[:50]
+        row.accepted_at, row.recorded_by = at, by
+        row.save()
+        audit_record(actor=by, action="shouhou.quote.accepted", obj=row,
                      before={"status": "draft"}, after={"status": "accepted", "by": name})  # fmt: skip
-    return quote
+    return row
 
 
-def quote_decline(*, by, quote) -> Quote:
+def quote_decline(*, by: User, quote: object) -> Quote:
     r.require_role(by, *QUOTE_ROLES)
-    quote = _get(Quote, by, quote)
+    found = _get(Quote, by, quote)
     with transaction.atomic():
-        quote = Quote.objects.select_for_update().get(pk=quote.pk)
-        if quote.status != Quote.Status.DRAFT:
+        row = Quote.objects.select_for_update().get(pk=found.pk)
+        if row.status != Quote.Status.DRAFT:
             raise InvalidTransition()
-        quote.status = Quote.Status.DECLINED
-        quote.save()
-        audit_record(actor=by, action="shouhou.quote.declined", obj=quote,
+        row.status = Quote.Status.DECLINED
+        row.save()
+        audit_record(actor=by, action="shouhou.quote.declined", obj=row,
                      before={"status": "draft"}, after={"status": "declined"})  # fmt: skip
-    return quote
+    return row
 
 
-def quote_change_approve(*, by, quote, amount, reason: str, now=None) -> Quote:
+def quote_change_approve(
+    *, by: User, quote: object, amount: object, reason: str, now: dt.datetime | None = None
+) -> Quote:
     """A supervisor approves a fee different from the accepted quote (found more to do)."""
-    now = _now(now)
+    at = _now(now)
     r.require_role(by, *SUPERVISOR_ROLES)
-    quote = _get(Quote, by, quote)
-    errors = {}
+    found = _get(Quote, by, quote)
+    errors: dict[str, list[str]] = {}
+    value = Decimal("0")
     try:
-        amount = to_money(amount)
-        if amount < 0:
+        value = to_money(amount)
+        if value < 0:
             errors["amount"] = [_("Not negative.")]
     except ValueError as exc:
         errors["amount"] = [str(exc)]
@@ -135,35 +151,35 @@ def quote_change_approve(*, by, quote, amount, reason: str, now=None) -> Quote:
     if errors:
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
-        quote = Quote.objects.select_for_update().get(pk=quote.pk)
-        if quote.status != Quote.Status.ACCEPTED:
+        row = Quote.objects.select_for_update().get(pk=found.pk)
+        if row.status != Quote.Status.ACCEPTED:
             raise InvalidTransition(_("Only an accepted quote is changed."))
-        before = quote.changed_total
-        quote.changed_total, quote.change_reason = amount, reason[:200]
-        quote.change_approved_by, quote.change_approved_at = by, now
-        quote.save()
-        audit_record(actor=by, action="shouhou.quote.change_approved", obj=quote,
-                     before={"changed_total": before}, after={"changed_total": amount}, note=reason)  # fmt: skip
-    return quote
+        before = row.changed_total
+        row.changed_total, row.change_reason = value, reason[:200]
+        row.change_approved_by, row.change_approved_at = by, at
+        row.save()
+        audit_record(actor=by, action="shouhou.quote.change_approved", obj=row,
+                     before={"changed_total": before}, after={"changed_total": value}, note=reason)  # fmt: skip
+    return row
 
 
-def check_fee_against_quote(*, order, fee) -> None:
+def check_fee_against_quote(*, order: WorkOrder, fee: object) -> None:
     """The guard on completion: the fee equals the accepted quote (or its approved change); a fee
     without an accepted quote is refused when the organisation says so."""
     try:
-        fee = to_money(fee if fee not in (None, "") else "0")
+        amount = to_money(fee if fee not in (None, "") else "0")
     except ValueError:
         return  # the work-order service reports the bad amount itself
     quote = Quote.objects.filter(work_order=order, status=Quote.Status.ACCEPTED).first()
     if quote is None:
-        if fee > 0 and settings_for(order.organisation_id).quote_needed_for_fee:
+        if amount > 0 and settings_for(order.organisation_id).quote_needed_for_fee:
             raise ValidationFailed(
                 fields={
                     "fee_approval": [_("A fee needs a paid-repair quote the customer accepted.")]
                 }
             )
         return
-    if fee != quote.agreed_fee:
+    if amount != quote.agreed_fee:
         raise ValidationFailed(
             fields={
                 "fee": [

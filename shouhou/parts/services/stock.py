@@ -3,7 +3,10 @@ technician locations, reorder levels, receipts and transfers between locations."
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -26,14 +29,20 @@ from ..models import (
 )
 from .common import STORE_ROLES, _get, _int, _now, _number, _post, _stock_row
 
+if TYPE_CHECKING:
+    from shouhou.org.models import Dealer, Store, User
+
+# Lines of a receipt, requisition or quote as the API and the pages send them.
+RawLines = Sequence[Mapping[str, object]]
+
 MASTER_ROLES = {r.WAREHOUSE_KEEPER, r.ADMINISTRATION}
 
 
-def _part_fields(data: dict, errors: dict) -> dict:
-    out = {}
+def _part_fields(data: Mapping[str, object], errors: dict[str, list[str]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for f in ("code", "name", "specification", "unit"):
         if f in data:
-            out[f] = (data.get(f) or "").strip()
+            out[f] = str(data.get(f) or "").strip()
     for f in ("code", "name"):
         if f in out and not out[f]:
             errors[f] = [_("Required.")]
@@ -54,9 +63,16 @@ def _part_fields(data: dict, errors: dict) -> dict:
     return out
 
 
-def part_create(*, by, data: dict, models_fitted=(), products=()) -> Part:
+def part_create(
+    *,
+    by: User,
+    data: Mapping[str, object],
+    models_fitted: Collection[int] = (),
+    products: Collection[int] = (),
+) -> Part:
     r.require_role(by, *MASTER_ROLES)
-    errors: dict = {}
+    org_id = r.require_organisation(by)
+    errors: dict[str, list[str]] = {}
     fields = _part_fields({"unit": "个", **data}, errors)
     for f in ("code", "name"):
         if not fields.get(f):
@@ -66,13 +82,15 @@ def part_create(*, by, data: dict, models_fitted=(), products=()) -> Part:
     with transaction.atomic():
         if Part.objects.filter(code=fields["code"]).exists():
             raise ValidationFailed(fields={"code": [_("This part code is taken.")]})
-        part = Part.objects.create(organisation_id=by.organisation_id, **fields)
+        part = Part.objects.create(organisation_id=org_id, **fields)
         _set_fits(part, by, models_fitted, products)
         audit_record(actor=by, action="shouhou.part.created", obj=part, after=fields)
     return part
 
 
-def _set_fits(part, by, models_fitted, products) -> None:
+def _set_fits(
+    part: Part, by: User, models_fitted: Collection[int], products: Collection[int]
+) -> None:
     if models_fitted:
         ms = list(ProductModel.objects.filter(pk__in=list(models_fitted)))
         if len(ms) != len(set(models_fitted)):
@@ -85,26 +103,35 @@ def _set_fits(part, by, models_fitted, products) -> None:
         part.products.set(ps)
 
 
-def part_update(*, by, part, data: dict) -> Part:
+def part_update(*, by: User, part: object, data: Mapping[str, object]) -> Part:
     r.require_role(by, *MASTER_ROLES)
-    part = _get(Part, by, part)
-    errors: dict = {}
+    row = _get(Part, by, part)
+    errors: dict[str, list[str]] = {}
     fields = _part_fields(data, errors)
     fields.pop("code", None)
     if errors:
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
-        before = {k: getattr(part, k) for k in fields}
+        before = {k: getattr(row, k) for k in fields}
         for k, v in fields.items():
-            setattr(part, k, v)
-        part.save()
-        audit_record(actor=by, action="shouhou.part.updated", obj=part, before=before, after=fields)
-    return part
+            setattr(row, k, v)
+        row.save()
+        audit_record(actor=by, action="shouhou.part.updated", obj=row, before=before, after=fields)
+    return row
 
 
-def location_create(*, by, code: str, name: str, kind: str, store=None, dealer=None) -> Location:
+def location_create(
+    *,
+    by: User,
+    code: str,
+    name: str,
+    kind: str,
+    store: Store | None = None,
+    dealer: Dealer | None = None,
+) -> Location:
     r.require_role(by, *MASTER_ROLES)
-    errors = {}
+    org_id = r.require_organisation(by)
+    errors: dict[str, list[str]] = {}
     code, name = (code or "").strip(), (name or "").strip()
     if not code:
         errors["code"] = [_("Required.")]
@@ -118,7 +145,7 @@ def location_create(*, by, code: str, name: str, kind: str, store=None, dealer=N
         if Location.objects.filter(code=code).exists():
             raise ValidationFailed(fields={"code": [_("This code is taken.")]})
         loc = Location.objects.create(
-            organisation_id=by.organisation_id,
+            organisation_id=org_id,
             code=code,
             name=name,
             kind=kind,
@@ -129,14 +156,14 @@ def location_create(*, by, code: str, name: str, kind: str, store=None, dealer=N
     return loc
 
 
-def technician_location(user) -> Location:
+def technician_location(user: User) -> Location:
     """The technician's own ledger ("with the technician"), created on first use."""
     loc = Location.objects.filter(kind=Location.Kind.TECHNICIAN, holder=user).first()
     if loc is None:
         try:
             with transaction.atomic():
                 loc = Location.objects.create(
-                    organisation_id=user.organisation_id,
+                    organisation_id=r.require_organisation(user),
                     code=f"tech-{user.pk}",
                     name=_("With %(name)s") % {"name": user.get_full_name() or user.username},
                     kind=Location.Kind.TECHNICIAN,
@@ -147,7 +174,7 @@ def technician_location(user) -> Location:
     return loc
 
 
-def _special_location(org_id, kind: str) -> Location:
+def _special_location(org_id: int, kind: str) -> Location:
     loc = Location.objects.filter(kind=kind).order_by("id").first()
     if loc is None:
         loc = Location.objects.create(
@@ -159,11 +186,10 @@ def _special_location(org_id, kind: str) -> Location:
     return loc
 
 
-def reorder_level_set(*, by, part, location, level: int | None) -> Stock:
+def reorder_level_set(*, by: User, part: object, location: object, level: int | None) -> Stock:
     r.require_role(by, *STORE_ROLES)
-    part, location = _get(Part, by, part), _get(Location, by, location)
     with transaction.atomic():
-        row = _stock_row(part, location)
+        row = _stock_row(_get(Part, by, part), _get(Location, by, location))
         before = row.reorder_level
         row.reorder_level = level
         row.save(update_fields=["reorder_level", "updated_at"])
@@ -177,15 +203,19 @@ def reorder_level_set(*, by, part, location, level: int | None) -> Stock:
     return row
 
 
-def _lines(raw, errors: dict, *, price_field: str | None = None) -> list[tuple[Part, int, Decimal]]:
-    out = []
+def _lines(
+    raw: RawLines | None, errors: dict[str, list[str]], *, price_field: str | None = None
+) -> list[tuple[Part, int, Decimal]]:
+    out: list[tuple[Part, int, Decimal]] = []
     if not raw:
         errors["lines"] = [_("At least one line.")]
         return out
-    seen = set()
+    seen: set[int] = set()
     for i, line in enumerate(raw):
         part_ref = line.get("part")
-        part = Part.objects.filter(pk=part_ref).first() if str(part_ref).isdigit() else None
+        part = (
+            Part.objects.filter(pk=int(str(part_ref))).first() if str(part_ref).isdigit() else None
+        )
         if part is None:
             part = Part.objects.filter(code=str(part_ref or "")).first()
         if part is None:
@@ -210,47 +240,48 @@ def _lines(raw, errors: dict, *, price_field: str | None = None) -> list[tuple[P
 
 def receipt_create(
     *,
-    by,
-    location,
+    by: User,
+    location: object,
     supplier: str,
-    lines: list[dict],
+    lines: RawLines,
     delivery_note: str = "",
     expense_ref: str = "",
     note: str = "",
-    now=None,
+    now: dt.datetime | None = None,
 ) -> Receipt:
     """Receive parts into a store: the receipt note and one receipt move per line."""
-    now = _now(now)
+    at = _now(now)
     r.require_role(by, *STORE_ROLES)
-    location = _get(Location, by, location)
-    errors: dict = {}
+    org_id = r.require_organisation(by)
+    store = _get(Location, by, location)
+    errors: dict[str, list[str]] = {}
     supplier = (supplier or "").strip()
     if not supplier:
         errors["supplier"] = [_("Who delivered the parts?")]
-    if not location.is_store:
+    if not store.is_store:
         errors["location"] = [_("Parts are received into a store.")]
     parsed = _lines(lines, errors, price_field="unit_cost")
     if errors:
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
         receipt = Receipt.objects.create(
-            organisation_id=by.organisation_id,
-            number=_number("JS", now),
-            location=location,
+            organisation_id=org_id,
+            number=_number("JS", at),
+            location=store,
             supplier=supplier,
             delivery_note=(delivery_note or "").strip(),
             expense_ref=(expense_ref or "").strip(),
-            received_at=now,
+            received_at=at,
             received_by=by,
             note=note or "",
         )
         for part, q, cost in parsed:
             ReceiptLine.objects.create(
-                organisation_id=by.organisation_id, receipt=receipt, part=part, quantity=q,
+                organisation_id=org_id, receipt=receipt, part=part, quantity=q,
                 unit_cost=cost,
             )  # fmt: skip
             _post(
-                part=part, kind=Move.Kind.RECEIPT, quantity=q, by=by, at=now, dst=location,
+                part=part, kind=Move.Kind.RECEIPT, quantity=q, by=by, at=at, dst=store,
                 unit_cost=cost, document="receipt", document_id=receipt.pk,
                 note=receipt.number,
             )  # fmt: skip
@@ -258,27 +289,37 @@ def receipt_create(
             actor=by,
             action="shouhou.parts_receipt.created",
             obj=receipt,
-            after={"lines": len(parsed), "location": location.code},
+            after={"lines": len(parsed), "location": store.code},
         )
     return receipt
 
 
-def transfer_create(*, by, part, src, dst, quantity, note: str = "", now=None) -> Move:
+def transfer_create(
+    *,
+    by: User,
+    part: object,
+    src: object,
+    dst: object,
+    quantity: object,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Move:
     """Send parts from one store to another (e.g. to a service station's own ledger, §3.7.6)."""
-    now = _now(now)
+    at = _now(now)
     r.require_role(by, *STORE_ROLES)
-    part, src, dst = _get(Part, by, part), _get(Location, by, src), _get(Location, by, dst)
-    errors: dict = {}
+    row = _get(Part, by, part)
+    origin, target = _get(Location, by, src), _get(Location, by, dst)
+    errors: dict[str, list[str]] = {}
     q = _int(quantity, "quantity", errors)
-    if src.pk == dst.pk:
+    if origin.pk == target.pk:
         errors["dst"] = [_("Another location.")]
-    if not (src.is_store and dst.is_store):
+    if not (origin.is_store and target.is_store):
         errors["dst"] = [_("Transfers are between stores.")]
     if errors:
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
         move = _post(
-            part=part, kind=Move.Kind.TRANSFER, quantity=q, by=by, at=now, src=src, dst=dst,
+            part=row, kind=Move.Kind.TRANSFER, quantity=q, by=by, at=at, src=origin, dst=target,
             document="transfer", document_id=0, note=note,
         )  # fmt: skip
         Move.objects.filter(pk=move.pk).update(document_id=move.pk)
