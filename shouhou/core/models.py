@@ -1,12 +1,13 @@
 """Shared model bases, the audit log and idempotency keys."""
 
 import datetime as dt
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
@@ -90,6 +91,21 @@ def connect_org_settings() -> None:
             post_delete.connect(_drop_cached_settings, sender=model, dispatch_uid=uid + "-delete")
 
 
+class TouchingQuerySet(models.QuerySet):
+    """`update()` also moves `updated_at` (as `save()` does through `auto_now`): list
+    validators (`core.listing.rows_etag`) and the configuration caches' fingerprints read it,
+    and a guarded state update (`filter(pk=…, status=OLD).update(status=NEW)`) is a change
+    like any other."""
+
+    def update(self, **kwargs: Any) -> int:
+        if "updated_at" not in kwargs:
+            kwargs["updated_at"] = timezone.now()
+        return super().update(**kwargs)
+
+
+TouchingManager = models.Manager.from_queryset(TouchingQuerySet)
+
+
 class OrgScopedModel(TimeStampedModel):
     """Every domain row belongs to an organisation; a query outside a scope fails loudly.
 
@@ -106,8 +122,10 @@ class OrgScopedModel(TimeStampedModel):
         verbose_name=_("organisation"),
     )
 
-    objects: ClassVar[models.Manager[Self]] = ScopedManager(organisation="organisation")
-    all_objects: ClassVar[models.Manager[Self]] = models.Manager()
+    objects: ClassVar[models.Manager[Self]] = ScopedManager(
+        _manager_class=TouchingManager, organisation="organisation"
+    )
+    all_objects: ClassVar[models.Manager[Self]] = TouchingManager()
 
     class Meta:
         abstract = True
