@@ -197,7 +197,10 @@ def scope_key(request: Any) -> str:
 def _stamp(obj: Any) -> str:
     if obj is None:
         return "-"
-    stamp = getattr(obj, "updated_at", None)
+    if not hasattr(type(obj), "updated_at"):
+        # A row without a change time (a user account): what a list shows of it, its name.
+        return f"{obj.pk}={obj}"
+    stamp = obj.updated_at
     return f"{obj.pk}@{stamp.timestamp() if stamp else ''}"
 
 
