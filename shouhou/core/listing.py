@@ -256,8 +256,10 @@ class SummaryListMixin:
         related: Sequence[str] | None = None,
         paginate: bool = True,
         prepare: Callable[[Shape, Any], Any] | None = None,
+        extra: str = "",
     ) -> Response:
-        """`prepare(shape, queryset)` may load what the expanded fields need."""
+        """`prepare(shape, queryset)` may load what the expanded fields need; `extra`: what
+        else the rows depend on (a setting they are computed with) for the validator."""
         request = self.request  # type: ignore[attr-defined]
         shape = parse_shape(request, serializer_class)
         if prepare is not None:
@@ -273,7 +275,9 @@ class SummaryListMixin:
             paginator = None
         related = self.list_related if related is None else related
         page_state = repr(getattr(paginator, "next_values", None)) if paginator else ""
-        etag = rows_etag(request, rows, related=related, extra=shape.key() + page_state)
+        etag = rows_etag(
+            request, rows, related=related, extra=f"{shape.key()}|{page_state}|{extra}"
+        )
         if if_none_match(request, etag):
             return not_modified(etag)
         ctx = {"request": request, "shape": shape, **(context or {})}
