@@ -205,11 +205,18 @@ def _stamp(obj: Any) -> str:
 
 
 def rows_etag(
-    request: Any, rows: Iterable[Any], *, related: Sequence[str] = (), extra: str = ""
+    request: Any,
+    rows: Iterable[Any],
+    *,
+    related: Sequence[str] = (),
+    values: Sequence[str] = (),
+    extra: str = "",
 ) -> str:
     """A weak validator of a list page from the rows already fetched: no query, no
     serialisation. `related`: dotted paths of related rows the list row shows (`customer`,
-    `technician`), whose `updated_at` must be loaded with the row (select_related/only)."""
+    `technician`), whose `updated_at` must be loaded with the row (select_related/only);
+    `values`: attributes computed against the clock (`is_overdue`), whose values go in as
+    they are, since time changes them without a write."""
     h = hashlib.blake2b(digest_size=16)
     h.update(scope_key(request).encode())
     h.update(extra.encode())
@@ -222,6 +229,8 @@ def rows_etag(
                 if obj is None:
                     break
             h.update(_stamp(obj).encode())
+        for name in values:
+            h.update(f"|{getattr(row, name)!r}".encode())
         h.update(b";")
     return f'W/"{h.hexdigest()}"'
 
@@ -246,6 +255,8 @@ class SummaryListMixin:
 
     #: dotted paths of related rows a list row shows; their `updated_at` is in the validator.
     list_related: ClassVar[Sequence[str]] = ()
+    #: attributes of a row computed against the clock (see `rows_etag`).
+    list_values: ClassVar[Sequence[str]] = ()
 
     def list_response(
         self,
@@ -254,6 +265,7 @@ class SummaryListMixin:
         *,
         context: dict | None = None,
         related: Sequence[str] | None = None,
+        values: Sequence[str] | None = None,
         paginate: bool = True,
         prepare: Callable[[Shape, Any], Any] | None = None,
         extra: str = "",
@@ -276,7 +288,11 @@ class SummaryListMixin:
         related = self.list_related if related is None else related
         page_state = repr(getattr(paginator, "next_values", None)) if paginator else ""
         etag = rows_etag(
-            request, rows, related=related, extra=f"{shape.key()}|{page_state}|{extra}"
+            request,
+            rows,
+            related=related,
+            values=self.list_values if values is None else values,
+            extra=f"{shape.key()}|{page_state}|{extra}",
         )
         if if_none_match(request, etag):
             return not_modified(etag)
