@@ -228,6 +228,11 @@ def rows_etag(
                 obj = getattr(obj, part, None)
                 if obj is None:
                     break
+            if obj is not None and hasattr(obj, "all") and hasattr(obj, "model"):
+                # A to-many relation shown in the row (its prefetched lines): every one.
+                for item in obj.all():
+                    h.update(_stamp(item).encode())
+                continue
             h.update(_stamp(obj).encode())
         for name in values:
             h.update(f"|{getattr(row, name)!r}".encode())
