@@ -272,6 +272,7 @@ class SummaryListMixin:
         related: Sequence[str] | None = None,
         values: Sequence[str] | None = None,
         paginate: bool = True,
+        etag: bool = True,
         prepare: Callable[[Shape, Any], Any] | None = None,
         extra: str = "",
     ) -> Response:
@@ -290,17 +291,25 @@ class SummaryListMixin:
         if rows is None:
             rows = list(queryset)
             paginator = None
+        if not etag:
+            ctx = {"request": request, "shape": shape, **(context or {})}
+            data = serializer_class(rows, many=True, context=ctx).data
+            return (
+                self.get_paginated_response(data)  # type: ignore[attr-defined]
+                if paginator is not None
+                else Response(data)
+            )
         related = self.list_related if related is None else related
         page_state = repr(getattr(paginator, "next_values", None)) if paginator else ""
-        etag = rows_etag(
+        validator = rows_etag(
             request,
             rows,
             related=related,
             values=self.list_values if values is None else values,
             extra=f"{shape.key()}|{page_state}|{extra}",
         )
-        if if_none_match(request, etag):
-            return not_modified(etag)
+        if if_none_match(request, validator):
+            return not_modified(validator)
         ctx = {"request": request, "shape": shape, **(context or {})}
         data = serializer_class(rows, many=True, context=ctx).data
         response = (
@@ -308,7 +317,7 @@ class SummaryListMixin:
             if paginator is not None
             else Response(data)
         )
-        response["ETag"] = etag
+        response["ETag"] = validator
         return response
 
 
