@@ -85,7 +85,7 @@ def _names(raw: str | None) -> list[str]:
     return [n.strip() for n in (raw or "").split(",") if n.strip()]
 
 
-class ShapedSerializer(serializers.Serializer):
+class ShapedSerializer(serializers.Serializer[Any]):
     """Mixin of a list row serializer (put it first: `class XListOut(ShapedSerializer,
     serializers.ModelSerializer)`): `context["shape"]` picks the fields.
 
@@ -93,10 +93,10 @@ class ShapedSerializer(serializers.Serializer):
     serializer, so each serializer gets a new one); an expanded field replaces the summary
     field of the same name (the full text instead of the cut one)."""
 
-    expandable: ClassVar[dict[str, Callable[[], serializers.Field]]] = {}
+    expandable: ClassVar[dict[str, Callable[[], serializers.Field[Any, Any, Any, Any]]]] = {}
     _summary_names: ClassVar[list[str]]
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         shape: Shape | None = self.context.get("shape")
         if shape is None:
@@ -268,7 +268,7 @@ class SummaryListMixin:
         queryset: Any,
         serializer_class: type[ShapedSerializer],
         *,
-        context: dict | None = None,
+        context: dict[str, Any] | None = None,
         related: Sequence[str] | None = None,
         values: Sequence[str] | None = None,
         paginate: bool = True,

@@ -91,7 +91,7 @@ def connect_org_settings() -> None:
             post_delete.connect(_drop_cached_settings, sender=model, dispatch_uid=uid + "-delete")
 
 
-class TouchingQuerySet(models.QuerySet):
+class TouchingQuerySet(models.QuerySet[Any]):
     """`update()` also moves `updated_at` (as `save()` does through `auto_now`): list
     validators (`core.listing.rows_etag`) and the configuration caches' fingerprints read it,
     and a guarded state update (`filter(pk=…, status=OLD).update(status=NEW)`) is a change

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
@@ -225,7 +226,7 @@ class WorkOrderOut(serializers.ModelSerializer):
 
 # What `?expand=` may add to a list row: plain columns of the order (loaded on demand by
 # `_expand_columns`), the description in full instead of its first 80 characters.
-_EXPAND_COLUMNS = {
+_EXPAND_COLUMNS: dict[str, tuple[str, Callable[[], serializers.Field]]] = {
     "description": ("description", lambda: serializers.CharField()),
     "source": ("source", lambda: serializers.CharField()),
     "district": ("district", lambda: serializers.CharField()),
