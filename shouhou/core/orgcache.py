@@ -161,11 +161,13 @@ class OrgCache(Generic[T]):
         self._bump(org_id)
 
     def changed(self, organisation: Any = None) -> None:
-        """A row of this cache's data changed: drop the copy now and, since a reader inside
-        the writer's transaction may load the old rows again before it commits, once more
-        after the commit."""
+        """A row of this cache's data changed: drop the copy now and, for a cache that stores
+        on commit (a reader inside another transaction may have queued the old row), once
+        more after the commit. A cache that stores at once keeps what a load inside the
+        writer's transaction read: its fingerprint was taken after that load."""
         self.invalidate(organisation)
-        transaction.on_commit(lambda: self.invalidate(organisation))
+        if self._store_after_commit:
+            transaction.on_commit(lambda: self.invalidate(organisation))
 
     def invalidate_on(self, *models) -> None:
         """Drop an organisation's copy when a row of one of `models` is saved or deleted
