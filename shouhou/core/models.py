@@ -69,7 +69,7 @@ class OrgSettings(TimeStampedModel):
                 store_after_commit=True,
             )
             existing.invalidate_on(cls)
-            cls._org_cache = existing
+            setattr(cls, "_org_cache", existing)  # noqa: B010 - one per concrete model
         return existing
 
     @classmethod
@@ -84,7 +84,7 @@ class OrgSettings(TimeStampedModel):
 
     @classmethod
     def _load_row(cls, org_id: int) -> Self:
-        rows = cls._default_manager
+        rows: Any = cls._default_manager
         obj = rows.filter(organisation_id=org_id).first()
         if obj is None:
             try:
@@ -93,15 +93,13 @@ class OrgSettings(TimeStampedModel):
             except IntegrityError:
                 pass  # created at the same moment by another request
             obj = rows.get(organisation_id=org_id)  # the stored (quantized) values
-        return obj
+        found: Self = obj
+        return found
 
     @classmethod
     def _row_version(cls, org_id: int) -> object:
-        return (
-            cls._default_manager.filter(organisation_id=org_id)
-            .values_list("pk", "updated_at")
-            .first()
-        )
+        rows: Any = cls._default_manager
+        return rows.filter(organisation_id=org_id).values_list("pk", "updated_at").first()
 
     @classmethod
     def invalidate(cls, org_id: int) -> None:
