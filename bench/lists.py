@@ -241,7 +241,12 @@ def run() -> dict:
         "due_deep_page_500": (desk, deep_due),
         "html_due": (desk, "/workorders/?due=overdue&sort=due"),
         "customers": (desk, "/api/v1/customers/"),
+        "fields_subset": (desk, "/api/v1/workorders/?fields=number,status,next_due_at"),
     }
+    # BENCH_CASES=default,customers: only those (and their 304 path).
+    only = [c for c in os.environ.get("BENCH_CASES", "").split(",") if c]
+    if only:
+        cases = {k: v for k, v in cases.items() if k in only}
     out = {
         "rows": rows,
         "seed": cast["seed"],
@@ -267,6 +272,20 @@ def run() -> dict:
             "status": resp.status_code,
             "plan": _plan(client, url),
         }
+        etag = resp.get("ETag")
+        if etag and not url.startswith("/api/v1/workorders/?fields"):
+            # The conditional GET of the same page (issue 26): 304, no body.
+            def again(i=0, c=client, u=url, e=etag):
+                return c.get(u, headers={"If-None-Match": e})
+
+            r304 = again()
+            lat, _secs = timed(again, n)
+            out[name + "_304"] = {
+                **percentiles(lat),
+                "queries_per_request": queries_of(again),
+                "bytes": len(r304.content),
+                "status": r304.status_code,
+            }
     out["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     out["workorder_indexes"] = _index_use()
     return out

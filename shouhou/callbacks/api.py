@@ -18,6 +18,12 @@ from rest_framework.views import APIView
 from shouhou.core.api import IntegerIn
 from shouhou.core.errors import PermissionDeniedError
 from shouhou.core.idempotency import run_idempotent
+from shouhou.core.listing import (
+    ShapedSerializer,
+    SummaryListMixin,
+    TruncatedText,
+    shape_parameters,
+)
 from shouhou.core.pagination import KeysetPagination
 from shouhou.core.phones import mask_phone
 from shouhou.org import roles as r
@@ -111,6 +117,20 @@ class CallbackTaskDetailOut(CallbackTaskOut):
         return record.pk if record else None
 
 
+class CallbackTaskListOut(ShapedSerializer, CallbackTaskOut):
+    """A list row: the note cut (the detail and `?expand=note` have it all)."""
+
+    expandable = {"note": lambda: serializers.CharField()}
+    note = TruncatedText()
+
+    class Meta(CallbackTaskOut.Meta):
+        fields = [f for f in CallbackTaskOut.Meta.fields if f not in ("source_key", "closed_by")]
+
+
+# The rows a task's list row shows: their `updated_at` (or their name) is in the list's ETag.
+_TASK_RELATED = ("customer", "work_order", "assigned_to")
+
+
 class CallbackSettingsOut(serializers.ModelSerializer):
     class Meta:
         model = CallbackSettings
@@ -189,7 +209,7 @@ def _valid(serializer_class, data) -> dict:
 
 
 @extend_schema(tags=["callbacks"])
-class CallbackTaskViewSet(viewsets.GenericViewSet):
+class CallbackTaskViewSet(SummaryListMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     queryset = CallbackTask.objects.none()
     serializer_class = CallbackTaskOut
@@ -204,16 +224,22 @@ class CallbackTaskViewSet(viewsets.GenericViewSet):
     def _get(self, pk) -> CallbackTask:
         return selectors.task_get(user=self.request.user, pk=pk)
 
-    @extend_schema(parameters=[TaskFilter], responses=CallbackTaskOut(many=True))
+    list_related = _TASK_RELATED
+
+    @extend_schema(
+        parameters=[TaskFilter, *shape_parameters(CallbackTaskListOut)],
+        responses=CallbackTaskListOut(many=True),
+    )
     def list(self, request):
         """Tasks the caller may see: overdue first, then due today, then later."""
         params = _valid(TaskFilter, request.query_params)
         qs = selectors.task_list(user=request.user, **params)
-        page = self.paginate_queryset(qs)
-        data = CallbackTaskOut(page, many=True, context=self.get_serializer_context()).data
-        return self.get_paginated_response(data)
+        return self.list_response(qs, CallbackTaskListOut, context=self.get_serializer_context())
 
-    @extend_schema(parameters=[CallListFilter], responses=CallbackTaskOut(many=True))
+    @extend_schema(
+        parameters=[CallListFilter, *shape_parameters(CallbackTaskListOut)],
+        responses=CallbackTaskListOut(many=True),
+    )
     @action(detail=False, methods=["get"], url_path="call-list")
     def call_list(self, request):
         """The caller's list for today (or the unassigned pool; a supervisor: an agent's)."""
@@ -221,9 +247,7 @@ class CallbackTaskViewSet(viewsets.GenericViewSet):
         qs = selectors.call_list(
             user=request.user, unassigned=params["unassigned"], agent=params.get("agent")
         )
-        page = self.paginate_queryset(qs)
-        data = CallbackTaskOut(page, many=True, context=self.get_serializer_context()).data
-        return self.get_paginated_response(data)
+        return self.list_response(qs, CallbackTaskListOut, context=self.get_serializer_context())
 
     @extend_schema(responses=CallbackTaskDetailOut)
     def retrieve(self, request, pk=None):

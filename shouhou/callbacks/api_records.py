@@ -13,6 +13,12 @@ from rest_framework.response import Response
 
 from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import PermissionDeniedError, ValidationFailed
+from shouhou.core.listing import (
+    ShapedSerializer,
+    SummaryListMixin,
+    TruncatedText,
+    shape_parameters,
+)
 from shouhou.core.phones import mask_phone
 
 from . import feedback, records
@@ -98,10 +104,25 @@ class CallbackRecordOut(serializers.ModelSerializer):
     @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_is_satisfied(self, obj):
         # One settings read per organisation for the whole list, not one per row.
-        memo = self.__dict__.setdefault("_satisfied_from", {})
+        memo = self.__dict__.setdefault(
+            "_satisfied_from", dict(self.context.get("satisfied_from", {}))
+        )
         if obj.organisation_id not in memo:
             memo[obj.organisation_id] = CallbackSettings.for_org(obj.organisation_id).satisfied_from
         return obj.satisfied_at(memo[obj.organisation_id])
+
+
+class CallbackRecordListOut(ShapedSerializer, CallbackRecordOut):
+    """A list row: the comment cut, no archive updates (the detail and `?expand=` have them)."""
+
+    expandable = {
+        "comment": lambda: serializers.CharField(),
+        "archive_updates": lambda: serializers.JSONField(),
+    }
+    comment = TruncatedText()
+
+    class Meta(CallbackRecordOut.Meta):
+        fields = [f for f in CallbackRecordOut.Meta.fields if f != "archive_updates"]
 
 
 class CallbackRecordDetailOut(CallbackRecordOut):
@@ -202,21 +223,43 @@ def _valid(serializer_class, data) -> dict:
 # Viewsets ---------------------------------------------------------------------------------
 
 
-class CallbackRecordBase(viewsets.GenericViewSet):
+class CallbackRecordBase(SummaryListMixin, viewsets.GenericViewSet):
     queryset = CallbackRecord.objects.none()
     serializer_class = CallbackRecordOut
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "user": self.request.user}
 
-    @extend_schema(parameters=[RecordFilter], responses=CallbackRecordOut(many=True))
+    # What a record's row shows of other rows: in the list's ETag.
+    list_related = (
+        "customer",
+        "work_order",
+        "delivery.contract",
+        "technician",
+        "caller",
+        "second_visit_order",
+        "complaint_case",
+    )
+
+    @extend_schema(
+        parameters=[RecordFilter, *shape_parameters(CallbackRecordListOut)],
+        responses=CallbackRecordListOut(many=True),
+    )
     def list(self, request):
         """The organisation's callback records, newest first (office roles)."""
         params = _valid(RecordFilter, request.query_params)
         qs = records.record_list(user=request.user, **params)
-        page = self.paginate_queryset(qs)
-        data = CallbackRecordOut(page, many=True, context=self.get_serializer_context()).data
-        return self.get_paginated_response(data)
+        # `is_satisfied` reads the organisation's threshold: a new threshold, a new ETag.
+        threshold = CallbackSettings.for_org(request.user.organisation_id).satisfied_from
+        return self.list_response(
+            qs,
+            CallbackRecordListOut,
+            context={
+                **self.get_serializer_context(),
+                "satisfied_from": {request.user.organisation_id: threshold},
+            },
+            extra=str(threshold),
+        )
 
     @extend_schema(responses=CallbackRecordDetailOut)
     def retrieve(self, request, pk=None):

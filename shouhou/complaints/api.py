@@ -15,6 +15,12 @@ from rest_framework.response import Response
 from shouhou.catalog.models import Product, Supplier
 from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import PermissionDeniedError, ValidationFailed
+from shouhou.core.listing import (
+    ShapedSerializer,
+    SummaryListMixin,
+    TruncatedText,
+    shape_parameters,
+)
 from shouhou.core.pagination import KeysetPagination
 from shouhou.customers.models import Customer
 from shouhou.promises.models import PromiseDecision
@@ -100,6 +106,37 @@ class CaseOut(serializers.ModelSerializer):
         ]
 
 
+class CaseListOut(ShapedSerializer, CaseOut):
+    """A register row: what the customer says and wants, cut; no findings, resolution or
+    signatures (the detail and `?expand=` have them)."""
+
+    expandable = {
+        "description": lambda: serializers.CharField(),
+        "demand": lambda: serializers.CharField(),
+        "findings": lambda: serializers.CharField(),
+        "resolution": lambda: serializers.CharField(),
+    }
+    description = TruncatedText()
+    demand = TruncatedText()
+
+    class Meta(CaseOut.Meta):
+        fields = [
+            f
+            for f in CaseOut.Meta.fields
+            if f
+            not in (
+                "findings",
+                "resolution",
+                "signatures",
+                "route_roles",
+                "refused_reason",
+                "rework_goods",
+                "supplier_notified_at",
+                "supplier_claim_amount",
+            )
+        ]
+
+
 class CaseIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     customer = IntegerIn(required=False, allow_null=True)
@@ -153,7 +190,7 @@ def _get(model, user, pk, field):
     return obj
 
 
-class CaseBase(viewsets.GenericViewSet):
+class CaseBase(SummaryListMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     serializer_class = CaseOut
     queryset = Case.objects.none()
@@ -171,7 +208,9 @@ class CaseBase(viewsets.GenericViewSet):
             OpenApiParameter("kind", str),
             OpenApiParameter("status", str),
             OpenApiParameter("q", str),
-        ]
+            *shape_parameters(CaseListOut),
+        ],
+        responses=CaseListOut(many=True),
     )
     def list(self, request):
         """The complaint register (顾客投诉登记表) and the other cases, newest first."""
@@ -184,11 +223,8 @@ class CaseBase(viewsets.GenericViewSet):
             raise ValidationFailed(fields={"status": [_("Unknown status.")]})
         qs = selectors.case_list(
             user=request.user, kind=kind, status=st, q=request.query_params.get("q", "")
-        ).prefetch_related("signatures__signed_by")
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(
-            CaseOut(page, many=True, context={"request": request}).data
-        )
+        ).prefetch_related("signatures")
+        return self.list_response(qs, CaseListOut, related=("customer",))
 
     def retrieve(self, request, pk=None):
         self._reader()

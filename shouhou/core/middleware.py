@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
+from .listing import finish_api_response
+
 
 def scope_for_user(user: Any) -> AbstractContextManager[None]:
     """The django-scopes context for what `user` may see: their organisation, or nothing.
@@ -81,7 +83,12 @@ class OrganisationScopeMiddleware:
         ):
             return _no_organisation(request)
         with scope_for_user(user):
-            return self.get_response(request)
+            response = self.get_response(request)
+        if request.path.startswith("/api/"):
+            # DRF authenticated a token user itself; the session user is request.user.
+            user = user or getattr(request, "user", None)
+            response = finish_api_response(request, user, response)
+        return response
 
 
 def _no_organisation(request: HttpRequest) -> HttpResponse:

@@ -1,14 +1,16 @@
 """Shared model bases, the audit log and idempotency keys."""
 
 import datetime as dt
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
+
+from .orgcache import OrgCache, model_updated
 
 
 class TimeStampedModel(models.Model):
@@ -19,36 +21,70 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class TouchingQuerySet(models.QuerySet[Any]):
+    """`update()` also moves `updated_at` (as `save()` does through `auto_now`): list
+    validators (`core.listing.rows_etag`) and the configuration caches' fingerprints read it,
+    and a guarded state update (`filter(pk=…, status=OLD).update(status=NEW)`) is a change
+    like any other."""
+
+    def update(self, **kwargs: Any) -> int:
+        if "updated_at" not in kwargs:
+            kwargs["updated_at"] = timezone.now()
+        done = super().update(**kwargs)
+        model_updated(self.model)  # reference data built from these rows is out of date
+        return done
+
+
+TouchingManager = models.Manager.from_queryset(TouchingQuerySet)
+
+
 class OrgSettings(TimeStampedModel):
     """One row of settings per organisation (its `organisation` is a one-to-one field).
 
     `XSettings.for_org(organisation)` is the only way to read them: it creates the row with the
-    model's defaults on first access and caches it in Django's cache (shared between processes
-    when a Redis cache is configured; `cache_seconds` bounds how long another process may see
-    an old value with the local-memory default). Saving or deleting a row drops its cache entry
-    (signals connected by `CoreConfig.ready`, for every concrete subclass). A row read inside a
-    transaction is cached only once the transaction commits, so a rollback never leaves a
-    value in the cache that the database does not hold.
+    model's defaults on first access and keeps it in the per-organisation cache of reference
+    data (`core.orgcache.OrgCache`, one per settings model): a copy per process, dropped when
+    the row is saved, deleted or updated (here, and through the shared cache's token in other
+    processes when Redis is configured), and compared with the row's `updated_at` at most every
+    `SHOUHOU_ORG_CACHE_CHECK_SECONDS`. A row read inside a transaction is kept only once the
+    transaction commits, so a rollback never leaves a value in the cache that the database
+    does not hold. Each caller gets its own copy (it may change and save it).
     """
 
-    cache_seconds = 300
+    objects = TouchingManager()
 
     class Meta:
         abstract = True
 
     @classmethod
+    def org_cache(cls) -> "OrgCache[Self]":
+        existing: OrgCache[Self] | None = cls.__dict__.get("_org_cache")
+        if existing is None:
+            existing = OrgCache(
+                f"settings:{cls._meta.label_lower}",
+                load=cls._load_row,
+                fingerprint=cls._row_version,
+                version_of=lambda row: (row.pk, row.updated_at),
+                copy=True,
+                store_after_commit=True,
+            )
+            existing.invalidate_on(cls)
+            setattr(cls, "_org_cache", existing)  # noqa: B010 - one per concrete model
+        return existing
+
+    @classmethod
     def cache_key(cls, org_id: int) -> str:
-        return f"shouhou:orgsettings:{cls._meta.label_lower}:{org_id}"
+        """The name of the organisation's entry (and of its token in a shared cache)."""
+        return cls.org_cache()._keys(org_id)[0]
 
     @classmethod
     def for_org(cls, organisation: "models.Model | int") -> Self:
         """The organisation's row (an `Organisation` or its id), created with the defaults."""
-        org_id: int = organisation if isinstance(organisation, int) else organisation.pk
-        key = cls.cache_key(org_id)
-        cached: Self | None = cache.get(key)
-        if cached is not None:
-            return cached
-        rows = cls._default_manager
+        return cls.org_cache().get(organisation)
+
+    @classmethod
+    def _load_row(cls, org_id: int) -> Self:
+        rows: Any = cls._default_manager
         obj = rows.filter(organisation_id=org_id).first()
         if obj is None:
             try:
@@ -57,37 +93,27 @@ class OrgSettings(TimeStampedModel):
             except IntegrityError:
                 pass  # created at the same moment by another request
             obj = rows.get(organisation_id=org_id)  # the stored (quantized) values
+        found: Self = obj
+        return found
 
-        def remember(obj: Self = obj) -> None:
-            cache.set(key, obj, cls.cache_seconds)
-
-        if transaction.get_connection().in_atomic_block:
-            transaction.on_commit(remember)
-        else:
-            remember()
-        return obj
+    @classmethod
+    def _row_version(cls, org_id: int) -> object:
+        rows: Any = cls._default_manager
+        return rows.filter(organisation_id=org_id).values_list("pk", "updated_at").first()
 
     @classmethod
     def invalidate(cls, org_id: int) -> None:
-        cache.delete(cls.cache_key(org_id))
-
-
-def _drop_cached_settings(sender, instance, **kwargs) -> None:
-    sender.invalidate(instance.organisation_id)
-    # Also after the commit: a reader of the old row may have queued its cache write.
-    transaction.on_commit(lambda: sender.invalidate(instance.organisation_id))
+        cls.org_cache().invalidate(org_id)
 
 
 def connect_org_settings() -> None:
-    """Drop a settings row's cache entry when it is saved or deleted (every OrgSettings model)."""
+    """Make the cache of every settings model (it drops a row when it is saved, deleted or
+    updated)."""
     from django.apps import apps
-    from django.db.models.signals import post_delete, post_save
 
     for model in apps.get_models():
         if issubclass(model, OrgSettings):
-            uid = f"orgsettings-{model._meta.label_lower}"
-            post_save.connect(_drop_cached_settings, sender=model, dispatch_uid=uid + "-save")
-            post_delete.connect(_drop_cached_settings, sender=model, dispatch_uid=uid + "-delete")
+            model.org_cache()
 
 
 class OrgScopedModel(TimeStampedModel):
@@ -106,8 +132,10 @@ class OrgScopedModel(TimeStampedModel):
         verbose_name=_("organisation"),
     )
 
-    objects: ClassVar[models.Manager[Self]] = ScopedManager(organisation="organisation")
-    all_objects: ClassVar[models.Manager[Self]] = models.Manager()
+    objects: ClassVar[models.Manager[Self]] = ScopedManager(
+        _manager_class=TouchingManager, organisation="organisation"
+    )
+    all_objects: ClassVar[models.Manager[Self]] = TouchingManager()
 
     class Meta:
         abstract = True

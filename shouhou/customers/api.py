@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.idempotency import run_idempotent
+from shouhou.core.listing import ShapedSerializer, SummaryListMixin, shape_parameters
 from shouhou.core.pagination import KeysetPagination
 from shouhou.core.phones import mask_phone
 
@@ -82,7 +83,10 @@ class OwnedProductOut(serializers.ModelSerializer):
         ]
 
 
-class CustomerListOut(serializers.ModelSerializer):
+class CustomerListOut(ShapedSerializer, serializers.ModelSerializer):
+    """A list row (the detail adds phones, addresses, products, contracts); `?fields=`
+    picks a subset."""
+
     mobile = serializers.SerializerMethodField()
     phones_masked = serializers.SerializerMethodField()
     store_name = serializers.CharField(source="store.name", default="", read_only=True)
@@ -347,7 +351,7 @@ LIST_PARAMS = [
 ]
 
 
-class _CustomerBase(viewsets.GenericViewSet):
+class _CustomerBase(SummaryListMixin, viewsets.GenericViewSet):
     # Only for the schema's types: every read goes through the selectors.
     queryset = Customer.objects.none()
     serializer_class = CustomerDetailOut
@@ -390,12 +394,18 @@ class _CustomerBase(viewsets.GenericViewSet):
             CustomerDetailOut(fresh, context=self.get_serializer_context()).data, status=status_code
         )
 
-    @extend_schema(parameters=LIST_PARAMS, responses=CustomerListOut(many=True))
+    # What a customer's row shows of other rows: in the list's ETag.
+    list_related = ("store", "merchant", "default_address")
+    list_values = ("archive_overdue",)
+
+    @extend_schema(
+        parameters=[*LIST_PARAMS, *shape_parameters(CustomerListOut)],
+        responses=CustomerListOut(many=True),
+    )
     def list(self, request):
-        qs = self.get_queryset()
-        page = self.paginate_queryset(qs)
-        data = CustomerListOut(page, many=True, context=self.get_serializer_context()).data
-        return self.get_paginated_response(data)
+        return self.list_response(
+            self.get_queryset(), CustomerListOut, context=self.get_serializer_context()
+        )
 
     @extend_schema(responses=CustomerDetailOut)
     def retrieve(self, request, pk=None):

@@ -14,6 +14,12 @@ from rest_framework.response import Response
 from shouhou.catalog.models import Product, Supplier
 from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
+from shouhou.core.listing import (
+    ShapedSerializer,
+    SummaryListMixin,
+    TruncatedText,
+    shape_parameters,
+)
 from shouhou.core.pagination import KeysetPagination
 from shouhou.core.phones import mask_phone
 from shouhou.org.models import Dealer
@@ -35,7 +41,7 @@ from .models import (
 # Output -------------------------------------------------------------------------------------
 
 
-class DealerCardOut(serializers.ModelSerializer):
+class DealerCardOut(ShapedSerializer, serializers.ModelSerializer):
     dealer_name = serializers.CharField(source="dealer.name", read_only=True)
     product_name = serializers.CharField(source="product.name", read_only=True)
     customer_phone = serializers.SerializerMethodField()
@@ -98,6 +104,20 @@ class DealerTaskOut(serializers.ModelSerializer):
         return mask_phone(obj.customer_phone)
 
 
+class DealerTaskListOut(ShapedSerializer, DealerTaskOut):
+    expandable = {
+        "problem": lambda: serializers.CharField(),
+        "arrangement": lambda: serializers.CharField(),
+        "outcome": lambda: serializers.CharField(),
+    }
+    problem = TruncatedText()
+    arrangement = TruncatedText()
+    outcome = TruncatedText()
+
+    class Meta(DealerTaskOut.Meta):
+        pass
+
+
 class DealerPartOut(serializers.ModelSerializer):
     class Meta:
         model = RepairPart
@@ -138,7 +158,26 @@ class DealerRepairOut(serializers.ModelSerializer):
         ]
 
 
-class DealerNoticeOut(serializers.ModelSerializer):
+class DealerRepairListOut(ShapedSerializer, DealerRepairOut):
+    """A repair record in a list: the texts cut, the parts on request (`?expand=parts`)."""
+
+    expandable = {
+        "fault": lambda: serializers.CharField(),
+        "work_done": lambda: serializers.CharField(),
+        "appraisal_note": lambda: serializers.CharField(),
+        "refused_reason": lambda: serializers.CharField(),
+        "parts": lambda: DealerPartOut(many=True, read_only=True),
+    }
+    fault = TruncatedText()
+    work_done = TruncatedText()
+    appraisal_note = TruncatedText()
+    refused_reason = TruncatedText()
+
+    class Meta(DealerRepairOut.Meta):
+        fields = [f for f in DealerRepairOut.Meta.fields if f != "parts"]
+
+
+class DealerNoticeOut(ShapedSerializer, serializers.ModelSerializer):
     dealer_name = serializers.CharField(source="dealer.name", read_only=True)
     records = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
 
@@ -162,7 +201,7 @@ class DealerLedgerOut(serializers.ModelSerializer):
         fields = ["id", "on", "kind", "amount", "description", "notice"]
 
 
-class DealerAccountOut(serializers.ModelSerializer):
+class DealerAccountOut(ShapedSerializer, serializers.ModelSerializer):
     balance = serializers.SerializerMethodField()
 
     class Meta:
@@ -211,6 +250,23 @@ class DealerClaimOut(serializers.ModelSerializer):
             "claimed_total",
             "items",
         ]
+
+
+class DealerClaimListOut(ShapedSerializer, DealerClaimOut):
+    """A claim in a list: the texts cut, the items on request (`?expand=items`)."""
+
+    expandable = {
+        "fault": lambda: serializers.CharField(),
+        "evidence": lambda: serializers.CharField(),
+        "settlement_note": lambda: serializers.CharField(),
+        "items": lambda: DealerClaimItemOut(many=True, read_only=True),
+    }
+    fault = TruncatedText()
+    evidence = TruncatedText()
+    settlement_note = TruncatedText()
+
+    class Meta(DealerClaimOut.Meta):
+        fields = [f for f in DealerClaimOut.Meta.fields if f not in ("items", "message_id")]
 
 
 # Input --------------------------------------------------------------------------------------
@@ -387,7 +443,7 @@ def _own_or_given_dealer(request, pk):
     return own if own is not None and pk in (None, "") else _dealer(request, pk)
 
 
-class _Base(viewsets.GenericViewSet):
+class _Base(SummaryListMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
 
     def get_serializer_context(self):
@@ -397,11 +453,8 @@ class _Base(viewsets.GenericViewSet):
         """For the schema only (the path's id type); the actions read through selectors."""
         return self.serializer_class.Meta.model._default_manager.none()
 
-    def _page(self, qs, out):
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(
-            out(page, many=True, context=self.get_serializer_context()).data
-        )
+    def _page(self, qs, out, **kwargs):
+        return self.list_response(qs, out, context=self.get_serializer_context(), **kwargs)
 
     def _require_read(self):
         if not A.can_read(self.request.user):
@@ -415,7 +468,10 @@ class _Base(viewsets.GenericViewSet):
 class CardViewSet(IdempotentCreateMixin, _Base):
     serializer_class = DealerCardOut
 
-    @extend_schema(parameters=[DealerCardFilter], responses=DealerCardOut(many=True))
+    @extend_schema(
+        parameters=[DealerCardFilter, *shape_parameters(DealerCardOut)],
+        responses=DealerCardOut(many=True),
+    )
     def list(self, request):
         self._require_read()
         p = _valid(DealerCardFilter, request.query_params)
@@ -425,6 +481,7 @@ class CardViewSet(IdempotentCreateMixin, _Base):
         return self._page(
             selectors.card_list(user=request.user, dealer=dealer, state=p.get("state", "")),
             DealerCardOut,
+            related=("dealer", "product"),
         )
 
     @extend_schema(responses=DealerCardOut)
@@ -483,10 +540,17 @@ class CardViewSet(IdempotentCreateMixin, _Base):
 class TaskViewSet(IdempotentCreateMixin, _Base):
     serializer_class = DealerTaskOut
 
-    @extend_schema(responses=DealerTaskOut(many=True))
+    @extend_schema(
+        parameters=shape_parameters(DealerTaskListOut), responses=DealerTaskListOut(many=True)
+    )
     def list(self, request):
         self._require_read()
-        return self._page(selectors.task_list(user=request.user), DealerTaskOut)
+        return self._page(
+            selectors.task_list(user=request.user),
+            DealerTaskListOut,
+            related=("dealer",),
+            values=("arranged_in_time",),
+        )
 
     @extend_schema(responses=DealerTaskOut)
     def retrieve(self, request, pk=None):
@@ -557,7 +621,9 @@ class RepairViewSet(IdempotentCreateMixin, _Base):
     def list(self, request):
         self._require_read()
         return self._page(
-            selectors.repair_list(user=request.user).prefetch_related("parts"), DealerRepairOut
+            selectors.repair_list(user=request.user).prefetch_related("parts"),
+            DealerRepairListOut,
+            related=("dealer", "parts"),
         )
 
     @extend_schema(responses=DealerRepairOut)
@@ -645,7 +711,9 @@ class NoticeViewSet(IdempotentCreateMixin, _Base):
     def list(self, request):
         self._require_read()
         return self._page(
-            selectors.notice_list(user=request.user).prefetch_related("records"), DealerNoticeOut
+            selectors.notice_list(user=request.user).prefetch_related("records"),
+            DealerNoticeOut,
+            related=("dealer", "records"),
         )
 
     @extend_schema(responses=DealerNoticeOut)
@@ -684,7 +752,11 @@ class AccountViewSet(_Base):
     def list(self, request):
         self._require_read()
         return self._page(
-            selectors.dealer_list(request.user).order_by("name", "id"), DealerAccountOut
+            selectors.dealer_list(request.user).order_by("name", "id"),
+            DealerAccountOut,
+            # The balance is summed from the ledger per row: no row validator can see a new
+            # entry, so this list is validated by its body (core.listing.finish_api_response).
+            etag=False,
         )
 
     @extend_schema(responses=DealerAccountOut)
@@ -794,7 +866,10 @@ class ClaimViewSet(IdempotentCreateMixin, _Base):
     def _out(self, claim, code=status.HTTP_200_OK):
         return Response(DealerClaimOut(self._claim(claim.pk)).data, code)
 
-    @extend_schema(parameters=[DealerClaimFilter], responses=DealerClaimOut(many=True))
+    @extend_schema(
+        parameters=[DealerClaimFilter, *shape_parameters(DealerClaimListOut)],
+        responses=DealerClaimListOut(many=True),
+    )
     def list(self, request):
         if not A.can_read_claims(request.user):
             raise PermissionDeniedError()
@@ -803,7 +878,8 @@ class ClaimViewSet(IdempotentCreateMixin, _Base):
             selectors.claim_list(user=request.user, status=p.get("status", "")).prefetch_related(
                 "items"
             ),
-            DealerClaimOut,
+            DealerClaimListOut,
+            related=("supplier", "items"),
         )
 
     @extend_schema(responses=DealerClaimOut)

@@ -11,6 +11,12 @@ from rest_framework.response import Response
 
 from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import PermissionDeniedError
+from shouhou.core.listing import (
+    ShapedSerializer,
+    SummaryListMixin,
+    TruncatedText,
+    shape_parameters,
+)
 from shouhou.core.pagination import KeysetPagination
 from shouhou.core.phones import mask_phone
 from shouhou.org import roles as r
@@ -103,6 +109,67 @@ class DeliveryOut(serializers.ModelSerializer):
         return mask_phone(obj.customer.mobile)
 
 
+class DeliveryListOut(ShapedSerializer, DeliveryOut):
+    """A list row: where, when, who, what is due; the address cut. The detail (and
+    `?expand=`) has the checklist, the crew, the report and the comments."""
+
+    expandable = {
+        "address": lambda: serializers.CharField(),
+        "checklist": lambda: serializers.JSONField(),
+        "crew_members": lambda: serializers.JSONField(),
+        "comments": lambda: serializers.CharField(),
+        "report_note": lambda: serializers.CharField(),
+        "cancel_reason": lambda: serializers.CharField(),
+    }
+    address = TruncatedText()
+
+    class Meta(DeliveryOut.Meta):
+        fields = [
+            "id",
+            "contract",
+            "contract_number",
+            "customer",
+            "customer_name",
+            "customer_mobile",
+            "status",
+            "status_display",
+            "scheduled_date",
+            "district",
+            "address",
+            "in_transit_since",
+            "storage_limit_on",
+            "reconfirm_due_on",
+            "reconfirmed_at",
+            "workshop_due_on",
+            "rescheduled_count",
+            "crew",
+            "crew_name",
+            "vehicle",
+            "balance_due",
+            "collected_amount",
+            "payment_posted",
+            "satisfaction",
+            "delivered_at",
+            "cancelled_at",
+        ]
+
+
+class WorkshopRequestListOut(ShapedSerializer, WorkshopRequestOut):
+    """The workshop's queue row: the texts cut (`?expand=` gives them whole)."""
+
+    expandable = {
+        "description": lambda: serializers.CharField(),
+        "work_note": lambda: serializers.CharField(),
+        "inspect_note": lambda: serializers.CharField(),
+    }
+    description = TruncatedText()
+    work_note = TruncatedText()
+    inspect_note = TruncatedText()
+
+    class Meta(WorkshopRequestOut.Meta):
+        pass
+
+
 class DeliveryDetailOut(DeliveryOut):
     workshop_requests = WorkshopRequestOut(many=True, read_only=True)
 
@@ -110,7 +177,7 @@ class DeliveryDetailOut(DeliveryOut):
         fields = [*DeliveryOut.Meta.fields, "workshop_requests"]
 
 
-class DeliveryTaskOut(serializers.ModelSerializer):
+class DeliveryTaskOut(ShapedSerializer, serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -213,7 +280,7 @@ def _valid(serializer_class, data) -> dict:
 # Viewsets ---------------------------------------------------------------------------------
 
 
-class DeliveryBase(viewsets.GenericViewSet):
+class DeliveryBase(SummaryListMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     queryset = Delivery.objects.none()
     serializer_class = DeliveryOut
@@ -228,14 +295,20 @@ class DeliveryBase(viewsets.GenericViewSet):
     def _get(self, pk) -> Delivery:
         return selectors.delivery_get(user=self.request.user, pk=pk)
 
-    @extend_schema(parameters=[DeliveryFilter], responses=DeliveryOut(many=True))
+    @extend_schema(
+        parameters=[DeliveryFilter, *shape_parameters(DeliveryListOut)],
+        responses=DeliveryListOut(many=True),
+    )
     def list(self, request):
         """Deliveries the caller may see (a crew member: their own runs)."""
         params = _valid(DeliveryFilter, request.query_params)
         qs = selectors.delivery_list(user=request.user, **params)
-        page = self.paginate_queryset(qs)
-        data = DeliveryOut(page, many=True, context=self.get_serializer_context()).data
-        return self.get_paginated_response(data)
+        return self.list_response(
+            qs,
+            DeliveryListOut,
+            context=self.get_serializer_context(),
+            related=("contract", "customer", "crew"),
+        )
 
     @extend_schema(responses=DeliveryDetailOut)
     def retrieve(self, request, pk=None):
@@ -376,15 +449,19 @@ class DeliveryViewSet(IdempotentCreateMixin, DeliveryBase):
 
 
 @extend_schema(tags=["delivery"])
-class WorkshopRequestViewSet(viewsets.GenericViewSet):
+class WorkshopRequestViewSet(SummaryListMixin, viewsets.GenericViewSet):
     queryset = WorkshopRequest.objects.none()
     serializer_class = WorkshopRequestOut
 
-    @extend_schema(responses=WorkshopRequestOut(many=True))
+    @extend_schema(
+        parameters=shape_parameters(WorkshopRequestListOut),
+        responses=WorkshopRequestListOut(many=True),
+    )
     def list(self, request):
         """The workshop's queue: requests not accepted yet, by due date."""
-        page = self.paginate_queryset(selectors.workshop_queue(user=request.user))
-        return self.get_paginated_response(WorkshopRequestOut(page, many=True).data)
+        return self.list_response(
+            selectors.workshop_queue(user=request.user), WorkshopRequestListOut
+        )
 
     @extend_schema(request=DeliveryNoteIn, responses=WorkshopRequestOut)
     @action(detail=True, methods=["post"])
@@ -404,17 +481,18 @@ class WorkshopRequestViewSet(viewsets.GenericViewSet):
 
 
 @extend_schema(tags=["delivery"])
-class DeliveryTaskViewSet(viewsets.GenericViewSet):
+class DeliveryTaskViewSet(SummaryListMixin, viewsets.GenericViewSet):
     queryset = DeliveryTask.objects.none()
     serializer_class = DeliveryTaskOut
 
-    @extend_schema(responses=DeliveryTaskOut(many=True))
+    @extend_schema(
+        parameters=shape_parameters(DeliveryTaskOut), responses=DeliveryTaskOut(many=True)
+    )
     def list(self, request):
         """Open delivery tasks for the caller's roles."""
         if not getattr(request.user, "organisation_id", None):
             raise PermissionDeniedError()
-        page = self.paginate_queryset(selectors.task_list(user=request.user))
-        return self.get_paginated_response(DeliveryTaskOut(page, many=True).data)
+        return self.list_response(selectors.task_list(user=request.user), DeliveryTaskOut)
 
     @extend_schema(request=None, responses=DeliveryTaskOut)
     @action(detail=True, methods=["post"])

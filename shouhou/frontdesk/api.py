@@ -18,6 +18,13 @@ from shouhou.catalog.models import Product
 from shouhou.complaints.models import Case
 from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import PermissionDeniedError, ValidationFailed
+from shouhou.core.listing import (
+    MaskedPhone,
+    ShapedSerializer,
+    SummaryListMixin,
+    TruncatedText,
+    shape_parameters,
+)
 from shouhou.core.pagination import KeysetPagination
 from shouhou.customers.models import Customer
 from shouhou.org.models import Store
@@ -109,6 +116,24 @@ class ContactOut(serializers.ModelSerializer):
             "language_warnings",
             "taken_by",
         ]
+
+
+class ContactListOut(ShapedSerializer, ContactOut):
+    """A log row: the texts cut and the phone masked (the detail and `?expand=` have them)."""
+
+    expandable = {
+        "subject": lambda: serializers.CharField(),
+        "answer": lambda: serializers.CharField(),
+        "follow_up_note": lambda: serializers.CharField(),
+        "language_warnings": lambda: serializers.JSONField(),
+    }
+    phone = MaskedPhone()
+    subject = TruncatedText()
+    answer = TruncatedText()
+    follow_up_note = TruncatedText()
+
+    class Meta(ContactOut.Meta):
+        fields = [f for f in ContactOut.Meta.fields if f != "language_warnings"]
 
 
 class LanguageOut(serializers.Serializer):
@@ -228,6 +253,18 @@ class ReservationOut(serializers.ModelSerializer):
         ]
 
 
+class ReservationListOut(ShapedSerializer, ReservationOut):
+    expandable = {
+        "description": lambda: serializers.CharField(),
+        "cancel_reason": lambda: serializers.CharField(),
+    }
+    description = TruncatedText()
+    cancel_reason = TruncatedText()
+
+    class Meta(ReservationOut.Meta):
+        pass
+
+
 class CallerLookupOut(serializers.Serializer):
     phone = serializers.CharField()
     customer = LookupCustomerOut(allow_null=True)
@@ -237,7 +274,7 @@ class CallerLookupOut(serializers.Serializer):
     contacts = ContactOut(many=True)
 
 
-class ContactBase(viewsets.GenericViewSet):
+class ContactBase(SummaryListMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     serializer_class = ContactOut
     queryset = selectors.empty(Contact)  # for the schema: the views read through selectors
@@ -254,7 +291,9 @@ class ContactBase(viewsets.GenericViewSet):
             OpenApiParameter("kind", str, enum=ContactKind.values),
             OpenApiParameter("channel", str, enum=Channel.values),
             OpenApiParameter("q", str),
-        ]
+            *shape_parameters(ContactListOut),
+        ],
+        responses=ContactListOut(many=True),
     )
     def list(self, request):
         """The calls and letters log (来电来函处理记录), newest first."""
@@ -274,8 +313,9 @@ class ContactBase(viewsets.GenericViewSet):
             channel=params.get("channel") or None,
             q=params.get("q", ""),
         )
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(ContactOut(page, many=True).data)
+        return self.list_response(
+            qs, ContactListOut, related=("work_order", "case"), values=("is_overdue",)
+        )
 
     def retrieve(self, request, pk=None):
         _reader(request)
@@ -392,6 +432,24 @@ class HandoverOut(serializers.ModelSerializer):
         ]
 
 
+class HandoverListOut(ShapedSerializer, HandoverOut):
+    """A page of the book in a list: the notes cut, no carried-over sections (the detail and
+    `?expand=` have them)."""
+
+    expandable = {
+        "notes": lambda: serializers.CharField(),
+        "carry_over": lambda: serializers.JSONField(),
+        "morning_meeting": lambda: serializers.CharField(),
+        "manager_note": lambda: serializers.CharField(),
+    }
+    notes = TruncatedText()
+    morning_meeting = TruncatedText()
+    manager_note = TruncatedText()
+
+    class Meta(HandoverOut.Meta):
+        fields = [f for f in HandoverOut.Meta.fields if f != "carry_over"]
+
+
 class HandoverIn(serializers.Serializer):
     store = IntegerIn()
     day = serializers.DateField()
@@ -406,16 +464,18 @@ class HandoverWriteIn(serializers.Serializer):
 
 
 @extend_schema(tags=["frontdesk"])
-class HandoverViewSet(viewsets.GenericViewSet):
+class HandoverViewSet(SummaryListMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     serializer_class = HandoverOut
     queryset = selectors.empty(Handover)  # for the schema: the views read through selectors
 
+    @extend_schema(
+        parameters=shape_parameters(HandoverListOut), responses=HandoverListOut(many=True)
+    )
     def list(self, request):
         """The handover book (交接班本), newest page first."""
         _reader(request)
-        page = self.paginate_queryset(selectors.handover_list(user=request.user))
-        return self.get_paginated_response(HandoverOut(page, many=True).data)
+        return self.list_response(selectors.handover_list(user=request.user), HandoverListOut)
 
     def retrieve(self, request, pk=None):
         _reader(request)
@@ -481,7 +541,7 @@ class ReservationCancelIn(serializers.Serializer):
     refund_receipt = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReservationBase(viewsets.GenericViewSet):
+class ReservationBase(SummaryListMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     serializer_class = ReservationOut
     queryset = selectors.empty(Reservation)  # for the schema: the views read through selectors
@@ -490,7 +550,9 @@ class ReservationBase(viewsets.GenericViewSet):
         parameters=[
             OpenApiParameter("status", str, enum=ReservationStatus.values),
             OpenApiParameter("overdue", bool),
-        ]
+            *shape_parameters(ReservationListOut),
+        ],
+        responses=ReservationListOut(many=True),
     )
     def list(self, request):
         """Goods reservations (商品预定); `overdue=true`: ordered and past the promised date."""
@@ -503,8 +565,12 @@ class ReservationBase(viewsets.GenericViewSet):
             status=st,
             overdue=request.query_params.get("overdue") in ("1", "true"),
         )
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(ReservationOut(page, many=True).data)
+        return self.list_response(
+            qs,
+            ReservationListOut,
+            related=("customer", "product"),
+            values=("is_overdue", "goods"),
+        )
 
     def retrieve(self, request, pk=None):
         _reader(request)
@@ -595,6 +661,18 @@ class DeskReturnOut(serializers.ModelSerializer):
         ]
 
 
+class DeskReturnListOut(ShapedSerializer, DeskReturnOut):
+    expandable = {
+        "reason": lambda: serializers.CharField(),
+        "condition": lambda: serializers.CharField(),
+    }
+    reason = TruncatedText()
+    condition = TruncatedText()
+
+    class Meta(DeskReturnOut.Meta):
+        pass
+
+
 class DeskReturnIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DeskReturn.Kind.choices)
     customer = IntegerIn()
@@ -610,20 +688,29 @@ class SendBackIn(serializers.Serializer):
     returned_to_name = serializers.CharField(allow_blank=True)
 
 
-class DeskReturnBase(viewsets.GenericViewSet):
+class DeskReturnBase(SummaryListMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     serializer_class = DeskReturnOut
     queryset = selectors.empty(DeskReturn)  # for the schema: the views read through selectors
 
-    @extend_schema(parameters=[OpenApiParameter("status", str, enum=ReturnStatus.values)])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=ReturnStatus.values),
+            *shape_parameters(DeskReturnListOut),
+        ],
+        responses=DeskReturnListOut(many=True),
+    )
     def list(self, request):
         """Goods taken back at the desk (退换货登记)."""
         _reader(request)
         st = request.query_params.get("status") or None
         if st and st not in ReturnStatus.values:
             raise ValidationFailed(fields={"status": [_("Unknown value.")]})
-        page = self.paginate_queryset(selectors.desk_return_list(user=request.user, status=st))
-        return self.get_paginated_response(DeskReturnOut(page, many=True).data)
+        return self.list_response(
+            selectors.desk_return_list(user=request.user, status=st),
+            DeskReturnListOut,
+            related=("customer",),
+        )
 
     def retrieve(self, request, pk=None):
         _reader(request)

@@ -15,6 +15,12 @@ from rest_framework.response import Response
 
 from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import NotFoundError, PermissionDeniedError
+from shouhou.core.listing import (
+    ShapedSerializer,
+    SummaryListMixin,
+    TruncatedText,
+    shape_parameters,
+)
 from shouhou.core.pagination import KeysetPagination
 from shouhou.core.phones import mask_phone
 
@@ -105,7 +111,46 @@ class LostItemOut(serializers.ModelSerializer):
         return [reverse("lostfound:photo", args=[p.pk]) for p in obj.photos.all()]
 
 
-class EndOfDayListOut(serializers.ModelSerializer):
+class LostItemListOut(ShapedSerializer, LostItemOut):
+    """A register row: what, where, when, its state and dates; the description cut. The
+    detail (and `?expand=`) has the announcement, the claim, the signatures, the photos."""
+
+    expandable = {
+        "description": lambda: serializers.CharField(),
+        "announcement": lambda: serializers.CharField(),
+        "disposal_note": lambda: serializers.CharField(),
+        "photos": lambda: serializers.SerializerMethodField(),
+    }
+    description = TruncatedText()
+
+    class Meta(LostItemOut.Meta):
+        fields = [
+            "id",
+            "number",
+            "store",
+            "store_name",
+            "status",
+            "status_display",
+            "category",
+            "category_display",
+            "description",
+            "found_place",
+            "found_at",
+            "found_on",
+            "finder_kind",
+            "is_valuable",
+            "estimated_value",
+            "archive_due_on",
+            "disposal_due_on",
+            "keeper",
+            "day_list",
+            "archived_at",
+            "disposed_at",
+            "claimed_at",
+        ]
+
+
+class EndOfDayListOut(ShapedSerializer, serializers.ModelSerializer):
     items = serializers.SerializerMethodField()
 
     class Meta:
@@ -127,7 +172,7 @@ class EndOfDayListOut(serializers.ModelSerializer):
         return list(obj.items.values_list("pk", flat=True))
 
 
-class ReminderOut(serializers.ModelSerializer):
+class ReminderOut(ShapedSerializer, serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -225,7 +270,7 @@ def _reader(user) -> None:
 
 
 @extend_schema(tags=["lostfound"])
-class LostItemViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
+class LostItemViewSet(SummaryListMixin, IdempotentCreateMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     serializer_class = LostItemOut
     lookup_value_regex = r"\d+"
@@ -237,14 +282,16 @@ class LostItemViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
     def _out(self, item, code=status.HTTP_200_OK):
         return Response(LostItemOut(self._get(item.pk)).data, code)
 
-    @extend_schema(parameters=[ItemFilter], responses=LostItemOut(many=True))
+    @extend_schema(
+        parameters=[ItemFilter, *shape_parameters(LostItemListOut)],
+        responses=LostItemListOut(many=True),
+    )
     def list(self, request):
         """The register of lost items (newest first)."""
         _reader(request.user)
         params = _valid(ItemFilter, request.query_params)
         qs = selectors.item_list(user=request.user, **params).prefetch_related("photos")
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(LostItemOut(page, many=True).data)
+        return self.list_response(qs, LostItemListOut, related=("store", "photos"))
 
     @extend_schema(responses=LostItemOut)
     def retrieve(self, request, pk=None):
@@ -354,15 +401,19 @@ class LostItemViewSet(IdempotentCreateMixin, viewsets.GenericViewSet):
 
 
 @extend_schema(tags=["lostfound"])
-class EndOfDayListViewSet(viewsets.GenericViewSet):
+class EndOfDayListViewSet(SummaryListMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     serializer_class = EndOfDayListOut
 
-    @extend_schema(responses=EndOfDayListOut(many=True))
+    @extend_schema(
+        parameters=shape_parameters(EndOfDayListOut), responses=EndOfDayListOut(many=True)
+    )
     def list(self, request):
         _reader(request.user)
-        page = self.paginate_queryset(selectors.day_list_list(user=request.user))
-        return self.get_paginated_response(EndOfDayListOut(page, many=True).data)
+        # `items` is read per list (not prefetched): the item count stands for it.
+        return self.list_response(
+            selectors.day_list_list(user=request.user), EndOfDayListOut, values=("item_count",)
+        )
 
     @extend_schema(responses=EndOfDayListOut)
     def retrieve(self, request, pk=None):
@@ -387,15 +438,14 @@ class EndOfDayListViewSet(viewsets.GenericViewSet):
 
 
 @extend_schema(tags=["lostfound"])
-class ReminderViewSet(viewsets.GenericViewSet):
+class ReminderViewSet(SummaryListMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     serializer_class = ReminderOut
 
-    @extend_schema(responses=ReminderOut(many=True))
+    @extend_schema(parameters=shape_parameters(ReminderOut), responses=ReminderOut(many=True))
     def list(self, request):
         _reader(request.user)
-        page = self.paginate_queryset(selectors.reminders_open(user=request.user))
-        return self.get_paginated_response(ReminderOut(page, many=True).data)
+        return self.list_response(selectors.reminders_open(user=request.user), ReminderOut)
 
     @extend_schema(request=None, responses=ReminderOut)
     @action(detail=True, methods=["post"])

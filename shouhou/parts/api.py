@@ -13,6 +13,12 @@ from rest_framework.response import Response
 
 from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import PermissionDeniedError, ValidationFailed
+from shouhou.core.listing import (
+    ShapedSerializer,
+    SummaryListMixin,
+    TruncatedText,
+    shape_parameters,
+)
 from shouhou.core.pagination import KeysetPagination
 
 from . import selectors, services
@@ -40,20 +46,20 @@ D = {"max_digits": 12, "decimal_places": 2}
 # Output -----------------------------------------------------------------------------------
 
 
-class PartsPartOut(serializers.ModelSerializer):
+class PartsPartOut(ShapedSerializer, serializers.ModelSerializer):
     class Meta:
         model = Part
         fields = ["id", "code", "name", "specification", "unit", "kind", "cost_price",
                   "sale_price", "reorder_level", "models_fitted", "products", "is_active"]  # fmt: skip
 
 
-class PartsLocationOut(serializers.ModelSerializer):
+class PartsLocationOut(ShapedSerializer, serializers.ModelSerializer):
     class Meta:
         model = Location
         fields = ["id", "code", "name", "kind", "store", "dealer", "holder"]
 
 
-class PartsStockOut(serializers.ModelSerializer):
+class PartsStockOut(ShapedSerializer, serializers.ModelSerializer):
     part_code = serializers.CharField(source="part.code", read_only=True)
     part_name = serializers.CharField(source="part.name", read_only=True)
     average_cost = serializers.DecimalField(max_digits=14, decimal_places=4, read_only=True)
@@ -69,7 +75,7 @@ class PartsStockOut(serializers.ModelSerializer):
         return str((obj.average_cost * obj.quantity).quantize(Decimal("0.01")))
 
 
-class PartsMoveOut(serializers.ModelSerializer):
+class PartsMoveOut(ShapedSerializer, serializers.ModelSerializer):
     part_code = serializers.CharField(source="part.code", read_only=True)
     by_name = serializers.CharField(source="by.get_full_name", read_only=True)
 
@@ -85,7 +91,7 @@ class PartsReceiptLineOut(serializers.ModelSerializer):
         fields = ["id", "part", "quantity", "unit_cost"]
 
 
-class PartsReceiptOut(serializers.ModelSerializer):
+class PartsReceiptOut(ShapedSerializer, serializers.ModelSerializer):
     lines = PartsReceiptLineOut(many=True, read_only=True)
 
     class Meta:
@@ -115,6 +121,21 @@ class PartsRequisitionOut(serializers.ModelSerializer):
                   "decision_note", "issued_by", "issued_at", "cancelled_at", "lines"]  # fmt: skip
 
 
+class PartsRequisitionListOut(ShapedSerializer, PartsRequisitionOut):
+    """A requisition in a list: the notes cut, the lines on request (`?expand=lines`)."""
+
+    expandable = {
+        "lines": lambda: PartsRequisitionLineOut(many=True, read_only=True),
+        "proposal": lambda: serializers.CharField(),
+        "decision_note": lambda: serializers.CharField(),
+    }
+    proposal = TruncatedText()
+    decision_note = TruncatedText()
+
+    class Meta(PartsRequisitionOut.Meta):
+        fields = [f for f in PartsRequisitionOut.Meta.fields if f != "lines"]
+
+
 class PartsOldPartOut(serializers.ModelSerializer):
     class Meta:
         model = OldPart
@@ -123,7 +144,15 @@ class PartsOldPartOut(serializers.ModelSerializer):
                   "appraisal_note", "appraised_by", "appraised_at", "batch"]  # fmt: skip
 
 
-class PartsBatchOut(serializers.ModelSerializer):
+class PartsOldPartListOut(ShapedSerializer, PartsOldPartOut):
+    expandable = {"appraisal_note": lambda: serializers.CharField()}
+    appraisal_note = TruncatedText()
+
+    class Meta(PartsOldPartOut.Meta):
+        pass
+
+
+class PartsBatchOut(ShapedSerializer, serializers.ModelSerializer):
     items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -140,7 +169,7 @@ class PartsCountLineOut(serializers.ModelSerializer):
         fields = ["id", "part", "booked", "counted", "difference"]
 
 
-class PartsCountOut(serializers.ModelSerializer):
+class PartsCountOut(ShapedSerializer, serializers.ModelSerializer):
     lines = PartsCountLineOut(many=True, read_only=True)
 
     class Meta:
@@ -155,7 +184,7 @@ class PartsQuoteLineOut(serializers.ModelSerializer):
         fields = ["id", "part", "quantity", "unit_price"]
 
 
-class PartsQuoteOut(serializers.ModelSerializer):
+class PartsQuoteOut(ShapedSerializer, serializers.ModelSerializer):
     lines = PartsQuoteLineOut(many=True, read_only=True)
     agreed_fee = serializers.DecimalField(**D, read_only=True)
 
@@ -296,7 +325,7 @@ def _lines(data) -> list[dict]:
     return [dict(x) for x in data.get("lines", [])]
 
 
-class Base(viewsets.GenericViewSet):
+class Base(SummaryListMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
 
     def get_queryset(self):
@@ -308,9 +337,8 @@ class Base(viewsets.GenericViewSet):
         if not selectors.can_read(request.user):
             raise PermissionDeniedError()
 
-    def _page(self, qs, out):
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(out(page, many=True).data)
+    def _page(self, qs, out, **kwargs):
+        return self.list_response(qs, out, **kwargs)
 
 
 # Viewsets ---------------------------------------------------------------------------------
@@ -373,7 +401,7 @@ class LocationViewSet(Base):
         loc = selectors.location_get(user=request.user, pk=pk)
         params = _valid(PartsStockFilter, request.query_params)
         qs = selectors.stock_at(user=request.user, location=loc, low_only=params["low"])
-        return self._page(qs, PartsStockOut)
+        return self._page(qs, PartsStockOut, related=("part",))
 
 
 @extend_schema(tags=["parts"])
@@ -388,7 +416,7 @@ class MoveViewSet(Base):
         )
         part = selectors.part_get(user=request.user, pk=p["part"]) if "part" in p else None
         qs = selectors.move_list(user=request.user, location=loc, part=part, kind=p.get("kind", ""))
-        return self._page(qs, PartsMoveOut)
+        return self._page(qs, PartsMoveOut, related=("part",))
 
 
 @extend_schema(tags=["parts"])
@@ -431,11 +459,16 @@ class RequisitionViewSet(IdempotentCreateMixin, Base):
     def _req(self, pk):
         return selectors.requisition_get(user=self.request.user, pk=pk)
 
-    @extend_schema(parameters=[PartsListFilter], responses=PartsRequisitionOut(many=True))
+    @extend_schema(
+        parameters=[PartsListFilter, *shape_parameters(PartsRequisitionListOut)],
+        responses=PartsRequisitionListOut(many=True),
+    )
     def list(self, request):
         p = _valid(PartsListFilter, request.query_params)
         qs = selectors.requisition_list(user=request.user, status=p["status"])
-        return self._page(qs.prefetch_related("lines__part"), PartsRequisitionOut)
+        return self._page(
+            qs.prefetch_related("lines__part"), PartsRequisitionListOut, related=("lines",)
+        )
 
     def retrieve(self, request, pk=None):
         return self._out(self._req(pk))
@@ -500,11 +533,14 @@ class RequisitionViewSet(IdempotentCreateMixin, Base):
 class OldPartViewSet(Base):
     serializer_class = PartsOldPartOut
 
-    @extend_schema(parameters=[PartsListFilter], responses=PartsOldPartOut(many=True))
+    @extend_schema(
+        parameters=[PartsListFilter, *shape_parameters(PartsOldPartListOut)],
+        responses=PartsOldPartListOut(many=True),
+    )
     def list(self, request):
         p = _valid(PartsListFilter, request.query_params)
         return self._page(
-            selectors.old_part_list(user=request.user, status=p["status"]), PartsOldPartOut
+            selectors.old_part_list(user=request.user, status=p["status"]), PartsOldPartListOut
         )
 
     def retrieve(self, request, pk=None):
@@ -644,7 +680,7 @@ class QuoteViewSet(IdempotentCreateMixin, Base):
                                                                **d)).data)  # fmt: skip
 
 
-class PartsPostageOut(serializers.ModelSerializer):
+class PartsPostageOut(ShapedSerializer, serializers.ModelSerializer):
     class Meta:
         model = PostageWriteOff
         fields = ["id", "work_order", "carrier", "waybill", "amount", "description", "handler",

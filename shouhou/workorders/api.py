@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,6 +20,13 @@ from shouhou.catalog.models import Product, ProductModel
 from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import NotFoundError, ValidationFailed
 from shouhou.core.idempotency import run_idempotent
+from shouhou.core.listing import (
+    MaskedPhone,
+    ShapedSerializer,
+    SummaryListMixin,
+    TruncatedText,
+    shape_parameters,
+)
 from shouhou.core.pagination import KeysetPagination
 from shouhou.customers.selectors import customer_get
 from shouhou.org.models import Dealer, Store
@@ -216,11 +224,24 @@ class WorkOrderOut(serializers.ModelSerializer):
         return ReportOut(report).data if report else None
 
 
-SUMMARY_DESCRIPTION_CHARS = 80
+# What `?expand=` may add to a list row: plain columns of the order (loaded on demand by
+# `_expand_columns`), the description in full instead of its first 80 characters.
+_EXPAND_COLUMNS: dict[str, tuple[str, Callable[[], serializers.Field]]] = {
+    "description": ("description", lambda: serializers.CharField()),
+    "source": ("source", lambda: serializers.CharField()),
+    "district": ("district", lambda: serializers.CharField()),
+    "address": ("address", lambda: serializers.CharField()),
+    "appointment_at": ("appointment_at", lambda: serializers.DateTimeField(allow_null=True)),
+    "dispatched_at": ("dispatched_at", lambda: serializers.DateTimeField(allow_null=True)),
+    "completed_at": ("completed_at", lambda: serializers.DateTimeField(allow_null=True)),
+    "closed_at": ("closed_at", lambda: serializers.DateTimeField(allow_null=True)),
+}
 
 
-class WorkOrderListOut(serializers.Serializer):
+class WorkOrderListOut(ShapedSerializer):
     """A list row (issue 26): what a queue shows. The detail endpoint has the full order."""
+
+    expandable = {name: factory for name, (_col, factory) in _EXPAND_COLUMNS.items()}
 
     id = IntegerIn()
     number = serializers.CharField()
@@ -229,13 +250,11 @@ class WorkOrderListOut(serializers.Serializer):
     status_label = serializers.CharField()
     category = serializers.CharField()
     customer = serializers.SerializerMethodField()
-    contact_phone = serializers.SerializerMethodField(help_text="Masked: 138****1234.")
+    contact_phone = MaskedPhone()
     technician = serializers.SerializerMethodField()
     store = IntegerIn(source="store_id", allow_null=True)
     merchant = IntegerIn(source="merchant_id", allow_null=True)
-    description = serializers.SerializerMethodField(
-        help_text=f"The first {SUMMARY_DESCRIPTION_CHARS} characters."
-    )
+    description = TruncatedText()
     is_emergency = serializers.BooleanField()
     is_reissued = serializers.BooleanField()
     received_at = serializers.DateTimeField()
@@ -260,22 +279,18 @@ class WorkOrderListOut(serializers.Serializer):
     def get_customer(self, o) -> dict:
         return {"id": o.customer_id, "name": o.customer.name}
 
-    def get_contact_phone(self, o) -> str:
-        from shouhou.core.phones import mask_phone
-
-        return mask_phone(o.contact_phone) if o.contact_phone else ""
-
     def get_technician(self, o) -> dict | None:
         return {"id": o.technician_id, "name": o.technician.name} if o.technician_id else None
 
-    def get_description(self, o) -> str:
-        text = o.description or ""
-        if len(text) <= SUMMARY_DESCRIPTION_CHARS:
-            return text
-        return text[: SUMMARY_DESCRIPTION_CHARS - 1] + "…"
-
     def get_overdue(self, o) -> bool:
         return bool(o.contact_overdue or o.onsite_overdue or o.fixed_overdue or o.reply_missed)
+
+
+def _expand_columns(shape, qs):
+    """Load the columns `?expand=` asks for with the summary ones (else each row would fetch
+    its deferred column on its own)."""
+    extra = [_EXPAND_COLUMNS[name][0] for name in shape.expand]
+    return qs.only(*selectors.SUMMARY_FIELDS, *extra) if extra else qs
 
 
 # Input ------------------------------------------------------------------------------------------
@@ -572,8 +587,12 @@ class WorkOrderListFilter(serializers.Serializer):
     )
 
 
-class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericViewSet):
+class WorkOrderViewSet(
+    SummaryListMixin, IdempotentCreateMixin, _IntakeCreate, viewsets.GenericViewSet
+):
     """Work orders. Reads are limited to what the user may see (others: 404)."""
+
+    list_related = ("customer", "technician")
 
     serializer_class = WorkOrderOut
     queryset = WorkOrder.objects.none()
@@ -636,12 +655,12 @@ class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericVie
                 enum=list(due_.SORTS),
                 description="`due`: the orders with a time limit open, the next due first.",
             ),
+            *shape_parameters(WorkOrderListOut),
         ],
         responses=WorkOrderListOut(many=True),
     )
     def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(WorkOrderListOut(page, many=True).data)
+        return self.list_response(self.get_queryset(), WorkOrderListOut, prepare=_expand_columns)
 
     def retrieve(self, request, pk=None):
         return Response(WorkOrderOut(self._order(pk)).data)
@@ -650,10 +669,14 @@ class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericVie
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)
 
-    @extend_schema(responses=WorkOrderListOut(many=True))
+    @extend_schema(
+        parameters=shape_parameters(WorkOrderListOut), responses=WorkOrderListOut(many=True)
+    )
     @action(detail=False, url_path="my-jobs")
     def my_jobs(self, request):
-        return Response(WorkOrderListOut(selectors.my_jobs(user=request.user), many=True).data)
+        return self.list_response(
+            selectors.my_jobs(user=request.user), WorkOrderListOut, paginate=False
+        )
 
     @extend_schema(request=DispatchIn, responses=WorkOrderOut)
     @action(detail=True, methods=["post"], url_path="dispatch")

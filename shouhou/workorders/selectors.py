@@ -62,6 +62,9 @@ def workorder_visible_qs(*, user) -> QuerySet:
 SUMMARY_FIELDS = (
     "id",
     "organisation_id",
+    "updated_at",  # with the customer's and technician's: the list's ETag (core.listing)
+    "customer__updated_at",
+    "technician__updated_at",
     "number",
     "kind",
     "status",

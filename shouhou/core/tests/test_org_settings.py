@@ -74,3 +74,36 @@ def test_each_settings_model_has_its_own_cache_entry(org, django_capture_on_comm
         CallbackSettings.for_org(org).pk,
         DeliverySettings.for_org(org).pk,
     )
+
+
+def test_an_update_of_the_row_drops_it_from_the_cache_too(org, django_capture_on_commit_callbacks):
+    _committed_read(CallbackSettings, org, django_capture_on_commit_callbacks)
+    CallbackSettings.objects.filter(organisation=org).update(max_attempts=9)
+    assert CallbackSettings.for_org(org).max_attempts == 9
+
+
+def test_each_caller_gets_its_own_copy_of_the_cached_row(org, django_capture_on_commit_callbacks):
+    first = _committed_read(CallbackSettings, org, django_capture_on_commit_callbacks)
+    first.max_attempts = 99  # changed, not saved (a form that failed validation)
+    assert CallbackSettings.for_org(org).max_attempts != 99
+
+
+def test_another_process_change_is_seen_through_the_shared_token_without_sql(
+    org, monkeypatch, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from shouhou.core import orgcache
+
+    monkeypatch.setattr(orgcache, "_shared_backend", lambda: True)
+    cache_ = CallbackSettings.org_cache()
+    CallbackSettings.for_org(org)  # the row exists (its creation bumps the token too)
+    cache_.invalidate(org)
+    _committed_read(CallbackSettings, org, django_capture_on_commit_callbacks)
+    entry = cache_._entries[org.pk]
+    entry.checked = float("-inf")  # the check interval has passed; the backstop has not
+    with django_assert_num_queries(0):
+        CallbackSettings.for_org(org)
+    # Another process saved the row: its drop bumped the shared token.
+    cache_._bump(org.pk)
+    entry.checked = float("-inf")
+    with django_assert_num_queries(1):
+        CallbackSettings.for_org(org)
