@@ -73,6 +73,11 @@ class Route(models.TextChoices):
     THREE_GUARANTEE = "three_guarantee", _("Three-guarantee service (三包)")
 
 
+def default_escalation_roles() -> list:
+    """Who hears of an order past a response-tier limit (not arranged, no written contact)."""
+    return ["cs_supervisor", "cs_manager"]
+
+
 class WorkOrderSettings(OrgSettings):
     """Per-organisation numbers of the work-order rules (defaults from seed 001)."""
 
@@ -120,6 +125,11 @@ class WorkOrderSettings(OrgSettings):
         _("an order is due soon within (working hours)"),
         default=4,
         help_text=_("The lists mark an order whose next time limit is this close."),
+    )
+    escalate_to_roles = models.JSONField(
+        _("orders past a response-tier limit are reported to (roles)"),
+        default=default_escalation_roles,
+        help_text=_("Role codes, e.g. cs_supervisor, cs_manager, general_manager."),
     )
     work_kinds = models.JSONField(
         _("permit kind needed per order kind"),

@@ -6,6 +6,8 @@ import django.db.models.functions.comparison
 from django.conf import settings
 from django.db import migrations, models
 
+import shouhou.workorders.models
+
 
 class Migration(migrations.Migration):
 
@@ -153,6 +155,17 @@ class Migration(migrations.Migration):
             model_name='slatarget',
             name='unit',
             field=models.CharField(choices=[('working_days', 'working days'), ('working_hours', 'working hours'), ('working_minutes', 'working minutes'), ('hours', 'hours'), ('minutes', 'minutes')], max_length=20, verbose_name='unit'),
+        ),
+    
+        migrations.AddField(
+            model_name='historicalworkordersettings',
+            name='escalate_to_roles',
+            field=models.JSONField(default=shouhou.workorders.models.default_escalation_roles, help_text='Role codes, e.g. cs_supervisor, cs_manager, general_manager.', verbose_name='orders past a response-tier limit are reported to (roles)'),
+        ),
+        migrations.AddField(
+            model_name='workordersettings',
+            name='escalate_to_roles',
+            field=models.JSONField(default=shouhou.workorders.models.default_escalation_roles, help_text='Role codes, e.g. cs_supervisor, cs_manager, general_manager.', verbose_name='orders past a response-tier limit are reported to (roles)'),
         ),
     
     ]
