@@ -9,6 +9,6 @@ class ComplaintsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import navigation
+        from . import navigation, receivers  # noqa: F401  (receivers connect)
 
         navigation.register()

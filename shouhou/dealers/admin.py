@@ -27,6 +27,7 @@ class DealerSettingsAdmin(SimpleHistoryAdmin):
         "organisation",
         "card_due_days",
         "arrange_within_hours",
+        "check_within_hours",
         "labour_rate",
         "travel_rate",
     ]

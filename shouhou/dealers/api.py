@@ -97,6 +97,8 @@ class DealerTaskOut(serializers.ModelSerializer):
             "arrangement",
             "customer_told_at",
             "arranged_in_time",
+            "check_due_at",
+            "escalated_at",
             "outcome",
         ]
 

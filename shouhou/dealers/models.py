@@ -24,6 +24,10 @@ def _default_return_dates():
     return ["06-30", "12-31"]
 
 
+def _default_escalation_roles():
+    return ["cs_manager", "general_manager"]
+
+
 def _default_seasons():
     return ["03-01", "09-01"]
 
@@ -48,6 +52,20 @@ class DealerSettings(OrgSettings):
         max_digits=5,
         decimal_places=2,
         default=Decimal("2"),
+    )
+    check_within_hours = models.DecimalField(
+        _("the sales office checks a forwarded task within (working hours)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("4"),
+        help_text=_(
+            "范文2 四.2: a forwarded task not arranged by then is reported to the company's "
+            "leadership."
+        ),
+    )
+    escalate_to_roles = models.JSONField(
+        _("forwarded tasks not arranged are reported to (roles)"),
+        default=_default_escalation_roles,
     )
     return_dates = models.JSONField(
         _("return dates for repair records and old parts (MM-DD)"),
@@ -216,6 +234,10 @@ class ServiceTask(OrgScopedModel):
     received_at = models.DateTimeField(_("received at"))
     arrange_due_at = models.DateTimeField(_("to be arranged by"))
     arranged_at = models.DateTimeField(_("arranged at"), null=True, blank=True)
+    # 范文2 四.2: the sales office checks within 4 hours of forwarding that the task was
+    # arranged; the job reports what was not (the marker: reported once).
+    check_due_at = models.DateTimeField(_("checked by the sales office by"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("reported to the leadership at"), null=True, blank=True)
     arrangement = models.CharField(_("arrangement"), max_length=200, blank=True)
     customer_told_at = models.DateTimeField(_("customer told at"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
@@ -232,7 +254,13 @@ class ServiceTask(OrgScopedModel):
         verbose_name_plural = _("dealer service tasks")
         ordering = ["-received_at", "-id"]
         indexes = [
-            models.Index(fields=["organisation", "arrange_due_at"], name="dealer_task_due_idx")
+            models.Index(fields=["organisation", "arrange_due_at"], name="dealer_task_due_idx"),
+            # The office's check: forwarded tasks still not arranged, by check time.
+            models.Index(
+                fields=["check_due_at", "id"],
+                condition=models.Q(arranged_at__isnull=True, check_due_at__isnull=False),
+                name="dealer_task_check_idx",
+            ),
         ]
 
     def __str__(self):

@@ -18,6 +18,7 @@ from .models import (
     WorkOrder,
     WorkOrderCounter,
     WorkOrderSettings,
+    WrittenContact,
 )
 
 
@@ -40,11 +41,14 @@ class SlaPolicyAdmin(SimpleHistoryAdmin):
         "customer",
         "category",
         "store",
+        "fault_category",
+        "route",
         "for_emergency",
         "min_distance_km",
+        "max_distance_km",
         "is_active",
     ]
-    list_filter = ["organisation", "is_active", "for_emergency"]
+    list_filter = ["organisation", "is_active", "for_emergency", "fault_category", "route"]
     search_fields = ["name", "code"]
     raw_id_fields = ["customer", "category", "store"]
     inlines = [SlaTargetInline]
@@ -201,4 +205,21 @@ class LoanUnitAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WrittenContact)
+class WrittenContactAdmin(FrozenAdminMixin, admin.ModelAdmin):
+    """Written contacts (seed 002 3.2.3) are recorded through the services (audited); once
+    written the record is archived: view only."""
+
+    list_display = ("order", "due_at", "written_at", "fed_back_at", "overdue")
+    list_filter = ("overdue", "organisation")
+    search_fields = ("order__number", "text", "result")
+    raw_id_fields = ("order", "written_by", "fed_back_by")
+
+    def frozen(self, obj) -> bool:
+        return obj.written_at is not None
+
+    def has_add_permission(self, request):
         return False

@@ -33,14 +33,16 @@ from shouhou.org.models import Dealer, Store
 from shouhou.sales.models import Contract
 from shouhou.staff.models import ServiceStaff
 
+from . import api_tiers, selectors, services, states
 from . import due as due_
-from . import selectors, services, states
 from .checklist import STEP_CODES
 from .models import (
+    FaultCategory,
     Kind,
     LoanUnit,
     PublicRequest,
     ReportPart,
+    Route,
     ServiceReport,
     SlaPolicy,
     Source,
@@ -141,6 +143,8 @@ class WorkOrderOut(serializers.ModelSerializer):
             "description",
             "is_emergency",
             "distance_km",
+            "fault_category",
+            "route",
             "policy",
             "policy_reason",
             "technician",
@@ -152,6 +156,7 @@ class WorkOrderOut(serializers.ModelSerializer):
             "onsite_due_at",
             "reply_due_at",
             "fixed_due_at",
+            "arrange_due_at",
             "next_due_at",
             "next_due",
             "contacted_at",
@@ -172,6 +177,7 @@ class WorkOrderOut(serializers.ModelSerializer):
             "contact_overdue",
             "onsite_overdue",
             "fixed_overdue",
+            "arrange_overdue",
             "reply_missed",
             "missed_service",
             "no_callback",
@@ -320,6 +326,13 @@ class IntakeIn(serializers.Serializer):
     is_emergency = serializers.BooleanField(required=False, default=False)
     distance_km = serializers.DecimalField(
         max_digits=7, decimal_places=1, required=False, allow_null=True, min_value=0
+    )
+    # With the distance they choose the response tier (seed 002); blank: not said / ordinary.
+    fault_category = serializers.ChoiceField(
+        choices=FaultCategory.choices, required=False, allow_blank=True, default=""
+    )
+    route = serializers.ChoiceField(
+        choices=Route.choices, required=False, allow_blank=True, default=""
     )
     received_at = serializers.DateTimeField(required=False)
 
@@ -499,6 +512,8 @@ class _IntakeCreate:
             technician=_technician(user, v.get("technician")),
             is_emergency=v.get("is_emergency", False),
             distance_km=v.get("distance_km"),
+            fault_category=v.get("fault_category", ""),
+            route=v.get("route", ""),
             received_at=v.get("received_at"),
         )
         result.order._intake_new = not result.joined
@@ -949,3 +964,4 @@ def register(router):
     router.register("workorder-old-parts", OldPartViewSet, basename="workorder-old-part")
     router.register("workorder-requests", PublicRequestViewSet, basename="workorder-request")
     router.register("loan-units", LoanUnitViewSet, basename="loan-unit")
+    api_tiers.register(router)

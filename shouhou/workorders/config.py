@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Subquery
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.core.orgcache import OrgCache
@@ -19,7 +20,8 @@ from shouhou.org.models import Organisation
 
 from . import deadlines as dl
 from . import policies
-from .models import SlaPolicy, SlaTarget, WorkOrderSettings
+from .models import FaultCategory, Route, SlaPolicy, SlaTarget, WorkOrderSettings
+from .tiers import DEFAULT_TIERS
 
 # (code, name, description, criteria, loan unit, [(target, amount, unit, anchor)])
 DEFAULT_POLICIES = [
@@ -65,6 +67,8 @@ DEFAULT_POLICIES = [
             (dl.REPLY, "2", dl.WORKING_DAYS, dl.ANCHOR_DISPATCHED),
         ],
     ),
+    # The response tiers of seed 002 (fault category, distance band, route), see tiers.py.
+    *DEFAULT_TIERS,
 ]
 
 
@@ -186,11 +190,53 @@ def choose_policy(
     store=None,
     is_emergency=False,
     distance_km=None,
+    fault_category="",
+    route="",
     ensure=True,
 ) -> SlaPolicy | None:
     """The most specific active policy for these facts (see `policies.choose`), from the
     cached configuration (which writes the defaults on its first load; `ensure` is kept for
     callers of the older signature)."""
+    return choose_policy_with_reason(
+        organisation=organisation,
+        customer=customer,
+        product=product,
+        store=store,
+        is_emergency=is_emergency,
+        distance_km=distance_km,
+        fault_category=fault_category,
+        route=route,
+    )[0]
+
+
+def _criteria(p: SlaPolicy) -> policies.PolicyCriteria:
+    return policies.PolicyCriteria(
+        pk=p.pk,
+        customer_id=p.customer_id,
+        category_id=p.category_id,
+        store_id=p.store_id,
+        for_emergency=p.for_emergency,
+        min_distance_km=p.min_distance_km,
+        max_distance_km=p.max_distance_km,
+        fault_category=p.fault_category,
+        route=p.route,
+        priority=p.priority,
+    )
+
+
+def choose_policy_with_reason(
+    *,
+    organisation,
+    customer=None,
+    product=None,
+    store=None,
+    is_emergency=False,
+    distance_km=None,
+    fault_category="",
+    route="",
+) -> tuple[SlaPolicy | None, str]:
+    """The policy (response tier) for these facts and, in words, why it was chosen: the
+    conditions of the policy that held (no query: the policies come from the cache)."""
     rows = org_config(organisation).policies
     facts = policies.OrderFacts(
         customer_id=customer.pk if customer else None,
@@ -198,21 +244,41 @@ def choose_policy(
         store_id=store.pk if store else None,
         is_emergency=is_emergency,
         distance_km=distance_km,
+        fault_category=fault_category or "",
+        route=route or "",
     )
-    crit = [
-        policies.PolicyCriteria(
-            pk=p.pk,
-            customer_id=p.customer_id,
-            category_id=p.category_id,
-            store_id=p.store_id,
-            for_emergency=p.for_emergency,
-            min_distance_km=p.min_distance_km,
-            priority=p.priority,
-        )
-        for p in rows
-    ]
-    best = policies.choose(crit, facts)
-    return next((p for p in rows if best and p.pk == best.pk), None)
+    by_pk = {p.pk: p for p in rows}
+    best = policies.choose([_criteria(p) for p in rows], facts)
+    if best is None:
+        return None, ""
+    policy = by_pk[best.pk]
+    return policy, policy_reason(policy, facts)
+
+
+def policy_reason(policy: SlaPolicy, facts: policies.OrderFacts) -> str:
+    """Why `policy` applies to an order with these facts, in the language of the request."""
+    words = {
+        "customer": lambda: gettext("a policy for this customer"),
+        "route": lambda: str(Route(policy.route).label),
+        "fault": lambda: str(FaultCategory(policy.fault_category).label),
+        "category": lambda: gettext("a policy for this product category"),
+        "store": lambda: gettext("a policy for this store"),
+        "emergency": lambda: gettext("emergency"),
+        "beyond": lambda: (
+            gettext("%(d)s km, beyond %(r)s km")
+            % {"d": facts.distance_km, "r": policy.min_distance_km}
+        ),
+        "within": lambda: (
+            gettext("%(d)s km, within %(r)s km")
+            % {"d": facts.distance_km, "r": policy.max_distance_km}
+        ),
+        "within_unknown": lambda: (
+            gettext("distance not known, taken as within %(r)s km") % {"r": policy.max_distance_km}
+        ),
+        "default": lambda: gettext("the organisation's default"),
+    }
+    text = "; ".join(words[code]() for code in policies.reasons(_criteria(policy), facts))
+    return text[:200]
 
 
 def target_specs(policy: SlaPolicy | None) -> list[dl.TargetSpec]:

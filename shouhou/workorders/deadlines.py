@@ -27,13 +27,16 @@ CONTACT = "contact"
 ONSITE = "onsite"
 REPLY = "reply"
 FIXED = "fixed"
-TARGETS = (CONTACT, ONSITE, REPLY, FIXED)
+ARRANGE = "arrange"  # the request arranged: given to a technician (范文2 四.1)
+WRITTEN = "written"  # a written contact (seed 002 3.2.3), a record of its own
+TARGETS = (CONTACT, ONSITE, REPLY, FIXED, ARRANGE, WRITTEN)
 
 WORKING_DAYS = "working_days"
 WORKING_HOURS = "working_hours"
+WORKING_MINUTES = "working_minutes"  # the 30 minutes of a response tier, in office time
 HOURS = "hours"  # wall clock
 MINUTES = "minutes"  # wall clock
-WORKING_UNITS = (WORKING_DAYS, WORKING_HOURS)
+WORKING_UNITS = (WORKING_DAYS, WORKING_HOURS, WORKING_MINUTES)
 
 ANCHOR_RECEIVED = "received"
 ANCHOR_DISPATCHED = "dispatched"
@@ -83,6 +86,8 @@ def base_due(cal, start: dt.datetime, amount, unit: str) -> dt.datetime:
         return due
     if unit == WORKING_HOURS:
         return cal.add_working_hours(start, amount)
+    if unit == WORKING_MINUTES:
+        return cal.add_working_hours(start, amount / 60)
     if unit == HOURS:
         return start + dt.timedelta(seconds=float(amount) * 3600)
     if unit == MINUTES:

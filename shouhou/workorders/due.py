@@ -38,6 +38,7 @@ SORTS = (SORT_DUE,)
 
 # The limit each due column stands for (the unreachable customer's report has no SLA target).
 TARGET_LABELS = {
+    "arrange_due_at": SlaTarget.Target.ARRANGE.label,
     "contact_due_at": SlaTarget.Target.CONTACT.label,
     "reply_due_at": SlaTarget.Target.REPLY.label,
     "onsite_due_at": SlaTarget.Target.ONSITE.label,
@@ -45,6 +46,7 @@ TARGET_LABELS = {
     "unreachable_report_due_at": gettext_lazy("Report the unreachable customer"),
 }
 TARGET_CODES = {
+    "arrange_due_at": "arrange",
     "contact_due_at": "contact",
     "reply_due_at": "reply",
     "onsite_due_at": "onsite",
@@ -55,6 +57,7 @@ TARGET_CODES = {
 ROW_FIELDS = (
     "next_due_at",
     *TARGET_CODES,
+    "dispatched_at",
     "contacted_at",
     "replied_at",
     "arrived_at",
@@ -102,6 +105,7 @@ def due_q(due: str, *, organisation_id: int | None, now: dt.datetime) -> Q:
 # When each limit is still open: the Python twin of `models.OPEN_LIMITS` (the generated
 # column's conditions), to name the row's next limit without another query.
 STILL_OPEN: dict[str, Callable[[Any], bool]] = {
+    "arrange_due_at": lambda o: o.dispatched_at is None,
     "contact_due_at": lambda o: o.contacted_at is None,
     "reply_due_at": lambda o: o.replied_at is None,
     "onsite_due_at": lambda o: o.arrived_at is None,

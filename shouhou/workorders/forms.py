@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from shouhou.catalog.models import Product
 from shouhou.core.forms import IdempotentFormMixin
 
-from .models import Kind, Source
+from .models import FaultCategory, Kind, Route, Source
 
 
 class IntakeForm(IdempotentFormMixin, forms.Form):
@@ -33,6 +33,15 @@ class IntakeForm(IdempotentFormMixin, forms.Form):
     is_emergency = forms.BooleanField(label=_("Emergency"), required=False)
     distance_km = forms.DecimalField(
         label=_("Distance (km)"), required=False, min_value=0, max_digits=7, decimal_places=1
+    )
+    # The response tier (seed 002) is chosen by these with the distance.
+    fault_category = forms.ChoiceField(
+        label=_("Fault category"),
+        choices=[("", _("Not said")), *FaultCategory.choices],
+        required=False,
+    )
+    route = forms.ChoiceField(
+        label=_("Route"), choices=[("", _("Ordinary")), *Route.choices], required=False
     )
 
     def __init__(self, *args, organisation=None, **kwargs):

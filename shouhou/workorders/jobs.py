@@ -45,7 +45,8 @@ from django.utils import timezone
 from shouhou.core.bulk import insert_select_columns
 from shouhou.core.models import JobMark
 
-from .models import SWEEP_SCOPES, MissedService, WorkOrder, WorkOrderSettings
+from . import signals
+from .models import SWEEP_SCOPES, MissedService, WorkOrder, WorkOrderSettings, WrittenContact
 
 BATCH = 5000
 # How far before the mark a run starts reading (rows skipped while locked by a transaction that
@@ -63,6 +64,7 @@ class Rule:
     also: dict = field(default_factory=dict)  # other fields set with the flag
     overdue_only: bool = True  # only rows whose due time has passed
     insert: Callable[[list[int], dt.datetime], None] | None = None  # records, before the flag
+    escalate: bool = False  # tell the people who can act (`workorders.limits_missed`)
 
     def where(self, now: dt.datetime, since: dt.datetime | None = None) -> Q:
         q = SWEEP_SCOPES[self.scope] & Q(**{self.flag: False})
@@ -135,6 +137,9 @@ RULES = [
     Rule("onsite_overdue", "onsite", "onsite_due_at", "onsite_overdue"),
     Rule("fixed_overdue", "fixed", "fixed_due_at", "fixed_overdue"),
     Rule("unreachable_overdue", "unreachable", "unreachable_report_due_at", "unreachable_overdue"),
+    # A response tier's "arranged within N hours" (seed 002 范文2 四.1: 三包 2 hours) passed
+    # with nobody dispatched: marked, and escalated.
+    Rule("arrange_overdue", "arrange", "arrange_due_at", "arrange_overdue", escalate=True),
     # Apps above add their own rules over the orders with `register_rule` (callbacks: the task
     # after an appointment, see callbacks/jobs.py).
 ]
@@ -175,20 +180,56 @@ def run_rule(
             rows = list(
                 qs.select_for_update(skip_locked=True, no_key=True)
                 .order_by(rule.due, "pk")
-                .values_list("pk", rule.due)[:batch_size]
+                .values_list("pk", rule.due, "organisation_id")[:batch_size]
             )
             if not rows:
                 return done
-            ids = [pk for pk, _due in rows]
+            ids = [pk for pk, _due, _org in rows]
             if rule.insert is not None:
                 rule.insert(ids, now)
             # The rows are locked (PostgreSQL) or the database is (SQLite): they still match.
             done += WorkOrder.all_objects.filter(pk__in=ids).update(
                 **{rule.flag: True}, **rule.also
             )
+            if rule.escalate:
+                _escalate(rule.name, [(org, pk) for pk, _due, org in rows], now)
         if len(rows) < batch_size:
             return done
         after = rows[-1][1], rows[-1][0]
+
+
+def _escalate(rule: str, rows: list[tuple[int, int]], now: dt.datetime) -> None:
+    """One event per organisation with the orders the rule has just marked (sent on commit of
+    the batch, so a rolled-back batch escalates nothing and a marked row never again)."""
+    by_org: dict[int, list[int]] = {}
+    for org_id, pk in rows:
+        by_org.setdefault(org_id, []).append(pk)
+    for org_id, ids in by_org.items():
+        signals.workorder_limits_missed.publish(
+            sender=WorkOrder, organisation_id=org_id, rule=rule, order_ids=ids, at=now
+        )
+
+
+def mark_written_overdue(now: dt.datetime) -> int:
+    """Written contacts (seed 002 3.2.3) not written by their due time: one conditional UPDATE
+    sets the marker (a marked row is not matched again, so a second run changes nothing), and
+    the orders are escalated once, with the marker's transaction."""
+    with transaction.atomic():
+        qs = WrittenContact.all_objects.filter(
+            written_at__isnull=True, overdue=False, due_at__lt=now
+        )
+        rows = list(
+            qs.select_for_update(skip_locked=True, no_key=True).values_list(
+                "pk", "organisation_id", "order_id"
+            )
+        )
+        if not rows:
+            return 0
+        n = WrittenContact.all_objects.filter(pk__in=[pk for pk, _o, _w in rows]).update(
+            overdue=True, updated_at=now
+        )
+        _escalate("written_overdue", [(org, order) for _pk, org, order in rows], now)
+    return n
 
 
 def _mark_name(rule: Rule) -> str:
@@ -231,4 +272,5 @@ def sweep(now: dt.datetime, *, batch_size: int = BATCH, full: bool = False) -> d
         if recheck:
             values["full_at"] = now
         JobMark.objects.update_or_create(name=_mark_name(rule), defaults=values)
+    out["written_overdue"] = mark_written_overdue(now)
     return out

@@ -55,6 +55,29 @@ def default_work_kinds() -> dict:
     }
 
 
+class FaultCategory(models.TextChoices):
+    """What kind of fault the customer reports (seed 002 3.2.2 / 3.2.3 choose the response tier
+    by it). Blank: not said."""
+
+    BODY = "body", _("Body fault (车身故障)")
+    CHASSIS_ENGINE = "chassis_engine", _("Chassis or engine fault (底盘发动机故障)")
+    OTHER = "other", _("Other fault")
+
+
+class Route(models.TextChoices):
+    """How the request has to be handled, beyond the ordinary way (seed 002). Blank: ordinary."""
+
+    PARTNER = "partner", _("A partner manufacturer must be involved (需与配套厂家联系)")
+    MARKETING = "marketing", _("Reported to the marketing department (written contact)")
+    PROJECT = "project", _("Project maintenance (工程维护)")
+    THREE_GUARANTEE = "three_guarantee", _("Three-guarantee service (三包)")
+
+
+def default_escalation_roles() -> list:
+    """Who hears of an order past a response-tier limit (not arranged, no written contact)."""
+    return ["cs_supervisor", "cs_manager"]
+
+
 class WorkOrderSettings(OrgSettings):
     """Per-organisation numbers of the work-order rules (defaults from seed 001)."""
 
@@ -102,6 +125,11 @@ class WorkOrderSettings(OrgSettings):
         _("an order is due soon within (working hours)"),
         default=4,
         help_text=_("The lists mark an order whose next time limit is this close."),
+    )
+    escalate_to_roles = models.JSONField(
+        _("orders past a response-tier limit are reported to (roles)"),
+        default=default_escalation_roles,
+        help_text=_("Role codes, e.g. cs_supervisor, cs_manager, general_manager."),
     )
     work_kinds = models.JSONField(
         _("permit kind needed per order kind"),
@@ -152,6 +180,28 @@ class SlaPolicy(OrgScopedModel):
     min_distance_km = models.DecimalField(
         _("only beyond this distance (km)"), max_digits=7, decimal_places=1, null=True, blank=True
     )
+    # The response tiers of seed 002: the service radius's inner band, the fault category and
+    # the route select a tier as the fields above select a policy.
+    max_distance_km = models.DecimalField(
+        _("only within this distance (km)"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The service radius: an order at this distance or closer matches, and so does an "
+            "order whose distance is not known (taken as within the radius)."
+        ),
+    )
+    fault_category = models.CharField(
+        _("only for this fault category"),
+        max_length=20,
+        choices=FaultCategory.choices,
+        blank=True,
+    )
+    route = models.CharField(
+        _("only for this route"), max_length=20, choices=Route.choices, blank=True
+    )
     loan_unit_if_late = models.BooleanField(
         _("lend an equivalent unit if not fixed in time"), default=False
     )
@@ -177,10 +227,13 @@ class SlaTarget(OrgScopedModel):
         ONSITE = dl.ONSITE, _("On site")
         REPLY = dl.REPLY, _("Reply to the call centre")
         FIXED = dl.FIXED, _("Fixed")
+        ARRANGE = dl.ARRANGE, _("Arranged (dispatched)")
+        WRITTEN = dl.WRITTEN, _("Written contact")
 
     class Unit(models.TextChoices):
         WORKING_DAYS = dl.WORKING_DAYS, _("working days")
         WORKING_HOURS = dl.WORKING_HOURS, _("working hours")
+        WORKING_MINUTES = dl.WORKING_MINUTES, _("working minutes")
         HOURS = dl.HOURS, _("hours")
         MINUTES = dl.MINUTES, _("minutes")
 
@@ -221,6 +274,9 @@ SWEEP_ASSIGNED = tuple(sorted(states.ASSIGNED_STATES))
 SWEEP_UNRESOLVED = tuple(sorted(states.UNRESOLVED_STATES))
 SWEEP_NO_CALLBACK = tuple(sorted({states.NOT_HOME, states.CANCELLED}))
 SWEEP_SCOPES = {
+    "arrange": Q(
+        dispatched_at__isnull=True, arrange_due_at__isnull=False, status__in=SWEEP_UNRESOLVED
+    ),
     "reply": Q(replied_at__isnull=True, reply_due_at__isnull=False, status__in=SWEEP_ASSIGNED),
     "contact": Q(
         contacted_at__isnull=True, contact_due_at__isnull=False, status__in=SWEEP_ASSIGNED
@@ -239,6 +295,7 @@ SWEEP_SCOPES = {
     & ~Q(status__in=SWEEP_NO_CALLBACK),
 }
 SWEEP_INDEXES = [
+    ("wo_sweep_arrange", "arrange_due_at", SWEEP_SCOPES["arrange"]),
     ("wo_sweep_reply", "reply_due_at", SWEEP_SCOPES["reply"]),
     ("wo_sweep_contact", "contact_due_at", SWEEP_SCOPES["contact"]),
     ("wo_sweep_onsite", "onsite_due_at", SWEEP_SCOPES["onsite"]),
@@ -254,6 +311,7 @@ SWEEP_INDEXES = [
 # moment and that moment is NULLed again: one expression, the same result on both databases.
 DUE_NEVER = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
 OPEN_LIMITS = (
+    ("arrange_due_at", Q(dispatched_at__isnull=True)),
     ("contact_due_at", Q(contacted_at__isnull=True)),
     ("reply_due_at", Q(replied_at__isnull=True)),
     ("onsite_due_at", Q(arrived_at__isnull=True)),
@@ -375,6 +433,10 @@ class WorkOrder(OrgScopedModel):
         db_index=False,
     )
     policy_reason = models.CharField(_("why this policy"), max_length=200, blank=True)
+    fault_category = models.CharField(
+        _("fault category"), max_length=20, choices=FaultCategory.choices, blank=True
+    )
+    route = models.CharField(_("route"), max_length=20, choices=Route.choices, blank=True)
 
     technician = models.ForeignKey(
         "staff.ServiceStaff",
@@ -394,6 +456,7 @@ class WorkOrder(OrgScopedModel):
     onsite_due_at = models.DateTimeField(_("on site due"), null=True, blank=True)
     reply_due_at = models.DateTimeField(_("reply due"), null=True, blank=True)
     fixed_due_at = models.DateTimeField(_("fix due"), null=True, blank=True)
+    arrange_due_at = models.DateTimeField(_("to be arranged by"), null=True, blank=True)
 
     contacted_at = models.DateTimeField(_("contacted at"), null=True, blank=True)
     replied_at = models.DateTimeField(_("first reply at"), null=True, blank=True)
@@ -424,6 +487,7 @@ class WorkOrder(OrgScopedModel):
     contact_overdue = models.BooleanField(_("contact overdue"), default=False)
     onsite_overdue = models.BooleanField(_("on site overdue"), default=False)
     fixed_overdue = models.BooleanField(_("fix overdue"), default=False)
+    arrange_overdue = models.BooleanField(_("not arranged in time"), default=False)
     reply_missed = models.BooleanField(_("no reply in time"), default=False)
     missed_service = models.BooleanField(_("missed service (遗漏服务)"), default=False)
     no_callback = models.BooleanField(_("no callback"), default=False)
@@ -910,3 +974,72 @@ class LoanUnit(OrgScopedModel):
 
     def __str__(self) -> str:
         return f"{self.unit} → {self.order_id}"
+
+
+class WrittenContact(OrgScopedModel):
+    """A written contact (seed 002 3.2.3: "服务组应在12小时内以文字形式联系处理,联系结果应存档并及时向用户
+    反馈"): a chassis or engine fault reported to the marketing department is answered in writing
+    by its due time; the text and the result are kept (archived) and the customer is told the
+    result (fed back). Written once: a recorded text is never edited, a correction is a note
+    of the feedback. Made at intake when the order's tier has a written-contact target."""
+
+    order = models.OneToOneField(
+        WorkOrder,
+        on_delete=models.CASCADE,
+        related_name="written_contact",
+        verbose_name=_("work order"),
+    )
+    due_at = models.DateTimeField(_("written contact due"))
+    written_at = models.DateTimeField(_("written at"), null=True, blank=True)
+    channel = models.CharField(
+        _("sent by (letter, fax, e-mail, message)"), max_length=40, blank=True
+    )
+    text = models.TextField(_("what was written"), blank=True)
+    result = models.TextField(_("result of the contact"), blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    fed_back_at = models.DateTimeField(_("result told to the customer at"), null=True, blank=True)
+    feedback = models.TextField(_("what the customer was told"), blank=True)
+    fed_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("told by"),
+    )
+    overdue = models.BooleanField(_("not written in time"), default=False)
+
+    class Meta:
+        verbose_name = _("written contact")
+        verbose_name_plural = _("written contacts")
+        ordering = ["due_at", "id"]
+        indexes = [
+            # The sweep's rows: not written yet, by due time (the flag is left out of the
+            # condition, as on the orders' sweep indexes).
+            models.Index(
+                fields=["due_at", "id"],
+                condition=Q(written_at__isnull=True),
+                name="wo_written_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def written_in_time(self) -> bool | None:
+        if self.written_at is None:
+            return None
+        return self.written_at <= self.due_at
+
+    @property
+    def archived(self) -> bool:
+        """Written and the result told to the customer: the record is complete and kept."""
+        return self.written_at is not None and self.fed_back_at is not None

@@ -87,7 +87,16 @@ def report_rows(*, user, day: dt.date | None = None, full_phone: bool = False) -
         )
         for o in data["unreachable"]
     ]
+    out["tiers"] = selectors.tier_summary(user=user, day=data["day"])
     return out
+
+
+TIER_COLUMNS = [
+    ("name", gettext_lazy("Response tier")),
+    ("count", gettext_lazy("Orders this month")),
+    ("on_time", gettext_lazy("On time")),
+    ("late", gettext_lazy("Late")),
+]
 
 
 def report_xlsx(*, user, day: dt.date | None = None, full_phone: bool = False) -> bytes:
@@ -103,4 +112,9 @@ def report_xlsx(*, user, day: dt.date | None = None, full_phone: bool = False) -
             exports.write_row(ws, [row[k] for k, _label in COLUMNS])
         for col, width in zip("ABCDEFGH", (18, 12, 14, 10, 14, 10, 17, 40), strict=True):
             ws.column_dimensions[col].width = width
+    ws = wb.create_sheet(exports.safe_title(str(gettext_lazy("Response tiers"))))
+    exports.write_row(ws, [label for _k, label in TIER_COLUMNS], bold=True)
+    for row in rows["tiers"]:
+        exports.write_row(ws, [row[k] for k, _label in TIER_COLUMNS])
+    ws.column_dimensions["A"].width = 40
     return exports.workbook_bytes(wb)

@@ -32,7 +32,9 @@ from .models import (
     PublicRequest,
     ReportPart,
     ReportPhoto,
+    SlaPolicy,
     WorkOrder,
+    WrittenContact,
 )
 
 LIST_RELATED = ("customer", "technician", "store", "merchant", "policy", "product")
@@ -95,7 +97,11 @@ SUMMARY_FIELDS = (
     *due_.ROW_FIELDS,
 )
 OVERDUE = (
-    Q(contact_overdue=True) | Q(onsite_overdue=True) | Q(fixed_overdue=True) | Q(reply_missed=True)
+    Q(contact_overdue=True)
+    | Q(onsite_overdue=True)
+    | Q(fixed_overdue=True)
+    | Q(reply_missed=True)
+    | Q(arrange_overdue=True)
 )
 # The `flag` filter of the work-order list: each one a boolean column of WorkOrder.
 LIST_FLAGS = (
@@ -106,6 +112,7 @@ LIST_FLAGS = (
     "onsite_overdue",
     "fixed_overdue",
     "unreachable_overdue",
+    "arrange_overdue",
 )
 
 
@@ -119,6 +126,7 @@ def workorder_list(
     technician_id: int | None = None,
     store_id: int | None = None,
     merchant_id: int | None = None,
+    policy_id: int | None = None,
     overdue: bool | None = None,
     due: str | None = None,
     sort: str | None = None,
@@ -150,6 +158,8 @@ def workorder_list(
         qs = qs.filter(store_id=store_id)
     if merchant_id:
         qs = qs.filter(merchant_id=merchant_id)
+    if policy_id:  # one response tier (the tier table of the reports links here)
+        qs = qs.filter(policy_id=policy_id)
     if overdue is not None:
         qs = qs.filter(OVERDUE) if overdue else qs.exclude(OVERDUE)
     if flag in LIST_FLAGS:
@@ -310,6 +320,83 @@ def daily_report(*, user, day: dt.date | None = None, now: dt.datetime | None = 
         "needs_revisit": list(report_needs_revisit(user=user)),
         "unreachable": list(report_unreachable(user=user)),
     }
+
+
+# Response tiers (seed 002) ---------------------------------------------------------------------
+# An order is late in its tier when the sweep marked any of its limits (or its written contact).
+TIER_LATE = (
+    Q(arrange_overdue=True)
+    | Q(contact_overdue=True)
+    | Q(onsite_overdue=True)
+    | Q(fixed_overdue=True)
+    | Q(reply_missed=True)
+    | Q(written_contact__overdue=True)
+)
+
+
+def tier_summary(*, user, day: dt.date) -> list[dict]:
+    """Per policy (response tier), the orders received in the month of `day` up to that day:
+    how many, how many on time so far, how many late (one GROUP BY query; the names come from
+    the cached configuration)."""
+    month_start, _ = _day_bounds(day.replace(day=1))
+    _, end = _day_bounds(day)
+    rows = (
+        workorder_visible_qs(user=user)
+        .filter(received_at__gte=month_start, received_at__lt=end, policy__isnull=False)
+        .order_by()
+        .values("policy_id")
+        .annotate(count=Count("pk"), late=Count("pk", filter=TIER_LATE))
+    )
+    counts = {row["policy_id"]: row for row in rows}
+    out = []
+    cfg = config.org_config(user.organisation_id)
+    names = {p.pk: p for p in cfg.policies}
+    for pk in sorted(counts, key=lambda k: (names[k].name if k in names else "", k)):
+        row = counts[pk]
+        policy = names.get(pk)
+        out.append(
+            {
+                "policy": pk,
+                "code": policy.code if policy else "",
+                "name": policy.name if policy else str(pk),
+                "count": row["count"],
+                "on_time": row["count"] - row["late"],
+                "late": row["late"],
+            }
+        )
+    return out
+
+
+def written_contact_for(order: WorkOrder) -> WrittenContact | None:
+    """The order's written contact (seed 002 3.2.3), if its tier asked for one."""
+    return WrittenContact.objects.filter(order=order).select_related("written_by").first()
+
+
+def written_contact_get(*, user, pk) -> WrittenContact:
+    contact = WrittenContact.objects.filter(pk=pk).select_related("order").first()
+    if contact is None or not workorder_visible_qs(user=user).filter(pk=contact.order_id).exists():
+        raise NotFoundError()
+    return contact
+
+
+def written_contacts_late(*, user) -> QuerySet:
+    """Written contacts past their due time and not written yet (the escalation list)."""
+    return (
+        WrittenContact.objects.filter(
+            written_at__isnull=True,
+            overdue=True,
+            order__in=workorder_visible_qs(user=user),
+        )
+        .select_related("order", "order__customer")
+        .order_by("due_at", "id")
+    )
+
+
+def sla_policies(*, user) -> QuerySet:
+    """The organisation's SLA policies and response tiers, with their targets (office roles)."""
+    if not (user.is_superuser or r.has_role(user, *r.OFFICE_ROLES)):
+        return SlaPolicy.objects.none()
+    return SlaPolicy.objects.prefetch_related("targets").order_by("name", "pk")
 
 
 # Old parts (旧件) -------------------------------------------------------------------------------

@@ -97,3 +97,13 @@ workorder_appointing = DomainEvent(
     "nothing written yet); subscribers refuse it (technician on leave, double-booked) or keep "
     "their own record of the window in the same transaction.",
 )
+
+workorder_limits_missed = DomainEvent(
+    "workorders.limits_missed",
+    payload=("organisation_id", "rule", "order_ids", "at"),
+    on_commit=True,
+    doc="The sweep found orders of one organisation past a response-tier limit (`rule`: "
+    '"arrange_overdue" not arranged in time, "written_overdue" no written contact in time, '
+    "seed 002): sent once per order and rule (the sweep's marker), for the escalation to the "
+    "people who can act.",
+)

@@ -29,7 +29,7 @@ from . import config, selectors, services, states
 from .checklist import SPECIAL_CASES, STEPS
 from .forms import IntakeForm, PublicRequestForm
 from .models import Kind, PublicRequest, ReportPart, ServiceReport, Source, WorkOrder
-from .reports import COLUMNS, report_rows, report_xlsx, sections_for
+from .reports import COLUMNS, TIER_COLUMNS, report_rows, report_xlsx, sections_for
 
 PROGRESS_SALT = "shouhou.workorders.progress"
 
@@ -81,6 +81,7 @@ def order_detail(request, pk):
             "missed": order.missed_services.all(),
             "loans": selectors.loans_for_order(order),
             "loan_due": selectors.loan_unit_due(order),
+            "written": selectors.written_contact_for(order),
             "can_lend": order.status in states.ASSIGNED_STATES and order.completed_at is None,
             "progress_url": request.build_absolute_uri(
                 reverse("workorders:progress", args=[progress_token(order)])
@@ -132,6 +133,8 @@ def intake(request):
                 product=d["product"],
                 is_emergency=d["is_emergency"],
                 distance_km=d["distance_km"],
+                fault_category=d.get("fault_category", ""),
+                route=d.get("route", ""),
             )
             req_id = request.POST.get("from_request")
             if req_id:
@@ -271,6 +274,22 @@ def order_action(request, pk, name):
             services.loan_unit_return(
                 by=user, loan=loan, deposit_refunded=bool(post.get("deposit_refunded")), note=note
             )
+        elif name in ("write_contact", "feed_back"):
+            contact = selectors.written_contact_for(order)
+            if contact is None:
+                raise Http404()
+            if name == "write_contact":
+                services.written_contact_record(
+                    by=user,
+                    contact=contact,
+                    text=post.get("text", ""),
+                    result=post.get("result", ""),
+                    channel=post.get("channel", ""),
+                )
+            else:
+                services.written_contact_feed_back(
+                    by=user, contact=contact, feedback=post.get("feedback", "")
+                )
         elif name == "change_policy":
             policy = order.policy.__class__.objects.filter(
                 pk=post.get("policy") or 0, organisation_id=order.organisation_id
@@ -482,7 +501,13 @@ def reports(request):
     return render(
         request,
         "workorders/reports.html",
-        {"sections": sections, "columns": COLUMNS, "day": rows["day"]},
+        {
+            "sections": sections,
+            "columns": COLUMNS,
+            "day": rows["day"],
+            "tiers": rows["tiers"],
+            "tier_columns": TIER_COLUMNS,
+        },
     )
 
 

@@ -32,7 +32,7 @@ from . import selectors, services, states
 from .models import WorkOrder
 from .views import my_jobs
 
-LIST_PARAMS = ("q", "status", "flag", "due", "sort")
+LIST_PARAMS = ("q", "status", "flag", "due", "sort", "policy")
 SAVED_LIST = savedfilters.SavedList(
     key="workorders", url_name="workorders:list", params=LIST_PARAMS
 )
@@ -45,6 +45,7 @@ FLAG_LABELS = {
     "onsite_overdue": gettext_lazy("On site overdue"),
     "fixed_overdue": gettext_lazy("Fix overdue"),
     "unreachable_overdue": gettext_lazy("Unreachable report overdue"),
+    "arrange_overdue": gettext_lazy("Not arranged in time"),
 }
 SORT_LABELS = {
     "": gettext_lazy("Re-issued first, then newest"),
@@ -78,6 +79,7 @@ class ListFilter(forms.Form):
     )
     flag = forms.ChoiceField(required=False, choices=[("", ""), *FLAG_LABELS.items()])
     due = forms.ChoiceField(required=False, choices=[("", ""), *due_.DUE_FILTER_LABELS.items()])
+    policy = forms.IntegerField(required=False, min_value=1)
     sort = forms.ChoiceField(required=False, choices=list(SORT_LABELS.items()))
 
 
@@ -97,6 +99,7 @@ def filtered_orders(request: HttpRequest, *, now: dt.datetime) -> QuerySet[WorkO
         flag=p.get("flag"),
         due=p.get("due"),
         sort=p.get("sort"),
+        policy_id=p.get("policy"),
         now=now,
         summary=True,
     )

@@ -95,6 +95,10 @@ def _task_create(
             problem=problem,
             received_at=now,
             arrange_due_at=add_working_hours(now, float(conf.arrange_within_hours), org_id),
+            # Only what the office forwarded is checked by the office (四.2).
+            check_due_at=add_working_hours(now, float(conf.check_within_hours), org_id)
+            if source == ServiceTask.Source.FORWARDED
+            else None,
             created_by=by,
         )
         audit_record(

@@ -44,6 +44,10 @@ from .loans import (  # noqa: F401
     loan_unit_lend,
     loan_unit_return,
 )
+from .policies import (  # noqa: F401
+    sla_policy_update,
+    sla_target_set,
+)
 from .report import (  # noqa: F401
     MAX_PHOTO_BYTES,
     MAX_PHOTOS_PER_REPORT,
@@ -69,9 +73,23 @@ from .visit import (  # noqa: F401
     workorder_unreachable,
     workorder_wait_parts,
 )
+from .written import (  # noqa: F401
+    written_contact_feed_back,
+    written_contact_record,
+)
 
 __all__ = [
     n
     for n in dir()
-    if n.startswith(("workorder_", "service_", "report_part_", "public_request_", "loan_unit_"))
+    if n.startswith(
+        (
+            "workorder_",
+            "service_",
+            "report_part_",
+            "public_request_",
+            "loan_unit_",
+            "written_contact_",
+            "sla_",
+        )
+    )
 ] + ["IntakeResult", "DomainError"]

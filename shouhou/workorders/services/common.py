@@ -140,7 +140,24 @@ def compute_due_times(order: WorkOrder, *, dispatched_at=None, cal=None, history
         "onsite_due_at": due[dl.ONSITE],
         "reply_due_at": due[dl.REPLY],
         "fixed_due_at": due[dl.FIXED],
+        "arrange_due_at": due[dl.ARRANGE],
     }
+
+
+def written_contact_due(order: WorkOrder, *, cal=None) -> dt.datetime | None:
+    """When the written contact of the order's tier is due (None: its tier has none). Counted
+    from the request on the working-day calendar; no pause applies before anyone has seen the
+    order (it is asked at intake)."""
+    specs = [
+        s
+        for s in config.policy_specs(order.organisation_id, order.policy_id)
+        if s.target == dl.WRITTEN
+    ]
+    if not specs:
+        return None
+    cal = cal or calendar(order.organisation_id)
+    anchors = dl.Anchors(received_at=order.received_at, dispatched_at=order.dispatched_at)
+    return dl.due_times(cal, specs, anchors, [])[dl.WRITTEN]
 
 
 def workorder_recompute_due(order: WorkOrder) -> WorkOrder:

@@ -31,13 +31,16 @@ from shouhou.org import roles as r
 from .. import config, signals, states
 from ..models import (
     Call,
+    FaultCategory,
     Kind,
     MissedService,
     PublicRequest,
+    Route,
     Source,
     StatusChange,
     WorkOrder,
     WorkOrderCounter,
+    WrittenContact,
 )
 from .common import (
     DESK_ROLES,
@@ -49,6 +52,7 @@ from .common import (
     _staff_for,
     _transition,
     compute_due_times,
+    written_contact_due,
 )
 from .dispatch import _dispatch
 
@@ -230,6 +234,13 @@ def _insert_new(order: WorkOrder, *, by, now: dt.datetime) -> None:
         description=order.description,
         by=order.created_by,
     )
+    # The tier asks for a written contact (seed 002 3.2.3): its record, with its own due time.
+    # No query for the other tiers (the targets come from the cached configuration).
+    written_due = written_contact_due(order)
+    if written_due is not None:
+        WrittenContact.objects.create(
+            organisation_id=order.organisation_id, order=order, due_at=written_due
+        )
     audit_record(actor=by, action="shouhou.workorder.created", obj=order, after=snapshot(order))
 
 
@@ -250,6 +261,8 @@ def workorder_intake(
     contract=None,
     is_emergency: bool = False,
     distance_km=None,
+    fault_category: str = "",
+    route: str = "",
     received_at: dt.datetime | None = None,
     technician=None,
     now: dt.datetime | None = None,
@@ -269,6 +282,7 @@ def workorder_intake(
         raise ValidationFailed(fields={"source": [_("Unknown source.")]})
     if kind not in Kind.values:
         raise ValidationFailed(fields={"kind": [_("Unknown kind of service.")]})
+    fault_category, route = _tier_facts(fault_category, route)
     technician = _intake_technician(by, source=source, technician=technician)
     if by is not None and by.organisation_id and by.organisation_id != organisation.pk:
         raise NotFoundError()
@@ -316,14 +330,15 @@ def workorder_intake(
             return IntakeResult(
                 _join(existing, by=by, source=source, description=description, now=now), True
             )
-        policy = config.choose_policy(
+        policy, policy_reason = config.choose_policy_with_reason(
             organisation=organisation,
             customer=customer,
             product=product,
             store=store,
             is_emergency=is_emergency,
             distance_km=distance_km,
-            ensure=False,
+            fault_category=fault_category,
+            route=route,
         )
         order = _new_order(
             organisation=organisation,
@@ -339,7 +354,10 @@ def workorder_intake(
             description=description,
             is_emergency=is_emergency,
             distance_km=distance_km,
+            fault_category=fault_category,
+            route=route,
             policy=policy,
+            policy_reason=policy_reason,
             received_at=received_at,
             now=now,
             by=by,
@@ -350,6 +368,19 @@ def workorder_intake(
             order = _self_report_rules(order, settings=settings, by=by, now=now)
         signals.workorder_received.publish(sender=WorkOrder, order=order, by=by)
         return IntakeResult(order, False)
+
+
+def _tier_facts(fault_category, route) -> tuple[str, str]:
+    """The fault category and the route that choose the response tier (blank: not said)."""
+    fault_category, route = (fault_category or "").strip(), (route or "").strip()
+    errors = {}
+    if fault_category and fault_category not in FaultCategory.values:
+        errors["fault_category"] = [_("Unknown fault category.")]
+    if route and route not in Route.values:
+        errors["route"] = [_("Unknown route.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return fault_category, route
 
 
 def _distance(distance_km) -> Decimal | None:

@@ -105,7 +105,8 @@ def test_the_page_shows_each_order_in_its_section_and_nowhere_else(client, desk,
     with time_machine.travel(NOW, tick=False):
         html = client.get(reverse("workorders:reports"), {"day": "2026-03-10"}).content.decode()
     sections = _page_sections(html)
-    assert list(sections) == SECTIONS
+    # the five lists, then the response tiers' table (counts per tier, seed 002)
+    assert list(sections) == [*SECTIONS, "tiers"]
     for key in SECTIONS:
         shown = [k for k, number in orders.items() if number in sections[key]]
         assert shown == EXPECTED_TODAY[key], key
@@ -117,9 +118,13 @@ def test_the_excel_has_one_sheet_per_section_with_exactly_its_orders(client, des
     with time_machine.travel(NOW, tick=False):
         resp = client.get(reverse("workorders:reports_xlsx"), {"day": "2026-03-10"})
     wb = openpyxl.load_workbook(io.BytesIO(resp.content))
-    assert len(wb.worksheets) == len(SECTIONS)
+    assert len(wb.worksheets) == len(SECTIONS) + 1
     assert wb.worksheets[0].title.startswith("派出超过2个工作日")
-    for ws, key in zip(wb.worksheets, SECTIONS, strict=True):
+    tiers = list(wb.worksheets[-1].values)
+    assert wb.worksheets[-1].title == "响应等级"
+    assert tiers[0] == ("响应等级", "本月工单数", "按时", "超时")
+    assert all(isinstance(n, int) for row in tiers[1:] for n in row[1:])
+    for ws, key in zip(wb.worksheets[: len(SECTIONS)], SECTIONS, strict=True):
         rows = list(ws.values)
         assert rows[0][0] == "工单"
         assert _letters([row[0] for row in rows[1:]], orders) == EXPECTED_TODAY[key], key
