@@ -44,6 +44,11 @@ JOBS: list[Job] = [
         "shouhou.dealers.jobs.refuse_overdue_records",
         dt.timedelta(hours=6),
     ),
+    Job(
+        "dealers.check_forwarded_tasks",
+        "shouhou.dealers.jobs.check_forwarded_tasks",
+        dt.timedelta(minutes=10),
+    ),
     Job("callbacks.daily", "shouhou.callbacks.jobs.daily", dt.timedelta(hours=6)),
     Job("performance.close_months", "shouhou.performance.jobs.close_months", dt.timedelta(hours=6)),
     Job("lostfound.daily", "shouhou.lostfound.jobs.daily", dt.timedelta(hours=1)),

@@ -30,7 +30,7 @@ def escalate_limits_missed(sender, *, organisation_id, rule, order_ids, at, **kw
     if not users:
         return
     numbers = list(
-        WorkOrder.all_objects.filter(pk__in=order_ids)
+        WorkOrder.all_objects.filter(organisation_id=organisation_id, pk__in=order_ids)
         .order_by("pk")
         .values_list("number", flat=True)
     )

@@ -43,6 +43,10 @@ ALLOW_LIST = {
         "a superuser without an organisation (the site operator) sees every organisation"
     ),
     ("core/jobrunner.py", "run_job"): "the job runner: jobs are not requests",
+    ("complaints/receivers.py", "escalate_limits_missed"): (
+        "a receiver of the work-order sweep's event, sent from a job outside any request scope; "
+        "it reads only the orders the event names, of the organisation it names"
+    ),
 }
 
 BYPASSES = ("all_objects", "scopes_disabled")
@@ -154,6 +158,7 @@ VIEW_ORM_BASELINE = {
     "sales/api.py": 2,
     "staff/api.py": 10,
     "workorders/api.py": 5,
+    "workorders/api_tiers.py": 2,  # the viewsets' `queryset = ….objects.none()` for the schema
     "workorders/views.py": 15,
 }
 
