@@ -20,6 +20,8 @@ from shouhou.core.api import IdempotentCreateMixin, IntegerIn
 from shouhou.core.errors import NotFoundError, ValidationFailed
 from shouhou.core.idempotency import run_idempotent
 from shouhou.core.pagination import KeysetPagination
+from shouhou.customers.api import FaultOut, service_case_summary
+from shouhou.customers.models import FaultCategory, OwnedProduct
 from shouhou.customers.selectors import customer_get
 from shouhou.org.models import Dealer, Store
 from shouhou.sales.models import Contract
@@ -101,6 +103,11 @@ class WorkOrderOut(serializers.ModelSerializer):
         help_text="Later calls about this order that joined it (一个杜绝: the customer should "
         "not have had to call again); 0 for an order called in once."
     )
+    fault = serializers.SerializerMethodField()
+    service_case = serializers.SerializerMethodField(
+        help_text="The case of every record about the same fault of the same product of the "
+        "customer (repairs, complaints, returns), with its repeat count; null: none."
+    )
     next_due_at = serializers.DateTimeField(
         read_only=True,
         allow_null=True,
@@ -171,7 +178,17 @@ class WorkOrderOut(serializers.ModelSerializer):
             "allowed_actions",
             "report",
             "repeat_contacts",
+            "fault",
+            "service_case",
         ]
+
+    def get_fault(self, o) -> dict | None:
+        return FaultOut(o.fault).data if o.fault_id else None
+
+    def get_service_case(self, o) -> dict | None:
+        if not o.service_case_id:
+            return None
+        return service_case_summary(o.service_case, fault=o.fault)
 
     def get_next_due(self, o) -> str | None:
         field = due_.next_due_field(o)
@@ -302,6 +319,8 @@ class IntakeIn(serializers.Serializer):
     product_model = IntegerIn(required=False)
     contract = IntegerIn(required=False)
     technician = IntegerIn(required=False)
+    fault = IntegerIn(required=False, help_text="A fault category (with a product: the case).")
+    owned_product = IntegerIn(required=False, help_text="The customer's unit (its serial no.).")
     is_emergency = serializers.BooleanField(required=False, default=False)
     distance_km = serializers.DecimalField(
         max_digits=7, decimal_places=1, required=False, allow_null=True, min_value=0
@@ -482,6 +501,8 @@ class _IntakeCreate:
             product_model=_obj(ProductModel, v.get("product_model"), org_id, "product_model"),
             contract=_obj(Contract, v.get("contract"), org_id, "contract"),
             technician=_technician(user, v.get("technician")),
+            fault=_obj(FaultCategory, v.get("fault"), org_id, "fault"),
+            owned_product=_obj(OwnedProduct, v.get("owned_product"), org_id, "owned_product"),
             is_emergency=v.get("is_emergency", False),
             distance_km=v.get("distance_km"),
             received_at=v.get("received_at"),

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhou.catalog.models import Product
 from shouhou.core.forms import IdempotentFormMixin
+from shouhou.customers.models import FaultCategory
 
 from .models import Kind, Source
 
@@ -25,6 +26,15 @@ class IntakeForm(IdempotentFormMixin, forms.Form):
     district = forms.CharField(label=_("District"), max_length=30, required=False)
     address_detail = forms.CharField(label=_("Address"), max_length=200, required=False)
     product = forms.ModelChoiceField(label=_("Product"), queryset=None, required=False)
+    fault = forms.ModelChoiceField(
+        label=_("Fault"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "With a product: an earlier repair, complaint or return about the same fault joins "
+            "this one in one case."
+        ),
+    )
     description = forms.CharField(
         label=_("Problem"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -39,6 +49,10 @@ class IntakeForm(IdempotentFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
         self.fields["product"].queryset = Product.objects.filter(
+            organisation=organisation, is_active=True
+        )
+        # Lazy (no query on a POST without a fault); the page writes the defaults on GET.
+        self.fields["fault"].queryset = FaultCategory.objects.filter(
             organisation=organisation, is_active=True
         )
 

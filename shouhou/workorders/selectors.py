@@ -187,7 +187,7 @@ def workorder_get(*, user, pk) -> WorkOrder:
         raise NotFoundError() from exc
     order = (
         workorder_visible_qs(user=user)
-        .select_related(*LIST_RELATED)
+        .select_related(*LIST_RELATED, "fault", "service_case")
         .annotate(joined_calls=_joined_calls())
         .filter(pk=pk)
         .first()
