@@ -269,6 +269,12 @@ class WorkOrderListOut(serializers.Serializer):
     )
     overdue = serializers.SerializerMethodField()
     missed_service = serializers.BooleanField()
+    repeat_contacts = serializers.SerializerMethodField(
+        help_text="Later calls that joined the order (null where the list does not count them)."
+    )
+
+    def get_repeat_contacts(self, o) -> int | None:
+        return getattr(o, "joined_calls", None)
 
     def get_next_due(self, o) -> str | None:
         field = due_.next_due_field(o)
@@ -621,6 +627,10 @@ class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericVie
             summary=True,
         )
 
+    def list_queryset(self):
+        # The list rows count their repeat contacts in the same query (a subquery per row).
+        return selectors.with_repeat_contacts(self.get_queryset())
+
     def _order(self, pk) -> WorkOrder:
         return selectors.workorder_get(user=self.request.user, pk=pk)
 
@@ -661,7 +671,7 @@ class WorkOrderViewSet(IdempotentCreateMixin, _IntakeCreate, viewsets.GenericVie
         responses=WorkOrderListOut(many=True),
     )
     def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.list_queryset())
         return self.get_paginated_response(WorkOrderListOut(page, many=True).data)
 
     def retrieve(self, request, pk=None):

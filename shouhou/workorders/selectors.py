@@ -212,6 +212,11 @@ def _joined_calls() -> Coalesce:
     )
 
 
+def with_repeat_contacts(qs: QuerySet) -> QuerySet:
+    """Each order with its repeat-contact count (`joined_calls`), in the same query."""
+    return qs.annotate(joined_calls=_joined_calls())
+
+
 def can_see_phone(*, user, order) -> bool:
     """Office roles, the merchant's admin and the order's own technician see the number."""
     return workorder_visible_qs(user=user).filter(pk=order.pk).exists()

@@ -353,3 +353,70 @@ def test_a_page_complaint_names_the_unit_by_its_serial_number_and_joins_its_case
     assert case.service_case_id == order.service_case_id and case.product == toilet
     r = client.post("/complaints/new/", {**form, "serial_no": "SN-0", "idempotency_key": "p-2"})
     assert r.status_code == 400 and "serial_no" in r.context["form"].errors
+
+
+# Reports: the problem counted once ------------------------------------------------------------
+def test_the_monthly_statistics_count_a_complaint_after_its_repair_once_with_its_repeat(
+    api, desk, clerk, customer, toilet, faults, cs_manager
+):
+    import io
+
+    import openpyxl
+
+    repair(desk, customer, toilet, faults["leak"])
+    complain(clerk, customer, toilet, faults["leak"])  # repeats the repair's problem
+    complain(clerk, customer, toilet, faults["leak"])  # and again
+    complain(clerk, customer, toilet, faults["noise"])  # another problem
+    cs.case_register(by=clerk, kind="complaint", customer=customer, description="态度差")
+    month = timezone.localdate().strftime("%Y-%m")
+    stats = api.as_(cs_manager).get("/api/v1/complaint-statistics/", month=month).json()
+    assert stats["total"] == 4 and stats["complaints"] == 4
+    assert stats["problems"] == 3  # leak (two complaints), noise, the unclassified one
+    assert stats["repeats"] == 2  # both leak complaints follow an earlier record
+    page = api.get(f"/complaints/statistics/?month={month}").content.decode()
+    row = page[page.index('id="stats-problems"') :]
+    assert row.index("3") < row.index("2 条记录是已知问题")
+    r = api.get(f"/complaints/statistics/?month={month}&format=xlsx")
+    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    cells = {row[0]: row[1] for row in ws.iter_rows(values_only=True) if row and row[0]}
+    assert cells["问题数（已知问题的重复只计一次）"] == 3
+    assert cells["已知问题的重复"] == 2
+
+
+# Concurrency --------------------------------------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_complaints_registered_at_the_same_moment_open_one_case(
+    clerk, customer, toilet, faults, org
+):
+    import threading
+
+    from django.db import connection
+    from django_scopes import scope
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs row locks (PostgreSQL): SQLite serialises writers")
+    n = 6
+    barrier = threading.Barrier(n)
+    errors = []
+
+    def go():
+        from django.db import connection as conn
+
+        barrier.wait()
+        try:
+            with scope(organisation=org):
+                complain(clerk, customer, toilet, faults["leak"])
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=go) for _i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert ServiceCase.all_objects.count() == 1
+    assert ServiceCase.all_objects.get().repeat_count == n - 1
+    assert Case.all_objects.filter(service_case__isnull=False).count() == n
