@@ -20,8 +20,12 @@ from shouhou.core.audit import audit_events_for
 from shouhou.core.errors import DomainError, ValidationFailed
 from shouhou.core.forms import add_domain_error
 from shouhou.core.idempotency import run_idempotent
-from shouhou.customers.models import Customer, OwnedProduct
-from shouhou.customers.selectors import fault_categories, service_case_records
+from shouhou.customers.models import Customer
+from shouhou.customers.selectors import (
+    fault_categories,
+    owned_product_by_serial,
+    service_case_records,
+)
 from shouhou.org import roles as r
 from shouhou.promises.selectors import promise_decision_get
 from shouhou.sales.selectors import contract_list
@@ -106,9 +110,7 @@ def _owned_product(customer, serial_no):
     if not serial_no:
         return None
     owned = (
-        OwnedProduct.objects.filter(customer=customer, serial_no=serial_no)
-        .select_related("product")
-        .first()
+        owned_product_by_serial(customer=customer, serial_no=serial_no)
         if customer is not None
         else None
     )

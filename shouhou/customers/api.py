@@ -32,9 +32,7 @@ from .models import (
     Customer,
     CustomerAddress,
     CustomerPhone,
-    FaultCategory,
     OwnedProduct,
-    ServiceCase,
 )
 from .validation import validate_customer_fields
 
@@ -643,7 +641,7 @@ class ServiceCaseOut(ServiceCaseSummaryOut):
 class ServiceCaseViewSet(viewsets.GenericViewSet):
     """One problem across kinds: the case and every record about it, in time order."""
 
-    queryset = ServiceCase.objects.none()
+    queryset = selectors.no_service_cases()
     serializer_class = ServiceCaseOut
 
     @extend_schema(responses=ServiceCaseOut)
@@ -656,7 +654,7 @@ class FaultCategoryViewSet(viewsets.GenericViewSet):
     """The organisation's fault categories (故障类别), for the `fault` of an intake or a
     complaint (the defaults are written on the first read)."""
 
-    queryset = FaultCategory.objects.none()
+    queryset = selectors.no_fault_categories()
     serializer_class = FaultOut
     pagination_class = None
 

@@ -249,6 +249,23 @@ def fault_categories(*, organisation) -> QuerySet:
     ).order_by("order", "name")
 
 
+def no_service_cases() -> QuerySet:
+    return ServiceCase.objects.none()
+
+
+def no_fault_categories() -> QuerySet:
+    return FaultCategory.objects.none()
+
+
+def owned_product_by_serial(*, customer, serial_no: str) -> OwnedProduct | None:
+    """The customer's unit with this serial number (None: none)."""
+    return (
+        OwnedProduct.objects.filter(customer=customer, serial_no=serial_no)
+        .select_related("product")
+        .first()
+    )
+
+
 def service_case_get(*, user, pk) -> ServiceCase:
     """A case of a customer the user may see (office roles; a merchant admin: their
     merchant's customers); NotFoundError else (another organisation's id reads as unknown)."""
