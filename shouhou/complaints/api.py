@@ -22,9 +22,11 @@ from shouhou.core.listing import (
     shape_parameters,
 )
 from shouhou.core.pagination import KeysetPagination
-from shouhou.customers.models import Customer
+from shouhou.customers.api import FaultOut, service_case_summary
+from shouhou.customers.models import Customer, FaultCategory, OwnedProduct
 from shouhou.promises.models import PromiseDecision
 from shouhou.sales.models import Contract
+from shouhou.workorders.models import WorkOrder
 
 from . import selectors, services
 from .models import Case, ComplaintCause, Kind, Responsibility, Signature, Status
@@ -137,6 +139,25 @@ class CaseListOut(ShapedSerializer, CaseOut):
         ]
 
 
+class CaseDetailOut(CaseOut):
+    """A case as its detail shows it: the list's fields, the fault and the service case (every
+    record about the same fault of the same product: `GET /api/v1/service-cases/<id>/`)."""
+
+    fault = serializers.SerializerMethodField()
+    service_case = serializers.SerializerMethodField()
+
+    class Meta(CaseOut.Meta):
+        fields = [*CaseOut.Meta.fields, "fault", "service_case"]
+
+    def get_fault(self, obj) -> dict | None:
+        return FaultOut(obj.fault).data if obj.fault_id else None
+
+    def get_service_case(self, obj) -> dict | None:
+        if not obj.service_case_id:
+            return None
+        return service_case_summary(obj.service_case, fault=obj.fault)
+
+
 class CaseIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     customer = IntegerIn(required=False, allow_null=True)
@@ -146,6 +167,9 @@ class CaseIn(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     demand = serializers.CharField(required=False, allow_blank=True, default="")
     cause = IntegerIn(required=False, allow_null=True)
+    work_order = IntegerIn(required=False, allow_null=True)
+    fault = IntegerIn(required=False, allow_null=True)
+    owned_product = IntegerIn(required=False, allow_null=True)
 
 
 class SubmitIn(serializers.Serializer):
@@ -201,7 +225,7 @@ class CaseBase(SummaryListMixin, viewsets.GenericViewSet):
 
     def _out(self, case, code=200):
         case = selectors.case_get(user=self.request.user, pk=case.pk)
-        return Response(CaseOut(case, context={"request": self.request}).data, status=code)
+        return Response(CaseDetailOut(case, context={"request": self.request}).data, status=code)
 
     @extend_schema(
         parameters=[
@@ -226,13 +250,13 @@ class CaseBase(SummaryListMixin, viewsets.GenericViewSet):
         ).prefetch_related("signatures")
         return self.list_response(qs, CaseListOut, related=("customer",))
 
+    @extend_schema(responses=CaseDetailOut)
     def retrieve(self, request, pk=None):
         self._reader()
-        return Response(
-            CaseOut(selectors.case_get(user=request.user, pk=pk), context={"request": request}).data
-        )
+        case = selectors.case_get(user=request.user, pk=pk)
+        return Response(CaseDetailOut(case, context={"request": request}).data)
 
-    @extend_schema(request=CaseIn, responses={201: CaseOut})
+    @extend_schema(request=CaseIn, responses={201: CaseDetailOut})
     def create(self, request):
         """Register a case. Exchanges and returns need a promise decision that grants them."""
 
@@ -248,6 +272,9 @@ class CaseBase(SummaryListMixin, viewsets.GenericViewSet):
             cause=_get(ComplaintCause, u, d.get("cause"), "cause"),
             description=d["description"],
             demand=d["demand"],
+            work_order=_get(WorkOrder, u, d.get("work_order"), "work_order"),
+            fault=_get(FaultCategory, u, d.get("fault"), "fault"),
+            owned_product=_get(OwnedProduct, u, d.get("owned_product"), "owned_product"),
         )
         return self._out(case, status.HTTP_201_CREATED)
 

@@ -9,6 +9,9 @@ class ComplaintsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import navigation, receivers  # noqa: F401  (receivers connect)
+        from shouhou.customers.cases import register_case_records
+
+        from . import case_links, navigation, receivers  # noqa: F401  (receivers connect)
 
         navigation.register()
+        register_case_records(case_links.RECORDS)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhou.catalog.models import Supplier
 from shouhou.core.forms import IdempotentFormMixin
+from shouhou.customers.models import FaultCategory
 
 from .models import ComplaintCause, Kind, Responsibility
 
@@ -23,12 +24,30 @@ class CaseForm(IdempotentFormMixin):
     )
     demand = forms.CharField(label=_("customer's demand"), required=False)
     cause = forms.ModelChoiceField(label=_("cause category"), queryset=None, required=False)
+    fault = forms.ModelChoiceField(
+        label=_("fault"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "With the product: an earlier repair, complaint or return about the same fault "
+            "joins this one in one case."
+        ),
+    )
+    serial_no = forms.CharField(
+        label=_("serial number of the product"),
+        required=False,
+        max_length=60,
+        help_text=_("Of a product the customer owns (its archive): names the product."),
+    )
     decision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
 
         self.fields["cause"].queryset = ComplaintCause.objects.filter(
+            organisation_id=getattr(user, "organisation_id", None), is_active=True
+        )
+        self.fields["fault"].queryset = FaultCategory.objects.filter(
             organisation_id=getattr(user, "organisation_id", None), is_active=True
         )
 

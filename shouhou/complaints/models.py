@@ -247,6 +247,24 @@ class Case(OrgScopedModel):
         related_name="+",
         verbose_name=_("inspection order"),
     )
+    # One problem, one case (issue 16.9): the fault complained about, and the case that joins
+    # this complaint, return or exchange to the repairs of the same fault of the same product.
+    fault = models.ForeignKey(
+        "customers.FaultCategory",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fault"),
+    )
+    service_case = models.ForeignKey(
+        "customers.ServiceCase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service case"),
+    )
     description = models.TextField(_("what the customer says"))
     demand = models.CharField(_("customer's demand"), max_length=200, blank=True)
     cause = models.ForeignKey(

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -17,6 +17,7 @@ from shouhou.core.errors import NotFoundError
 from shouhou.core.money import quantize
 from shouhou.org import roles as r
 from shouhou.promises.models import Cause
+from shouhou.workorders.models import WorkOrder
 
 from . import routing
 from . import states as s
@@ -55,7 +56,7 @@ def case_get(*, user, pk) -> Case:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFoundError() from None
-    row = case_list(user=user).filter(pk=pk).first()
+    row = case_list(user=user).select_related("fault", "service_case").filter(pk=pk).first()
     if row is None:
         raise NotFoundError()
     return row
@@ -209,6 +210,7 @@ def monthly_statistics(*, organisation, month: dt.date) -> dict:
         for (k, reason), n in sorted(reasons.items())
     ]
     cost = cases.aggregate(amount=Sum("amount"), claims=Sum("supplier_claim_amount"))
+    problems, repeats = _problems(cases)
     return {
         "month": month.replace(day=1),
         "summary": summary,
@@ -217,9 +219,34 @@ def monthly_statistics(*, organisation, month: dt.date) -> dict:
         "returns": returns,
         "total": sum(by_kind.values()),
         "complaints": total_complaints,
+        "problems": problems,
+        "repeats": repeats,
         "cost": quantize(Decimal(cost["amount"] or 0)),
         "claims": quantize(Decimal(cost["claims"] or 0)),
     }
+
+
+def _problems(cases) -> tuple[int, int]:
+    """(problems, repeats) of the month's cases (issue 16.9): the cases of one service case are
+    one problem; a case is a repeat when an earlier record of its service case exists (an
+    earlier complaint or return, or a work order received before it, e.g. the repair it
+    follows). One query."""
+    earlier_case = Case.objects.filter(
+        service_case_id=OuterRef("service_case_id"), created_at__lt=OuterRef("created_at")
+    )
+    earlier_order = WorkOrder.objects.filter(
+        service_case_id=OuterRef("service_case_id"), received_at__lt=OuterRef("created_at")
+    )
+    row = (
+        cases.order_by()
+        .annotate(is_repeat=Exists(earlier_case) | Exists(earlier_order))
+        .aggregate(
+            alone=Count("pk", filter=Q(service_case__isnull=True)),
+            joined=Count("service_case_id", distinct=True),
+            repeats=Count("pk", filter=Q(service_case__isnull=False, is_repeat=True)),
+        )
+    )
+    return row["alone"] + row["joined"], row["repeats"]
 
 
 # Money cells: the Decimal itself (openpyxl writes it exactly) shown as yuan. Kept local and tiny
@@ -239,6 +266,10 @@ def statistics_workbook(stats: dict) -> bytes:
         exports.write_row(
             ws, [row["label"], row["total"], row["done"], row["refused"], row["open"]]
         )
+    exports.write_row(
+        ws, [_("Problems (a repeat of a known problem counts once)"), stats["problems"]]
+    )
+    exports.write_row(ws, [_("Repeats of a known problem"), stats["repeats"]])
     exports.write_row(ws, [_("Total cost"), exports.money(stats["cost"])])
     exports.write_row(ws, [_("Claimed back from suppliers"), exports.money(stats["claims"])])
     ws2 = wb.create_sheet(exports.safe_title(_("Complaint causes")))

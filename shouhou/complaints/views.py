@@ -21,6 +21,11 @@ from shouhou.core.errors import DomainError, ValidationFailed
 from shouhou.core.forms import add_domain_error
 from shouhou.core.idempotency import run_idempotent
 from shouhou.customers.models import Customer
+from shouhou.customers.selectors import (
+    fault_categories,
+    owned_product_by_serial,
+    service_case_records,
+)
 from shouhou.org import roles as r
 from shouhou.promises.selectors import promise_decision_get
 from shouhou.sales.selectors import contract_list
@@ -99,6 +104,23 @@ def _resolve_customer(user, data):
     return contract, customer
 
 
+def _owned_product(customer, serial_no):
+    """The customer's unit with this serial number (None: no number typed)."""
+    serial_no = (serial_no or "").strip()
+    if not serial_no:
+        return None
+    owned = (
+        owned_product_by_serial(customer=customer, serial_no=serial_no)
+        if customer is not None
+        else None
+    )
+    if owned is None:
+        raise ValidationFailed(
+            fields={"serial_no": [_("The customer owns no product with this serial number.")]}
+        )
+    return owned
+
+
 @login_required
 def case_create(request):
     _reader(request)
@@ -113,6 +135,7 @@ def case_create(request):
                 if data.get("decision"):
                     decision = promise_decision_get(user=request.user, pk=data["decision"])
                 contract, customer = _resolve_customer(request.user, data)
+                owned = _owned_product(customer, data.get("serial_no"))
 
                 def act():
                     case = services.case_register(
@@ -124,6 +147,9 @@ def case_create(request):
                         description=data["description"],
                         demand=data["demand"],
                         cause=data.get("cause"),
+                        fault=data.get("fault"),
+                        owned_product=owned,
+                        product=owned.product if owned is not None else None,
                     )
                     return 201, {"id": case.pk}
 
@@ -137,6 +163,7 @@ def case_create(request):
             except DomainError as exc:
                 add_domain_error(form, exc)
         return render(request, "complaints/create.html", {"form": form}, status=400)
+    fault_categories(organisation=request.user.organisation)  # the defaults, for the choices
     form = CaseForm(
         user=request.user,
         initial={"kind": request.GET.get("kind", "complaint"), "idempotency_key": uuid.uuid4().hex},
@@ -198,6 +225,9 @@ def _detail(request, case, *, status=200, **forms):
         "repair_form": forms.get("repair_form") or RepairItemForm(),
         "claim_form": forms.get("claim_form") or ClaimForm(),
         "penalty_form": forms.get("penalty_form") or PenaltyForm(user=user),
+        # One problem, one case: every record about the same fault (one query).
+        "service_case": case.service_case if case.service_case_id else None,
+        "case_records": service_case_records(case.service_case_id) if case.service_case_id else [],
     }
     return render(request, "complaints/detail.html", context, status=status)
 

@@ -1,6 +1,15 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Customer, CustomerAddress, CustomerPhone, OwnedProduct
+from .models import (
+    Customer,
+    CustomerAddress,
+    CustomerPhone,
+    CustomerSettings,
+    FaultCategory,
+    OwnedProduct,
+    ServiceCase,
+)
 
 
 class CustomerPhoneInline(admin.TabularInline):
@@ -78,3 +87,35 @@ class OwnedProductAdmin(admin.ModelAdmin):
     search_fields = ("description", "serial_no", "customer__name", "customer__mobile")
     raw_id_fields = ("customer", "product", "model", "contract_line")
     date_hierarchy = "purchased_on"
+
+
+@admin.register(CustomerSettings)
+class CustomerSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ("organisation", "case_window_days")
+
+
+@admin.register(FaultCategory)
+class FaultCategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "order", "is_active", "organisation")
+    list_filter = ("organisation", "is_active")
+    search_fields = ("name", "code")
+
+
+@admin.register(ServiceCase)
+class ServiceCaseAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "customer",
+        "product",
+        "fault",
+        "first_kind",
+        "opened_at",
+        "last_at",
+        "repeat_count",
+        "organisation",
+    )
+    list_filter = ("organisation", "fault")
+    search_fields = ("customer__name", "customer__mobile", "owned_product__serial_no")
+    list_select_related = ("customer", "product", "fault", "organisation")
+    raw_id_fields = ("customer", "product", "owned_product")
+    date_hierarchy = "opened_at"

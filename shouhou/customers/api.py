@@ -29,7 +29,12 @@ from shouhou.core.pagination import KeysetPagination
 from shouhou.core.phones import mask_phone
 
 from . import privacy, selectors, services
-from .models import Customer, CustomerAddress, CustomerPhone, OwnedProduct
+from .models import (
+    Customer,
+    CustomerAddress,
+    CustomerPhone,
+    OwnedProduct,
+)
 from .validation import validate_customer_fields
 
 # Output -----------------------------------------------------------------------------------------
@@ -581,6 +586,96 @@ class CustomerViewSet(IdempotentCreateMixin, _CustomerBase):
     """Customers and their archives (客户档案)."""
 
 
+# Service cases (issue 16.9) ---------------------------------------------------------------------
+class FaultOut(serializers.Serializer):
+    id = IntegerIn()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ServiceCaseSummaryOut(serializers.Serializer):
+    """The case a work order or a complaint belongs to, as its detail shows it (the records
+    themselves: `GET /api/v1/service-cases/<id>/`)."""
+
+    id = IntegerIn()
+    product = IntegerIn(source="product_id")
+    owned_product = IntegerIn(source="owned_product_id", allow_null=True)
+    first_kind = serializers.CharField(help_text="What opened the case, e.g. work_order:repair.")
+    opened_at = serializers.DateTimeField()
+    last_at = serializers.DateTimeField()
+    repeat_count = IntegerIn(help_text="Records about the same problem after the first.")
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, case) -> str:
+        return f"/api/v1/service-cases/{case.pk}/"
+
+
+def service_case_summary(case, fault=None) -> dict | None:
+    """The summary of a record's case (None: the record belongs to none). `fault`: the
+    record's own (the case's), when the caller has it already."""
+    if case is None:
+        return None
+    data = dict(ServiceCaseSummaryOut(case).data)
+    fault = fault if fault is not None else case.fault
+    data["fault"] = FaultOut(fault).data
+    return data
+
+
+class CaseRecordOut(serializers.Serializer):
+    source = serializers.CharField(help_text="work_order or complaint")
+    id = IntegerIn()
+    number = serializers.CharField()
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    text = serializers.CharField()
+    url = serializers.CharField()
+
+
+class ServiceCaseOut(ServiceCaseSummaryOut):
+    customer = serializers.SerializerMethodField()
+    fault = FaultOut()
+    serial_no = serializers.CharField(source="owned_product.serial_no", default="")
+    records = serializers.SerializerMethodField()
+
+    def get_customer(self, case) -> dict:
+        return {"id": case.customer_id, "name": case.customer.name}
+
+    @extend_schema_field(CaseRecordOut(many=True))
+    def get_records(self, case) -> list:
+        return CaseRecordOut(selectors.service_case_records(case), many=True).data
+
+
+class ServiceCaseViewSet(viewsets.GenericViewSet):
+    """One problem across kinds: the case and every record about it, in time order."""
+
+    queryset = selectors.no_service_cases()
+    serializer_class = ServiceCaseOut
+
+    @extend_schema(responses=ServiceCaseOut)
+    def retrieve(self, request, pk=None):
+        case = selectors.service_case_get(user=request.user, pk=pk)
+        return Response(ServiceCaseOut(case).data)
+
+
+class FaultCategoryViewSet(viewsets.GenericViewSet):
+    """The organisation's fault categories (故障类别), for the `fault` of an intake or a
+    complaint (the defaults are written on the first read)."""
+
+    queryset = selectors.no_fault_categories()
+    serializer_class = FaultOut
+    pagination_class = None
+
+    @extend_schema(responses=FaultOut(many=True))
+    def list(self, request):
+        rows = selectors.fault_categories(organisation=request.user.organisation_id)
+        return Response(FaultOut(rows, many=True).data)
+
+
 def register(router):
     """Add this app's viewsets to the /api/v1/ router."""
     router.register("customers", CustomerViewSet, basename="customer")
+    router.register("service-cases", ServiceCaseViewSet, basename="service-case")
+    router.register("fault-categories", FaultCategoryViewSet, basename="fault-category")

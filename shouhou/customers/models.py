@@ -1,11 +1,13 @@
-"""Customers and their archives (客户档案): phones, addresses, products owned."""
+"""Customers and their archives (客户档案): phones, addresses, products owned, and the service
+cases that join the records about one problem of one of their products."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from shouhou.core.models import OrgScopedModel
+from shouhou.core.models import OrgScopedModel, OrgSettings
 
 
 class Customer(OrgScopedModel):
@@ -204,3 +206,98 @@ class OwnedProduct(OrgScopedModel):
 
     def __str__(self):
         return self.description or str(self.model or self.product or "")
+
+
+class CustomerSettings(OrgSettings):
+    """Per-organisation numbers of the customers app."""
+
+    organisation = models.OneToOneField(
+        "org.Organisation",
+        on_delete=models.CASCADE,
+        related_name="customer_settings",
+        verbose_name=_("organisation"),
+    )
+    case_window_days = models.PositiveSmallIntegerField(
+        _("same problem within (days)"),
+        default=30,
+        help_text=_(
+            "A repair request, complaint or return about the same fault of the same product of "
+            "the same customer joins the earlier one's case when it comes within this many "
+            "calendar days of the case's latest record (0: never join)."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("customer settings")
+        verbose_name_plural = _("customer settings")
+
+    def __str__(self):
+        return str(self.organisation)
+
+
+class FaultCategory(OrgScopedModel):
+    """What is wrong with a product (故障类别), as the desk classifies it at intake: the key that
+    tells one problem of a product from another."""
+
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("fault category")
+        verbose_name_plural = _("fault categories")
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="fault_code_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceCase(OrgScopedModel):
+    """One problem (一个问题一个案): the same fault of the same product of one customer. Every
+    work order, complaint, exchange or return about it points here, so the history is read in
+    one place and the problem is counted once (`repeat_count`: the records after the first)."""
+
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="service_cases",
+        verbose_name=_("customer"),
+        db_index=False,  # svc_case_match (customer, product, fault, last_at) serves it
+    )
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    owned_product = models.ForeignKey(
+        OwnedProduct,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="service_cases",
+        verbose_name=_("product owned"),
+        help_text=_("The customer's unit (its serial number), once a record names it."),
+    )
+    fault = models.ForeignKey(
+        FaultCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("fault")
+    )
+    first_kind = models.CharField(_("first record"), max_length=30)
+    opened_at = models.DateTimeField(_("opened at"))
+    last_at = models.DateTimeField(_("latest record at"))
+    repeat_count = models.PositiveIntegerField(
+        _("repeats"), default=0, help_text=_("Records about the problem after the first.")
+    )
+
+    class Meta:
+        verbose_name = _("service case")
+        verbose_name_plural = _("service cases")
+        ordering = ["-last_at", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "product", "fault", "last_at"], name="svc_case_match"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.fault}"

@@ -34,7 +34,15 @@ from shouhou.core.errors import NotFoundError, ValidationFailed
 from shouhou.core.phones import normalise_phone
 from shouhou.org.roles import MERCHANT_ADMIN, OFFICE_ROLES, has_role
 
-from .models import Customer, CustomerAddress, CustomerPhone, OwnedProduct
+from . import cases, defaults
+from .models import (
+    Customer,
+    CustomerAddress,
+    CustomerPhone,
+    FaultCategory,
+    OwnedProduct,
+    ServiceCase,
+)
 
 log = logging.getLogger(__name__)
 
@@ -230,6 +238,54 @@ def customer_contracts(*, user, customer: Customer) -> QuerySet:
     if is_merchant_admin(user):
         return qs.filter(merchant_id=user.merchant_id)
     return qs.none()
+
+
+# Service cases (issue 16.9) -----------------------------------------------------------------
+def fault_categories(*, organisation) -> QuerySet:
+    """The organisation's active fault categories, the defaults written on first use."""
+    defaults.fault_categories_ensure_defaults(organisation)
+    return FaultCategory.objects.filter(
+        organisation_id=getattr(organisation, "pk", organisation), is_active=True
+    ).order_by("order", "name")
+
+
+def no_service_cases() -> QuerySet:
+    return ServiceCase.objects.none()
+
+
+def no_fault_categories() -> QuerySet:
+    return FaultCategory.objects.none()
+
+
+def owned_product_by_serial(*, customer, serial_no: str) -> OwnedProduct | None:
+    """The customer's unit with this serial number (None: none)."""
+    return (
+        OwnedProduct.objects.filter(customer=customer, serial_no=serial_no)
+        .select_related("product")
+        .first()
+    )
+
+
+def service_case_get(*, user, pk) -> ServiceCase:
+    """A case of a customer the user may see (office roles; a merchant admin: their
+    merchant's customers); NotFoundError else (another organisation's id reads as unknown)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFoundError() from None
+    case = (
+        ServiceCase.objects.filter(pk=pk, customer__in=customer_visible_qs(user=user))
+        .select_related("customer", "product", "fault", "owned_product")
+        .first()
+    )
+    if case is None:
+        raise NotFoundError()
+    return case
+
+
+def service_case_records(case: ServiceCase | int) -> list[dict]:
+    """Every record of the case (work orders, complaints, returns…) in time order, one query."""
+    return cases.case_records(getattr(case, "pk", case))
 
 
 def _start_of_day(d: dt.date) -> dt.datetime:

@@ -28,6 +28,8 @@ from shouhou.core.listing import (
     shape_parameters,
 )
 from shouhou.core.pagination import KeysetPagination
+from shouhou.customers.api import FaultOut, service_case_summary
+from shouhou.customers.models import FaultCategory, OwnedProduct
 from shouhou.customers.selectors import customer_get
 from shouhou.org.models import Dealer, Store
 from shouhou.sales.models import Contract
@@ -37,7 +39,7 @@ from . import api_tiers, selectors, services, states
 from . import due as due_
 from .checklist import STEP_CODES
 from .models import (
-    FaultCategory,
+    FaultTier,
     Kind,
     LoanUnit,
     PublicRequest,
@@ -110,6 +112,11 @@ class WorkOrderOut(serializers.ModelSerializer):
     repeat_contacts = serializers.SerializerMethodField(
         help_text="Later calls about this order that joined it (一个杜绝: the customer should "
         "not have had to call again); 0 for an order called in once."
+    )
+    fault = serializers.SerializerMethodField()
+    service_case = serializers.SerializerMethodField(
+        help_text="The case of every record about the same fault of the same product of the "
+        "customer (repairs, complaints, returns), with its repeat count; null: none."
     )
     next_due_at = serializers.DateTimeField(
         read_only=True,
@@ -185,7 +192,17 @@ class WorkOrderOut(serializers.ModelSerializer):
             "allowed_actions",
             "report",
             "repeat_contacts",
+            "fault",
+            "service_case",
         ]
+
+    def get_fault(self, o) -> dict | None:
+        return FaultOut(o.fault).data if o.fault_id else None
+
+    def get_service_case(self, o) -> dict | None:
+        if not o.service_case_id:
+            return None
+        return service_case_summary(o.service_case, fault=o.fault)
 
     def get_next_due(self, o) -> str | None:
         field = due_.next_due_field(o)
@@ -277,6 +294,12 @@ class WorkOrderListOut(ShapedSerializer):
     )
     overdue = serializers.SerializerMethodField()
     missed_service = serializers.BooleanField()
+    repeat_contacts = serializers.SerializerMethodField(
+        help_text="Later calls that joined the order (null where the list does not count them)."
+    )
+
+    def get_repeat_contacts(self, o) -> int | None:
+        return getattr(o, "joined_calls", None)
 
     def get_next_due(self, o) -> str | None:
         field = due_.next_due_field(o)
@@ -323,13 +346,15 @@ class IntakeIn(serializers.Serializer):
     product_model = IntegerIn(required=False)
     contract = IntegerIn(required=False)
     technician = IntegerIn(required=False)
+    fault = IntegerIn(required=False, help_text="A fault category (with a product: the case).")
+    owned_product = IntegerIn(required=False, help_text="The customer's unit (its serial no.).")
     is_emergency = serializers.BooleanField(required=False, default=False)
     distance_km = serializers.DecimalField(
         max_digits=7, decimal_places=1, required=False, allow_null=True, min_value=0
     )
     # With the distance they choose the response tier (seed 002); blank: not said / ordinary.
     fault_category = serializers.ChoiceField(
-        choices=FaultCategory.choices, required=False, allow_blank=True, default=""
+        choices=FaultTier.choices, required=False, allow_blank=True, default=""
     )
     route = serializers.ChoiceField(
         choices=Route.choices, required=False, allow_blank=True, default=""
@@ -510,6 +535,8 @@ class _IntakeCreate:
             product_model=_obj(ProductModel, v.get("product_model"), org_id, "product_model"),
             contract=_obj(Contract, v.get("contract"), org_id, "contract"),
             technician=_technician(user, v.get("technician")),
+            fault=_obj(FaultCategory, v.get("fault"), org_id, "fault"),
+            owned_product=_obj(OwnedProduct, v.get("owned_product"), org_id, "owned_product"),
             is_emergency=v.get("is_emergency", False),
             distance_km=v.get("distance_km"),
             fault_category=v.get("fault_category", ""),
@@ -634,6 +661,10 @@ class WorkOrderViewSet(
             summary=True,
         )
 
+    def list_queryset(self):
+        # The list rows count their repeat contacts in the same query (a subquery per row).
+        return selectors.with_repeat_contacts(self.get_queryset())
+
     def _order(self, pk) -> WorkOrder:
         return selectors.workorder_get(user=self.request.user, pk=pk)
 
@@ -675,7 +706,7 @@ class WorkOrderViewSet(
         responses=WorkOrderListOut(many=True),
     )
     def list(self, request):
-        return self.list_response(self.get_queryset(), WorkOrderListOut, prepare=_expand_columns)
+        return self.list_response(self.list_queryset(), WorkOrderListOut, prepare=_expand_columns)
 
     def retrieve(self, request, pk=None):
         return Response(WorkOrderOut(self._order(pk)).data)

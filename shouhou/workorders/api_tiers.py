@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from shouhou.core.errors import NotFoundError, ValidationFailed
 
 from . import selectors, services
-from .models import FaultCategory, Route, SlaPolicy, SlaTarget, WrittenContact
+from .models import FaultTier, Route, SlaPolicy, SlaTarget, WrittenContact
 
 
 class SlaTargetOut(serializers.ModelSerializer):
@@ -51,7 +51,7 @@ class SlaPolicyIn(serializers.Serializer):
     name = serializers.CharField(required=False, max_length=100)
     description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     fault_category = serializers.ChoiceField(
-        choices=FaultCategory.choices, required=False, allow_blank=True
+        choices=FaultTier.choices, required=False, allow_blank=True
     )
     route = serializers.ChoiceField(choices=Route.choices, required=False, allow_blank=True)
     for_emergency = serializers.BooleanField(required=False)

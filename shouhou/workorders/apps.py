@@ -9,6 +9,9 @@ class WorkordersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import navigation
+        from shouhou.customers.cases import register_case_records
+
+        from . import case_records, navigation
 
         navigation.register()
+        register_case_records(case_records.RECORDS)

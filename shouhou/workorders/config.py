@@ -20,7 +20,7 @@ from shouhou.org.models import Organisation
 
 from . import deadlines as dl
 from . import policies
-from .models import FaultCategory, Route, SlaPolicy, SlaTarget, WorkOrderSettings
+from .models import FaultTier, Route, SlaPolicy, SlaTarget, WorkOrderSettings
 from .tiers import DEFAULT_TIERS
 
 # (code, name, description, criteria, loan unit, [(target, amount, unit, anchor)])
@@ -260,7 +260,7 @@ def policy_reason(policy: SlaPolicy, facts: policies.OrderFacts) -> str:
     words = {
         "customer": lambda: gettext("a policy for this customer"),
         "route": lambda: str(Route(policy.route).label),
-        "fault": lambda: str(FaultCategory(policy.fault_category).label),
+        "fault": lambda: str(FaultTier(policy.fault_category).label),
         "category": lambda: gettext("a policy for this product category"),
         "store": lambda: gettext("a policy for this store"),
         "emergency": lambda: gettext("emergency"),

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhou.catalog.models import Product
 from shouhou.core.forms import IdempotentFormMixin
+from shouhou.customers.models import FaultCategory
 
-from .models import FaultCategory, Kind, Route, Source
+from .models import FaultTier, Kind, Route, Source
 
 
 class IntakeForm(IdempotentFormMixin, forms.Form):
@@ -25,6 +26,15 @@ class IntakeForm(IdempotentFormMixin, forms.Form):
     district = forms.CharField(label=_("District"), max_length=30, required=False)
     address_detail = forms.CharField(label=_("Address"), max_length=200, required=False)
     product = forms.ModelChoiceField(label=_("Product"), queryset=None, required=False)
+    fault = forms.ModelChoiceField(
+        label=_("Fault"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "With a product: an earlier repair, complaint or return about the same fault joins "
+            "this one in one case."
+        ),
+    )
     description = forms.CharField(
         label=_("Problem"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -37,7 +47,7 @@ class IntakeForm(IdempotentFormMixin, forms.Form):
     # The response tier (seed 002) is chosen by these with the distance.
     fault_category = forms.ChoiceField(
         label=_("Fault category"),
-        choices=[("", _("Not said")), *FaultCategory.choices],
+        choices=[("", _("Not said")), *FaultTier.choices],
         required=False,
     )
     route = forms.ChoiceField(
@@ -48,6 +58,10 @@ class IntakeForm(IdempotentFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
         self.fields["product"].queryset = Product.objects.filter(
+            organisation=organisation, is_active=True
+        )
+        # Lazy (no query on a POST without a fault); the page writes the defaults on GET.
+        self.fields["fault"].queryset = FaultCategory.objects.filter(
             organisation=organisation, is_active=True
         )
 

@@ -55,7 +55,7 @@ def default_work_kinds() -> dict:
     }
 
 
-class FaultCategory(models.TextChoices):
+class FaultTier(models.TextChoices):
     """What kind of fault the customer reports (seed 002 3.2.2 / 3.2.3 choose the response tier
     by it). Blank: not said."""
 
@@ -196,7 +196,7 @@ class SlaPolicy(OrgScopedModel):
     fault_category = models.CharField(
         _("only for this fault category"),
         max_length=20,
-        choices=FaultCategory.choices,
+        choices=FaultTier.choices,
         blank=True,
     )
     route = models.CharField(
@@ -418,6 +418,26 @@ class WorkOrder(OrgScopedModel):
         db_index=False,
     )
     description = models.TextField(_("problem"), blank=True)
+    # One problem, one case (issue 16.9): what is wrong, and the case that joins every record
+    # about the same fault of the same product of the customer (work orders, complaints…).
+    fault = models.ForeignKey(
+        "customers.FaultCategory",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fault"),
+        db_index=False,  # only shown
+    )
+    service_case = models.ForeignKey(
+        "customers.ServiceCase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service case"),
+        db_index=False,  # wo_service_case (partial: most orders have none) serves it
+    )
     is_emergency = models.BooleanField(_("emergency"), default=False)
     distance_km = models.DecimalField(
         _("distance (km)"), max_digits=7, decimal_places=1, null=True, blank=True
@@ -434,7 +454,7 @@ class WorkOrder(OrgScopedModel):
     )
     policy_reason = models.CharField(_("why this policy"), max_length=200, blank=True)
     fault_category = models.CharField(
-        _("fault category"), max_length=20, choices=FaultCategory.choices, blank=True
+        _("fault category"), max_length=20, choices=FaultTier.choices, blank=True
     )
     route = models.CharField(_("route"), max_length=20, choices=Route.choices, blank=True)
 
@@ -519,6 +539,11 @@ class WorkOrder(OrgScopedModel):
             models.Index(fields=["organisation", "status"], name="wo_org_status"),
             models.Index(fields=["customer", "status"], name="wo_customer_status"),
             models.Index(fields=["technician", "status"], name="wo_tech_status"),
+            models.Index(
+                fields=["service_case", "received_at"],
+                condition=Q(service_case__isnull=False),
+                name="wo_service_case",
+            ),
             # The lists' order (re-issued first, then newest) for keyset pages, for the whole
             # organisation and for one technician's queue.
             models.Index(

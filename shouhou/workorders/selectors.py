@@ -200,7 +200,7 @@ def workorder_get(*, user, pk) -> WorkOrder:
         raise NotFoundError() from exc
     order = (
         workorder_visible_qs(user=user)
-        .select_related(*LIST_RELATED)
+        .select_related(*LIST_RELATED, "fault", "service_case")
         .annotate(joined_calls=_joined_calls())
         .filter(pk=pk)
         .first()
@@ -223,6 +223,11 @@ def _joined_calls() -> Coalesce:
         ),
         0,
     )
+
+
+def with_repeat_contacts(qs: QuerySet) -> QuerySet:
+    """Each order with its repeat-contact count (`joined_calls`), in the same query."""
+    return qs.annotate(joined_calls=_joined_calls())
 
 
 def can_see_phone(*, user, order) -> bool:

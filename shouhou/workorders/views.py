@@ -21,6 +21,7 @@ from shouhou.core.errors import DomainError, PermissionDeniedError, ValidationFa
 from shouhou.core.forms import add_domain_error, submit_idempotent
 from shouhou.core.links import load_customer_link, sign_customer_link
 from shouhou.core.middleware import organisation_scope
+from shouhou.customers.selectors import fault_categories, service_case_records
 from shouhou.org import roles as r
 from shouhou.org.models import Organisation, Store
 from shouhou.staff.models import ServiceStaff
@@ -87,8 +88,20 @@ def order_detail(request, pk):
                 reverse("workorders:progress", args=[progress_token(order)])
             ),
             "is_office": _office(request.user),
+            **_service_case(order),
         },
     )
+
+
+def _service_case(order) -> dict:
+    """The order's service case and its records in time order (one query; none without a
+    case)."""
+    if not order.service_case_id:
+        return {}
+    return {
+        "service_case": order.service_case,
+        "case_records": service_case_records(order.service_case_id),
+    }
 
 
 @login_required
@@ -131,6 +144,7 @@ def intake(request):
                 },
                 store=getattr(user, "store", None),
                 product=d["product"],
+                fault=d.get("fault"),
                 is_emergency=d["is_emergency"],
                 distance_km=d["distance_km"],
                 fault_category=d.get("fault_category", ""),
@@ -164,6 +178,7 @@ def intake(request):
         import uuid
 
         form.initial["idempotency_key"] = uuid.uuid4().hex
+        fault_categories(organisation=user.organisation)  # the defaults, before the choices
     return render(
         request,
         "workorders/intake.html",

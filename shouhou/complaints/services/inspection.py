@@ -35,6 +35,8 @@ def case_start_inspection(*, by, case, description: str = "") -> Case:
             store=case.store,
             product=case.product,
             contract=case.contract,
+            fault=case.fault,
+            service_case=case.service_case,
         )
         case = _move(
             case,

@@ -14,6 +14,7 @@ from shouhou.core.errors import (
 from shouhou.org import roles as r
 from shouhou.promises import rules as PR
 
+from .. import case_links
 from .. import states as s
 from ..models import Case
 from .common import DESK_ROLES, complaints_ensure_defaults
@@ -35,12 +36,16 @@ def case_register(
     cause=None,
     store=None,
     work_order=None,
+    fault=None,
+    owned_product=None,
 ) -> Case:
     """Register a complaint (顾客投诉登记) or start an exchange / return flow.
 
     Exchanges and returns need a promise decision that grants them (missing receipt or
     packaging, or a period over: refused, with the rule's words, and nothing is written).
-    `work_order`: the customer's order the complaint is about (e.g. found by a callback)."""
+    `work_order`: the customer's order the complaint is about (e.g. found by a callback).
+    `fault` (and the customer's `owned_product`): the case joins the service case of the same
+    fault of the same product (`case_links.service_case_of`, issue 16.9)."""
     r.require_role(by, *DESK_ROLES)
     org = by.organisation
     errors: dict[str, list] = {}
@@ -94,9 +99,21 @@ def case_register(
         raise ValidationFailed(fields=errors)
     complaints_ensure_defaults(org)
     with transaction.atomic():
+        service_case, fault = case_links.service_case_of(
+            by=by,
+            kind=kind,
+            customer=customer,
+            product=product,
+            fault=fault,
+            owned_product=owned_product,
+            work_order=work_order,
+            at=timezone.now(),
+        )
         case = Case.objects.create(
             organisation=org,
             kind=kind,
+            fault=fault,
+            service_case=service_case,
             customer=customer,
             contract=contract,
             product=product,

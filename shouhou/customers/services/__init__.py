@@ -8,8 +8,13 @@ makes a second record (409 `DuplicateError` with `extra={"existing_id": pk}`).
 
 from __future__ import annotations
 
+from ..defaults import DEFAULT_FAULTS, fault_categories_ensure_defaults
 from .archive import (
     customer_complete_archive,
+)
+from .cases import (
+    service_case_for,
+    service_case_join,
 )
 from .common import (
     EDITOR_ROLES,
@@ -27,6 +32,10 @@ from .records import (
 )
 
 __all__ = [
+    "DEFAULT_FAULTS",
+    "fault_categories_ensure_defaults",
+    "service_case_for",
+    "service_case_join",
     "EDITOR_ROLES",
     "archive_due_at",
     "customer_add_address",

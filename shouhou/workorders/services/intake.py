@@ -25,13 +25,13 @@ from shouhou.core.idempotency import service_atomic
 from shouhou.core.phones import normalise_phone
 from shouhou.customers.models import Customer
 from shouhou.customers.selectors import customer_find_by_phone, is_office
-from shouhou.customers.services import customer_create
+from shouhou.customers.services import customer_create, service_case_for
 from shouhou.org import roles as r
 
 from .. import config, signals, states
 from ..models import (
     Call,
-    FaultCategory,
+    FaultTier,
     Kind,
     MissedService,
     PublicRequest,
@@ -265,6 +265,9 @@ def workorder_intake(
     route: str = "",
     received_at: dt.datetime | None = None,
     technician=None,
+    fault=None,
+    owned_product=None,
+    service_case=None,
     now: dt.datetime | None = None,
 ) -> IntakeResult:
     """Take a service request. A second request about the same open problem joins that order.
@@ -273,6 +276,10 @@ def workorder_intake(
     `source="technician"`: a job the technician got directly, reported now; `received_at` is when
     they got it (reported later than the same day: missed service; much later: no callback and
     no bonus).
+    `fault` (a `customers.FaultCategory`) with a product (or the customer's `owned_product`):
+    the new order opens a service case, or joins the case of an earlier record about the same
+    fault of the same product (a repair, a complaint, a return; issue 16.9). `service_case`: the
+    case the order belongs to already (a complaint's inspection visit), not counted as a repeat.
     """
     now = _now(now)
     organisation = organisation or getattr(by, "organisation", None)
@@ -301,9 +308,14 @@ def workorder_intake(
         product=product,
         product_model=product_model,
         contract=contract,
+        fault=fault,
+        owned_product=owned_product,
+        service_case=service_case,
     )
     if product_model is not None and product is None:
         product = product_model.product
+    if owned_product is not None and product is None and owned_product.product_id:
+        product = owned_product.product
     distance_km = _distance(distance_km)
     received_at = received_at or now
     if received_at > now + dt.timedelta(minutes=5):
@@ -314,7 +326,7 @@ def workorder_intake(
     cfg = config.org_config(organisation)
     settings = cfg.settings if technician is not None else None
     with service_atomic(), audit_batch():
-        customer, existing = _intake_customer(
+        customer, existing, new_customer = _intake_customer(
             by=by,
             organisation=organisation,
             customer=customer,
@@ -330,6 +342,17 @@ def workorder_intake(
             return IntakeResult(
                 _join(existing, by=by, source=source, description=description, now=now), True
             )
+        case = _service_case(
+            by=by,
+            customer=customer,
+            new_customer=new_customer,
+            kind=kind,
+            product=product,
+            fault=fault,
+            owned_product=owned_product,
+            service_case=service_case,
+            received_at=received_at,
+        )
         policy, policy_reason = config.choose_policy_with_reason(
             organisation=organisation,
             customer=customer,
@@ -361,6 +384,8 @@ def workorder_intake(
             received_at=received_at,
             now=now,
             by=by,
+            fault=fault,
+            service_case=case,
         )
         _insert_new(order, by=by, now=now)
         if technician is not None:
@@ -374,7 +399,7 @@ def _tier_facts(fault_category, route) -> tuple[str, str]:
     """The fault category and the route that choose the response tier (blank: not said)."""
     fault_category, route = (fault_category or "").strip(), (route or "").strip()
     errors = {}
-    if fault_category and fault_category not in FaultCategory.values:
+    if fault_category and fault_category not in FaultTier.values:
         errors["fault_category"] = [_("Unknown fault category.")]
     if route and route not in Route.values:
         errors["route"] = [_("Unknown route.")]
@@ -396,7 +421,8 @@ def _intake_customer(
     *, by, organisation, customer, customer_data, store, merchant, source, product, contract, kind
 ):
     """The customer (found by phone or created), locked so that two intakes for one customer
-    cannot both open an order, and the open order about the same problem if there is one."""
+    cannot both open an order, the open order about the same problem if there is one, and
+    whether the customer was registered by this intake."""
     new_customer = locked = False
     if customer is None:
         customer, new_customer, locked = _find_or_create_customer(
@@ -410,11 +436,36 @@ def _intake_customer(
     if contract is not None and contract.customer_id != customer.pk:
         raise ValidationFailed(fields={"contract": [_("This contract is another customer's.")]})
     if new_customer:  # a customer created in this transaction has no order yet
-        return customer, None
+        return customer, None, True
     if not locked:  # the lookup by phone has taken the lock already
         type(customer).objects.select_for_update().filter(pk=customer.pk).first()
-    return customer, _open_order_for(
-        customer=customer, product=product, contract=contract, kind=kind
+    return (
+        customer,
+        _open_order_for(customer=customer, product=product, contract=contract, kind=kind),
+        False,
+    )
+
+
+def _service_case(
+    *, by, customer, new_customer, kind, product, fault, owned_product, service_case, received_at
+):
+    """The service case of the new order: the one given (checked), else the case of an earlier
+    record about the same fault of the same product, else a new one (None without a product and
+    a fault). The customer is locked already (or new), so two intakes cannot open two cases."""
+    if service_case is not None:
+        if service_case.customer_id != customer.pk:
+            raise ValidationFailed(fields={"service_case": [_("This case is another customer's.")]})
+        return service_case
+    return service_case_for(
+        by=by,
+        customer=customer,
+        product_id=product.pk if product is not None else None,
+        fault=fault,
+        owned_product=owned_product,
+        kind=f"work_order:{kind}",
+        at=received_at,
+        locked=True,
+        new_customer=new_customer,
     )
 
 

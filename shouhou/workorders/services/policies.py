@@ -15,7 +15,7 @@ from shouhou.core.errors import ValidationFailed
 from shouhou.org import roles as r
 
 from .. import deadlines as dl
-from ..models import FaultCategory, Route, SlaPolicy, SlaTarget
+from ..models import FaultTier, Route, SlaPolicy, SlaTarget
 from .common import _same_org
 
 EDITOR_ROLES = r.MANAGER_ROLES
@@ -53,7 +53,7 @@ def _clean_policy(changes: dict) -> dict:
             value = _distance(value, field, errors)
         elif field == "fault_category":
             value = value or ""
-            if value and value not in FaultCategory.values:
+            if value and value not in FaultTier.values:
                 errors[field] = [_("Unknown fault category.")]
         elif field == "route":
             value = value or ""
