@@ -27,8 +27,9 @@ class CaseRecords:
     source: str
     rows: Callable[[int], QuerySet]
     url: Callable[[int], str]
-    kind_label: Callable[[str], str]
-    status_label: Callable[[str], str]
+    # A label may be a lazy translation; the history renders it with str().
+    kind_label: Callable[[str], object]
+    status_label: Callable[[str], object]
 
 
 _SOURCES: dict[str, CaseRecords] = {}

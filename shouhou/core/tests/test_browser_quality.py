@@ -73,7 +73,7 @@ def _login(page, username: str) -> None:
     page.wait_for_url(page.base_url + "/")
 
 
-def _axe_violations(page) -> list[dict]:
+def _axe_violations(page) -> list[dict[str, object]]:
     # Evaluated through the DevTools protocol, which the pages' CSP does not govern: the
     # pages themselves never load a script that is not their own.
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
