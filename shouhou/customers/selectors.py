@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from importlib import import_module
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value
@@ -46,9 +46,18 @@ from .models import (
 
 log = logging.getLogger(__name__)
 
-# Apps whose selectors may offer `customer_history_items(customer) -> list[dict]` entries
-# ({"at": aware datetime, "kind": str, "title": str, "url": str | None}) for a customer's history.
-HISTORY_APPS = ["workorders", "callbacks", "complaints", "delivery", "hotline"]
+# Higher apps add entries to a customer's history by registering a source from their
+# `AppConfig.ready` (customers sits below them and must not import them):
+# `fn(customer) -> list[dict]` with {"at": aware datetime, "kind": str, "title": str,
+# "url": str | None}, optional "detail", "actor", "obj".
+HistorySource = Callable[[Customer], list[dict]]
+_history_sources: dict[str, HistorySource] = {}
+
+
+def register_history_source(fn: HistorySource) -> None:
+    """Add `fn`'s entries to every customer's history (idempotent per function)."""
+    _history_sources[f"{fn.__module__}.{fn.__qualname__}"] = fn
+
 
 ACTION_LABELS = {
     "shouhou.customer.created": gettext_lazy("Customer registered"),
@@ -294,7 +303,7 @@ def _start_of_day(d: dt.date) -> dt.datetime:
 
 def customer_history(customer: Customer) -> list[dict]:
     """The customer's service history, newest first: audit events, contracts, and entries from
-    the apps in HISTORY_APPS (work orders, callbacks ...). Each entry is a dict with
+    the registered sources of higher apps (work orders ...). Each entry is a dict with
     "at" (aware datetime), "kind", "title", "detail", "actor", "url" and "obj"."""
     items: list[dict] = []
     for e in audit_events_for(customer):
@@ -321,19 +330,13 @@ def customer_history(customer: Customer) -> list[dict]:
                 "obj": c,
             }
         )
-    for app in HISTORY_APPS:
-        try:
-            module = import_module(f"shouhou.{app}.selectors")
-        except ModuleNotFoundError:
-            continue
-        fn = getattr(module, "customer_history_items", None)
-        if fn is not None:
-            for item in fn(customer):
-                item.setdefault("detail", "")
-                item.setdefault("actor", "")
-                item.setdefault("url", None)
-                item.setdefault("obj", None)
-                items.append(item)
+    for source in _history_sources.values():
+        for item in source(customer):
+            item.setdefault("detail", "")
+            item.setdefault("actor", "")
+            item.setdefault("url", None)
+            item.setdefault("obj", None)
+            items.append(item)
     items.sort(key=lambda i: i["at"], reverse=True)
     return items
 

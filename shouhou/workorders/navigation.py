@@ -9,6 +9,7 @@ from shouhou.core.navigation import (
     register_menu,
     register_search,
 )
+from shouhou.customers.selectors import register_history_source
 from shouhou.org import roles as r
 
 from . import dashboard, selectors
@@ -49,3 +50,4 @@ def register() -> None:
     register_dashboard_panel(dashboard.clerk_panels, order=10, roles={r.CLERK, r.SERVICE_DESK})
     register_dashboard_panel(dashboard.technician_panels, order=10, roles={r.TECHNICIAN})
     register_search(selectors.search_hits, order=10)
+    register_history_source(selectors.customer_history_items)

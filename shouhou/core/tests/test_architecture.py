@@ -93,3 +93,20 @@ def test_apps_import_only_the_apps_below_them():
             if target in LAYERS and target != app and LAYERS[target] >= LAYERS[app]:
                 found.append(f"{rel}:{line} ({app}) imports shouhou.{target}")
     assert found == []
+
+
+def test_no_app_reaches_a_sibling_by_a_module_name_in_a_string():
+    """`import_module(f"shouhou.{app}...")` is an import the two tests above cannot see: only
+    the project's loaders (the API router, the demo seeder) may do it; an app that wants what a
+    higher app offers takes a registration (`customers.selectors.register_history_source`)."""
+    loaders = {"api_urls.py", "org/management/commands/seed_demo.py"}
+    found = [
+        f"{rel}:{node.lineno}"
+        for rel, tree in _sources()
+        if str(rel) not in loaders
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "import_module"
+    ]
+    top = ROOT / "api_urls.py"
+    assert "import_module" in top.read_text(encoding="utf-8")  # the check sees the loaders
+    assert found == []
