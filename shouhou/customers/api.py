@@ -648,11 +648,36 @@ class ServiceCaseOut(ServiceCaseSummaryOut):
         return CaseRecordOut(selectors.service_case_records(case), many=True).data
 
 
+class ServiceCaseFilter(serializers.Serializer):
+    customer = IntegerIn(required=False, help_text="Only this customer's cases.")
+
+
+class ServiceCaseListOut(ServiceCaseSummaryOut):
+    customer = serializers.SerializerMethodField()
+    fault = FaultOut()
+
+    def get_customer(self, case) -> dict:
+        return {"id": case.customer_id, "name": case.customer.name}
+
+
 class ServiceCaseViewSet(viewsets.GenericViewSet):
     """One problem across kinds: the case and every record about it, in time order."""
 
     queryset = selectors.no_service_cases()
     serializer_class = ServiceCaseOut
+    pagination_class = KeysetPagination
+
+    @extend_schema(parameters=[ServiceCaseFilter], responses=ServiceCaseListOut(many=True))
+    def list(self, request):
+        """The cases of the customers the user may see, newest first; `?customer=` for one
+        customer's (each row without its records: the detail has them)."""
+        f = ServiceCaseFilter(data=request.query_params)
+        f.is_valid(raise_exception=True)
+        qs = selectors.service_case_list(
+            user=request.user, customer=f.validated_data.get("customer")
+        )
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(ServiceCaseListOut(page, many=True).data)
 
     @extend_schema(responses=ServiceCaseOut)
     def retrieve(self, request, pk=None):

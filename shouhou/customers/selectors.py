@@ -292,6 +292,15 @@ def service_case_get(*, user, pk) -> ServiceCase:
     return case
 
 
+def service_case_list(*, user, customer: int | None = None) -> QuerySet:
+    """The cases of the customers the user may see (or of one customer), newest first over
+    the primary key (the keyset pages need no other index)."""
+    qs = ServiceCase.objects.filter(customer__in=customer_visible_qs(user=user))
+    if customer is not None:
+        qs = qs.filter(customer_id=customer)
+    return qs.select_related("customer", "product", "fault", "owned_product").order_by("-id")
+
+
 def service_case_records(case: ServiceCase | int) -> list[dict]:
     """Every record of the case (work orders, complaints, returns…) in time order, one query."""
     return cases.case_records(getattr(case, "pk", case))

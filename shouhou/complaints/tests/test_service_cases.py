@@ -420,3 +420,18 @@ def test_complaints_registered_at_the_same_moment_open_one_case(
     assert ServiceCase.all_objects.count() == 1
     assert ServiceCase.all_objects.get().repeat_count == n - 1
     assert Case.all_objects.filter(service_case__isnull=False).count() == n
+
+
+def test_the_case_list_shows_the_customers_cases_and_refuses_a_malformed_customer(
+    api, desk, clerk, customer, toilet, faults
+):
+    order = repair(desk, customer, toilet, faults["leak"])
+    complain(clerk, customer, toilet, faults["leak"])
+    resp = api.as_(clerk).get(f"/api/v1/service-cases/?customer={customer.pk}")
+    assert resp.status_code == 200, resp.content
+    rows = resp.json()["results"]
+    assert len(rows) == 1  # the leak: the repair and the complaint about it
+    leak = next(r for r in rows if r["id"] == order.service_case_id)
+    assert leak["repeat_count"] == 1 and leak["customer"]["id"] == customer.pk
+    assert api.as_(clerk).get("/api/v1/service-cases/?customer=x").status_code == 400
+    assert api.as_(clerk).get("/api/v1/service-cases/").status_code == 200
