@@ -205,6 +205,10 @@ AXES_VERBOSE = False
 API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=24 * 7)
 # What a user may type into a free-text field (a work order's description, a comment).
 SHOUHOU_TEXT_MAX_LENGTH = env.int("SHOUHOU_TEXT_MAX_LENGTH", default=5000)
+# The daily report shows each section's first N rows (with its full count) on the page and in
+# the API; the Excel file carries up to SHOUHOU_REPORT_EXPORT_ROWS per sheet.
+SHOUHOU_REPORT_SECTION_ROWS = env.int("SHOUHOU_REPORT_SECTION_ROWS", default=200)
+SHOUHOU_REPORT_EXPORT_ROWS = env.int("SHOUHOU_REPORT_EXPORT_ROWS", default=10_000)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

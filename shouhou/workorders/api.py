@@ -50,6 +50,7 @@ from .models import (
     Source,
     WorkOrder,
 )
+from .reports import report_rows
 
 
 # Output -----------------------------------------------------------------------------------------
@@ -875,8 +876,6 @@ class WorkOrderViewSet(
     @extend_schema(responses=serializers.DictField())
     @action(detail=False, url_path="daily-report")
     def daily_report(self, request):
-        from .reports import report_rows
-
         day = request.query_params.get("day")
         try:
             day = timezone.datetime.fromisoformat(day).date() if day else None

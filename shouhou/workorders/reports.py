@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -62,9 +63,13 @@ def _row(order, detail="", *, full_phone: bool) -> dict:
     }
 
 
-def report_rows(*, user, day: dt.date | None = None, full_phone: bool = False) -> dict:
-    data = selectors.daily_report(user=user, day=day)
-    out = {"day": data["day"].isoformat()}
+def report_rows(
+    *, user, day: dt.date | None = None, full_phone: bool = False, limit: int | None = None
+) -> dict:
+    """Every section's rows (its first `limit`), `counts` with each section's full size, and
+    the month's response tiers."""
+    data = selectors.daily_report(user=user, day=day, limit=limit)
+    out = {"day": data["day"].isoformat(), "counts": data["counts"]}
     out["no_news"] = [_row(o, full_phone=full_phone) for o in data["no_news"]]
     out["missed"] = [
         _row(m.order, f"{m.get_reason_display()} · ¥{m.deduction}", full_phone=full_phone)
@@ -102,7 +107,8 @@ TIER_COLUMNS = [
 def report_xlsx(*, user, day: dt.date | None = None, full_phone: bool = False) -> bytes:
     from shouhou.core import exports
 
-    rows = report_rows(user=user, day=day, full_phone=full_phone)
+    limit = settings.SHOUHOU_REPORT_EXPORT_ROWS
+    rows = report_rows(user=user, day=day, full_phone=full_phone, limit=limit)
     wb = exports.new_workbook()
     wb.remove(wb.active)
     for key, title in sections_for(user.organisation):
@@ -110,6 +116,14 @@ def report_xlsx(*, user, day: dt.date | None = None, full_phone: bool = False) -
         exports.write_row(ws, [label for _k, label in COLUMNS], bold=True)
         for row in rows[key]:
             exports.write_row(ws, [row[k] for k, _label in COLUMNS])
+        if rows["counts"][key] > len(rows[key]):
+            exports.write_row(
+                ws,
+                [
+                    _("First %(shown)s of %(total)s rows; filter the work-order list for the rest.")
+                    % {"shown": len(rows[key]), "total": rows["counts"][key]}
+                ],
+            )
         for col, width in zip("ABCDEFGH", (18, 12, 14, 10, 14, 10, 17, 40), strict=True):
             ws.column_dimensions[col].width = width
     ws = wb.create_sheet(exports.safe_title(str(gettext_lazy("Response tiers"))))

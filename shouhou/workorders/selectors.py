@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings as django_settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -281,7 +282,8 @@ def report_missed(*, user, day: dt.date) -> QuerySet:
     visible = workorder_visible_qs(user=user)
     return (
         MissedService.objects.filter(order__in=visible, detected_at__gte=start, detected_at__lt=end)
-        .select_related("order", "order__customer", "technician")
+        # the row names the order's technician and customer: one join, not a query per row
+        .select_related("order", "order__customer", "order__technician", "technician")
         .order_by("detected_at", "id")
     )
 
@@ -314,17 +316,35 @@ def report_unreachable(*, user) -> QuerySet:
     )
 
 
-def daily_report(*, user, day: dt.date | None = None, now: dt.datetime | None = None) -> dict:
+def _bounded(qs: QuerySet, limit: int) -> tuple[list, int]:
+    """The first `limit` rows and the section's total: a busy organisation's open re-issues or
+    unreachable customers run into thousands, and the report is read, not scrolled. The total
+    costs a COUNT only when the section is longer than the page."""
+    rows = list(qs[: limit + 1])
+    if len(rows) <= limit:
+        return rows, len(rows)
+    return rows[:limit], qs.order_by().count()
+
+
+def daily_report(
+    *, user, day: dt.date | None = None, now: dt.datetime | None = None, limit: int | None = None
+) -> dict:
+    """The five sections of seed 001's daily report, each its first `limit` rows
+    (settings.SHOUHOU_REPORT_SECTION_ROWS), with `counts` giving every section's full size."""
     now = now or timezone.now()
     day = day or timezone.localtime(now).date()
-    return {
-        "day": day,
-        "no_news": list(report_no_news(user=user, now=now)),
-        "missed": list(report_missed(user=user, day=day)),
-        "reissued": list(report_reissued(user=user, day=day)),
-        "needs_revisit": list(report_needs_revisit(user=user)),
-        "unreachable": list(report_unreachable(user=user)),
+    limit = limit or django_settings.SHOUHOU_REPORT_SECTION_ROWS
+    sections = {
+        "no_news": report_no_news(user=user, now=now),
+        "missed": report_missed(user=user, day=day),
+        "reissued": report_reissued(user=user, day=day),
+        "needs_revisit": report_needs_revisit(user=user),
+        "unreachable": report_unreachable(user=user),
     }
+    out: dict = {"day": day, "counts": {}}
+    for key, qs in sections.items():
+        out[key], out["counts"][key] = _bounded(qs, limit)
+    return out
 
 
 # Response tiers (seed 002) ---------------------------------------------------------------------

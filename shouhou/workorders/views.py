@@ -512,7 +512,10 @@ def reports(request):
         raise PermissionDeniedError()
     day = _report_day(request)
     rows = report_rows(user=request.user, day=day)
-    sections = [(key, title, rows[key]) for key, title in sections_for(request.user.organisation)]
+    sections = [
+        (key, title, rows[key], rows["counts"][key])
+        for key, title in sections_for(request.user.organisation)
+    ]
     return render(
         request,
         "workorders/reports.html",

@@ -183,3 +183,50 @@ def test_the_no_news_limit_is_the_organisations_and_the_title_says_it(client, de
         .worksheets[0]
         .title.startswith("派出超过3个工作日")
     )
+
+
+def test_a_long_section_shows_its_first_rows_and_its_full_count(
+    api, client, desk, orders, settings
+):
+    settings.SHOUHOU_REPORT_SECTION_ROWS = 1
+    with time_machine.travel(NOW, tick=False):
+        body = api.as_(desk).get(REPORT, day="2026-03-10").json()
+        client.force_login(desk)
+        html = client.get(reverse("workorders:reports"), {"day": "2026-03-10"}).content.decode()
+        xlsx = client.get(reverse("workorders:reports_xlsx"), {"day": "2026-03-10"})
+    # the two no-news orders: the oldest is shown, the count says there are two
+    assert _letters([row["number"] for row in body["no_news"]], orders) == ["A"]
+    assert body["counts"] == {
+        "no_news": 2,
+        "missed": 1,
+        "reissued": 1,
+        "needs_revisit": 1,
+        "unreachable": 1,
+    }
+    no_news = _page_sections(html)["no_news"]
+    assert "(2)" in no_news.split("</h2>", 1)[0] and orders["B"] not in no_news
+    # the Excel file is the longer export, so both are in it
+    sheet = list(openpyxl.load_workbook(io.BytesIO(xlsx.content)).worksheets[0].values)
+    assert _letters([row[0] for row in sheet[1:]], orders) == ["A", "B"]
+
+
+def test_the_report_costs_the_same_queries_for_one_row_or_many(
+    api, desk, tech, call_centre, org, django_assert_max_num_queries
+):
+    """Missed services name the order's technician: joined, not fetched per row."""
+    for hour in range(9, 15):
+        order = s.workorder_intake(
+            by=desk,
+            source="hotline",
+            kind="repair",
+            customer=make_customer(org),
+            now=at(2026, 3, 6, hour),
+        ).order
+        s.workorder_dispatch(by=desk, order=order, technician=tech, now=at(2026, 3, 6, hour))
+        s.workorder_reissue(by=call_centre, order=order, note="未上门", now=at(2026, 3, 10, 11))
+    c = api.as_(desk)
+    with time_machine.travel(NOW, tick=False):
+        c.get(REPORT, day="2026-03-10")
+        with django_assert_max_num_queries(11):
+            body = c.get(REPORT, day="2026-03-10").json()
+    assert len(body["missed"]) == 6 and body["missed"][0]["technician"]
