@@ -149,7 +149,7 @@ def _insert_orders(rows) -> int:
     defaults = {}
     for f in fields:
         defaults[f.attname] = f.get_default() if f.has_default() else (None if f.null else "")
-    table = connection.ops.quote_name(WorkOrder._meta.db_table)
+    table = connection.ops.quote_name(str(WorkOrder._meta.db_table))
     cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     made = 0
 

@@ -117,7 +117,7 @@ def active_mix() -> list:
     return mix_without(skip)
 
 
-def shares(mix=MIX) -> dict[str, float]:
+def shares(mix=MIX) -> dict[str, int]:
     """Per cent of the requests per part of the mix."""
     out: dict[str, int] = {}
     for _name, part, weight, _m, _p in mix:
@@ -444,7 +444,8 @@ class JobLoop:
     """`manage.py runjobs --all` back to back until stopped: the job runner sweeping."""
 
     def __init__(self, env: dict):
-        self.env, self.passes, self.failed = env, [], 0
+        self.env, self.failed = env, 0
+        self.passes: list[float] = []
         self.stop_event = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.proc: subprocess.Popen | None = None

@@ -34,8 +34,8 @@ def service_case_of(
         and (fault is None or fault.pk == work_order.fault_id)
         and (product is None or product.pk == work_order.product_id)
     ):
-        case = ServiceCase.objects.select_for_update().get(pk=work_order.service_case_id)
-        return service_case_join(by=by, case=case, kind=source, at=at), fault or work_order.fault
+        joined = ServiceCase.objects.select_for_update().get(pk=work_order.service_case_id)
+        return service_case_join(by=by, case=joined, kind=source, at=at), fault or work_order.fault
     if product is None and work_order is not None:
         product_id = work_order.product_id
     else:

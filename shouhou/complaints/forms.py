@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -23,8 +25,10 @@ class CaseForm(IdempotentFormMixin):
         label=_("what the customer says"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     demand = forms.CharField(label=_("customer's demand"), required=False)
-    cause = forms.ModelChoiceField(label=_("cause category"), queryset=None, required=False)
-    fault = forms.ModelChoiceField(
+    cause: forms.ModelChoiceField[ComplaintCause] = forms.ModelChoiceField(
+        label=_("cause category"), queryset=None, required=False
+    )
+    fault: forms.ModelChoiceField[FaultCategory] = forms.ModelChoiceField(
         label=_("fault"),
         queryset=None,
         required=False,
@@ -67,11 +71,15 @@ class ResponsibilityForm(forms.Form):
     responsibility = forms.ChoiceField(
         label=_("responsibility"), choices=Responsibility.choices[1:]
     )
-    cause = forms.ModelChoiceField(label=_("cause category"), queryset=None, required=False)
+    cause: forms.ModelChoiceField[ComplaintCause] = forms.ModelChoiceField(
+        label=_("cause category"), queryset=None, required=False
+    )
     findings = forms.CharField(
         label=_("findings"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    supplier = forms.ModelChoiceField(label=_("supplier"), queryset=None, required=False)
+    supplier: forms.ModelChoiceField[Supplier] = forms.ModelChoiceField(
+        label=_("supplier"), queryset=None, required=False
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,8 @@ Phone numbers are masked (138****1234) where `selectors.customer_phones_visible`
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -171,15 +173,21 @@ class CustomerDetailOut(CustomerListOut):
     @extend_schema_field(ContractBriefOut(many=True))
     def get_contracts(self, obj) -> list[dict]:
         user = self.context["request"].user
-        return ContractBriefOut(
+        data = ContractBriefOut(
             selectors.customer_contracts(user=user, customer=obj), many=True
         ).data
+        return cast(list[dict], data)
 
 
 # Input ------------------------------------------------------------------------------------------
 
 # Text fields are checked by the service (with the domain's messages); these only check types.
-_TEXT = {"required": False, "allow_blank": True, "default": "", "trim_whitespace": True}
+_TEXT: dict[str, Any] = {
+    "required": False,
+    "allow_blank": True,
+    "default": "",
+    "trim_whitespace": True,
+}
 
 
 class CustomerIn(serializers.Serializer):
@@ -622,7 +630,8 @@ def service_case_summary(case, fault=None) -> dict | None:
 
 
 class CaseRecordOut(serializers.Serializer):
-    source = serializers.CharField(help_text="work_order or complaint")
+    # the API's field is named "source", which shadows DRF's Field.source attribute for mypy
+    source = serializers.CharField(help_text="work_order or complaint")  # type: ignore[assignment]
     id = IntegerIn()
     number = serializers.CharField()
     at = serializers.DateTimeField()
@@ -644,8 +653,8 @@ class ServiceCaseOut(ServiceCaseSummaryOut):
         return {"id": case.customer_id, "name": case.customer.name}
 
     @extend_schema_field(CaseRecordOut(many=True))
-    def get_records(self, case) -> list:
-        return CaseRecordOut(selectors.service_case_records(case), many=True).data
+    def get_records(self, case) -> list[dict]:
+        return cast(list[dict], CaseRecordOut(selectors.service_case_records(case), many=True).data)
 
 
 class ServiceCaseFilter(serializers.Serializer):

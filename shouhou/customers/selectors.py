@@ -303,7 +303,7 @@ def service_case_list(*, user, customer: int | None = None) -> QuerySet:
 
 def service_case_records(case: ServiceCase | int) -> list[dict]:
     """Every record of the case (work orders, complaints, returns…) in time order, one query."""
-    return cases.case_records(getattr(case, "pk", case))
+    return cases.case_records(case.pk if isinstance(case, ServiceCase) else case)
 
 
 def _start_of_day(d: dt.date) -> dt.datetime:

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -25,8 +27,10 @@ class IntakeForm(IdempotentFormMixin, forms.Form):
     )
     district = forms.CharField(label=_("District"), max_length=30, required=False)
     address_detail = forms.CharField(label=_("Address"), max_length=200, required=False)
-    product = forms.ModelChoiceField(label=_("Product"), queryset=None, required=False)
-    fault = forms.ModelChoiceField(
+    product: forms.ModelChoiceField[Product] = forms.ModelChoiceField(
+        label=_("Product"), queryset=None, required=False
+    )
+    fault: forms.ModelChoiceField[FaultCategory] = forms.ModelChoiceField(
         label=_("Fault"),
         queryset=None,
         required=False,

@@ -17,7 +17,7 @@ from shouhou.workorders.models import SlaPolicy, WorkOrder, WrittenContact
 
 from .factories import at, make_customer
 
-CAL = Calendar(exceptions={**package_year(2026)}, covered_years={2026})
+CAL = Calendar(exceptions={**package_year(2026)}, covered_years=frozenset({2026}))
 
 
 def spec(target, amount, unit=dl.WORKING_HOURS):
