@@ -96,8 +96,8 @@ class CustomerSettingsAdmin(SimpleHistoryAdmin):
 
 @admin.register(FaultCategory)
 class FaultCategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "order", "is_active", "organisation")
-    list_filter = ("organisation", "is_active")
+    list_display = ("name", "code", "tier", "order", "is_active", "organisation")
+    list_filter = ("organisation", "is_active", "tier")
     search_fields = ("name", "code")
 
 

@@ -599,6 +599,7 @@ class FaultOut(serializers.Serializer):
     id = IntegerIn()
     code = serializers.CharField()
     name = serializers.CharField()
+    tier = serializers.CharField(help_text="The response tier group (body, chassis_engine…).")
 
 
 class ServiceCaseSummaryOut(serializers.Serializer):

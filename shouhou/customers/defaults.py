@@ -6,17 +6,21 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy
 
-from .models import FaultCategory
+from .models import FaultCategory, FaultTier
 
+# (code, name, response tier group): the two seed 002 groups, so the seeded response tiers
+# are reachable from the intake's fault choice; an organisation without vehicles deactivates them.
 DEFAULT_FAULTS = [
-    ("not_working", gettext_lazy("Does not work")),
-    ("leak", gettext_lazy("Leaks")),
-    ("noise", gettext_lazy("Noise or vibration")),
-    ("electrical", gettext_lazy("Electrical fault")),
-    ("damage", gettext_lazy("Damaged or defective surface")),
-    ("installation", gettext_lazy("Installation problem")),
-    ("not_as_described", gettext_lazy("Not as described")),
-    ("other", gettext_lazy("Other fault")),
+    ("not_working", gettext_lazy("Does not work"), ""),
+    ("leak", gettext_lazy("Leaks"), ""),
+    ("noise", gettext_lazy("Noise or vibration"), ""),
+    ("electrical", gettext_lazy("Electrical fault"), ""),
+    ("damage", gettext_lazy("Damaged or defective surface"), ""),
+    ("installation", gettext_lazy("Installation problem"), ""),
+    ("not_as_described", gettext_lazy("Not as described"), ""),
+    ("body", gettext_lazy("Body fault"), FaultTier.BODY),
+    ("chassis_engine", gettext_lazy("Chassis or engine fault"), FaultTier.CHASSIS_ENGINE),
+    ("other", gettext_lazy("Other fault"), FaultTier.OTHER),
 ]
 
 
@@ -29,8 +33,10 @@ def fault_categories_ensure_defaults(organisation) -> None:
         with transaction.atomic():
             FaultCategory.objects.bulk_create(
                 [
-                    FaultCategory(organisation_id=org_id, code=code, name=str(name), order=i * 10)
-                    for i, (code, name) in enumerate(DEFAULT_FAULTS, start=1)
+                    FaultCategory(
+                        organisation_id=org_id, code=code, name=str(name), tier=tier, order=i * 10
+                    )
+                    for i, (code, name, tier) in enumerate(DEFAULT_FAULTS, start=1)
                 ]
             )
     except IntegrityError:

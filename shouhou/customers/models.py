@@ -236,12 +236,30 @@ class CustomerSettings(OrgSettings):
         return str(self.organisation)
 
 
+class FaultTier(models.TextChoices):
+    """The group of faults a response tier is chosen by (seed 002 3.2.2 / 3.2.3: body faults
+    are answered by distance, chassis and engine faults reported to marketing in writing).
+    Blank: the fault names no tier (the ordinary policy)."""
+
+    BODY = "body", _("Body fault (车身故障)")
+    CHASSIS_ENGINE = "chassis_engine", _("Chassis or engine fault (底盘发动机故障)")
+    OTHER = "other", _("Other fault")
+
+
 class FaultCategory(OrgScopedModel):
     """What is wrong with a product (故障类别), as the desk classifies it at intake: the key that
-    tells one problem of a product from another."""
+    tells one problem of a product from another, and (its `tier`) the response tier's fault
+    group, so the desk picks the fault once."""
 
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
+    tier = models.CharField(
+        _("response tier group"),
+        max_length=20,
+        choices=FaultTier.choices,
+        blank=True,
+        help_text=_("Chooses the response tier of an order with this fault (seed 002)."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
 

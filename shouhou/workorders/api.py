@@ -355,7 +355,11 @@ class IntakeIn(serializers.Serializer):
     )
     # With the distance they choose the response tier (seed 002); blank: not said / ordinary.
     fault_category = serializers.ChoiceField(
-        choices=FaultTier.choices, required=False, allow_blank=True, default=""
+        choices=FaultTier.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The tier group, when no `fault` is given (a fault brings its own).",
     )
     route = serializers.ChoiceField(
         choices=Route.choices, required=False, allow_blank=True, default=""

@@ -8,7 +8,7 @@ from shouhou.catalog.models import Product
 from shouhou.core.forms import IdempotentFormMixin
 from shouhou.customers.models import FaultCategory
 
-from .models import FaultTier, Kind, Route, Source
+from .models import Kind, Route, Source
 
 
 class IntakeForm(IdempotentFormMixin, forms.Form):
@@ -35,8 +35,8 @@ class IntakeForm(IdempotentFormMixin, forms.Form):
         queryset=None,
         required=False,
         help_text=_(
-            "With a product: an earlier repair, complaint or return about the same fault joins "
-            "this one in one case."
+            "It chooses the response tier; with a product, an earlier repair, complaint or "
+            "return about the same fault joins this one in one case."
         ),
     )
     description = forms.CharField(
@@ -48,12 +48,7 @@ class IntakeForm(IdempotentFormMixin, forms.Form):
     distance_km = forms.DecimalField(
         label=_("Distance (km)"), required=False, min_value=0, max_digits=7, decimal_places=1
     )
-    # The response tier (seed 002) is chosen by these with the distance.
-    fault_category = forms.ChoiceField(
-        label=_("Fault category"),
-        choices=[("", _("Not said")), *FaultTier.choices],
-        required=False,
-    )
+    # The response tier (seed 002) is chosen by the fault's tier group, the distance and this.
     route = forms.ChoiceField(
         label=_("Route"), choices=[("", _("Ordinary")), *Route.choices], required=False
     )

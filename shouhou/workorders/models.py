@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from shouhou.core.models import OrgScopedModel, OrgSettings
 from shouhou.core.money import non_negative
+from shouhou.customers.models import FaultTier  # the order keeps its fault's tier group
 
 from . import deadlines as dl
 from . import states
@@ -53,15 +54,6 @@ def default_work_kinds() -> dict:
         "consultation": "repair",
         "complaint": "repair",
     }
-
-
-class FaultTier(models.TextChoices):
-    """What kind of fault the customer reports (seed 002 3.2.2 / 3.2.3 choose the response tier
-    by it). Blank: not said."""
-
-    BODY = "body", _("Body fault (车身故障)")
-    CHASSIS_ENGINE = "chassis_engine", _("Chassis or engine fault (底盘发动机故障)")
-    OTHER = "other", _("Other fault")
 
 
 class Route(models.TextChoices):

@@ -147,7 +147,6 @@ def intake(request):
                 fault=d.get("fault"),
                 is_emergency=d["is_emergency"],
                 distance_km=d["distance_km"],
-                fault_category=d.get("fault_category", ""),
                 route=d.get("route", ""),
             )
             req_id = request.POST.get("from_request")

@@ -289,7 +289,6 @@ def workorder_intake(
         raise ValidationFailed(fields={"source": [_("Unknown source.")]})
     if kind not in Kind.values:
         raise ValidationFailed(fields={"kind": [_("Unknown kind of service.")]})
-    fault_category, route = _tier_facts(fault_category, route)
     technician = _intake_technician(by, source=source, technician=technician)
     if by is not None and by.organisation_id and by.organisation_id != organisation.pk:
         raise NotFoundError()
@@ -312,6 +311,7 @@ def workorder_intake(
         owned_product=owned_product,
         service_case=service_case,
     )
+    fault_category, route = _tier_facts(fault_category, route, fault=fault)
     if product_model is not None and product is None:
         product = product_model.product
     if owned_product is not None and product is None and owned_product.product_id:
@@ -395,12 +395,23 @@ def workorder_intake(
         return IntakeResult(order, False)
 
 
-def _tier_facts(fault_category, route) -> tuple[str, str]:
-    """The fault category and the route that choose the response tier (blank: not said)."""
+def _tier_facts(fault_category, route, *, fault=None) -> tuple[str, str]:
+    """The fault group and the route that choose the response tier (blank: not said).
+
+    The desk names the fault once: a `fault` (fault category) brings its tier group. An
+    explicit `fault_category` (the API's older field) is taken only when the fault has none,
+    and one that contradicts the fault's is refused rather than silently overruled."""
     fault_category, route = (fault_category or "").strip(), (route or "").strip()
     errors = {}
     if fault_category and fault_category not in FaultTier.values:
         errors["fault_category"] = [_("Unknown fault category.")]
+    elif fault is not None and fault.tier:
+        if fault_category and fault_category != fault.tier:
+            errors["fault_category"] = [
+                _("The fault %(fault)s belongs to %(tier)s.")
+                % {"fault": fault.name, "tier": fault.get_tier_display()}
+            ]
+        fault_category = fault.tier
     if route and route not in Route.values:
         errors["route"] = [_("Unknown route.")]
     if errors:

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from shouhou.core.models import IdempotencyKey
+from shouhou.customers.selectors import fault_categories
 from shouhou.customers.tests.factories import CustomerFactory
 from shouhou.workorders.models import SlaTarget, WorkOrder
 
@@ -158,3 +159,22 @@ def test_a_dispatch_through_the_api_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(DISPATCH_QUERIES + TX + MESSAGE):
         r = desk_client.post(url.format(second["id"]), {"technician": tech.pk}, "application/json")
     assert r.status_code == 200 and r.json()["technician"]["id"] == tech.pk
+
+
+def test_an_intake_with_a_fault_and_a_product_opens_its_case_in_a_few_more_queries(
+    desk_client, org, store, product, django_assert_max_num_queries
+):
+    """The fault (its tier group), the case looked up and opened: a fixed handful more than a
+    plain intake, whatever the customer's history."""
+    fault = fault_categories(organisation=org).get(code="body")
+    _known(org, store, "13700000010")
+    _known(org, store, "13700000011")
+    # warm: the first known caller's case lookup writes the customers' settings once
+    warm = _api(desk_client, "13700000011", "k-fault-warm", fault=fault.pk, product=product.pk)
+    assert warm.status_code == 201
+    # + the product, the fault, the case looked up and the case inserted
+    with django_assert_max_num_queries(12 + 4 + TX + MESSAGE):
+        r = _api(desk_client, "13700000010", "k-fault", fault=fault.pk, product=product.pk)
+    assert r.status_code == 201
+    body = r.json()
+    assert body["service_case"]["fault"]["code"] == "body"

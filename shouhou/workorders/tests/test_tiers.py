@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 
 from shouhou.core.errors import InvalidTransition, ValidationFailed
+from shouhou.customers.models import FaultCategory
+from shouhou.customers.selectors import fault_categories
 from shouhou.workdays.calendar import Calendar
 from shouhou.workdays.package import package_year
 from shouhou.workorders import config, jobs, policies, signals
@@ -111,6 +113,72 @@ def test_a_body_fault_at_100_km_gets_the_within_tier_and_says_why(desk, org):
     assert "100" in order.policy_reason
     # 24 office hours from Friday 16:00: Fri 2 h, Mon 9 h, Tue 9 h, Wed 4 h
     assert order.onsite_due_at == at(2026, 3, 11, 13)
+
+
+def _fault(org, code):
+    return fault_categories(organisation=org).get(code=code)
+
+
+def test_the_default_faults_carry_the_seeds_tier_groups(org):
+    tiers = dict(fault_categories(organisation=org).values_list("code", "tier"))
+    assert tiers["body"] == "body" and tiers["chassis_engine"] == "chassis_engine"
+    assert tiers["other"] == "other" and tiers["leak"] == ""
+
+
+def test_the_desk_names_the_fault_once_and_its_group_chooses_the_tier(desk, org):
+    order = _intake(desk, org, at(2026, 3, 6, 16), fault=_fault(org, "body"), distance_km="100")
+    assert order.fault.code == "body" and order.fault_category == "body"
+    assert order.policy.code == "tier-body-within"
+    written = _intake(
+        desk, org, at(2026, 3, 6, 16), fault=_fault(org, "chassis_engine"), route="marketing"
+    )
+    assert written.policy.code == "tier-written"
+
+
+def test_a_fault_without_a_group_leaves_the_ordinary_policy(desk, org):
+    order = _intake(desk, org, at(2026, 3, 6, 16), fault=_fault(org, "leak"), distance_km="100")
+    assert order.fault_category == ""
+    assert not order.policy.code.startswith("tier-body")
+
+
+def test_a_fault_group_contradicting_the_fault_is_refused_and_nothing_is_written(desk, org):
+    with pytest.raises(ValidationFailed) as e:
+        _intake(desk, org, at(2026, 3, 6, 16), fault=_fault(org, "body"), fault_category="other")
+    assert "车身故障" in str(e.value.fields["fault_category"][0])
+    assert not WorkOrder.all_objects.exists()
+
+
+def test_the_intake_page_has_one_fault_choice_that_sets_the_tier(client, make_user, store, org):
+    desk = make_user("service_desk", store=store)
+    client.force_login(desk)
+    page = client.get("/workorders/new/").content.decode()
+    assert 'name="fault"' in page and 'name="fault_category"' not in page
+    r = client.post(
+        "/workorders/new/",
+        {
+            "source": "hotline",
+            "kind": "repair",
+            "mobile": "13700000123",
+            "name": "李先生",
+            "district": "朝阳区",
+            "address_detail": "花园路88号3号楼2单元501",
+            "description": "车门异响",
+            "fault": _fault(org, "body").pk,
+            "distance_km": "30",
+            "idempotency_key": "fault-once",
+        },
+    )
+    assert r.status_code == 302
+    order = WorkOrder.all_objects.get(customer__mobile="13700000123")
+    assert order.policy.code == "tier-body-within" and order.fault_category == "body"
+
+
+def test_another_organisations_fault_is_not_found(desk, org, other_org):
+    foreign = FaultCategory.all_objects.create(
+        organisation=other_org, code="body", name="车身故障", tier="body"
+    )
+    with pytest.raises(ValidationFailed):
+        _intake(desk, org, at(2026, 3, 6, 16), fault=foreign)
 
 
 def test_a_project_request_after_hours_counts_from_the_next_opening(desk, org):
