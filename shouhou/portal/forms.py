@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.workorders.models import Kind
@@ -50,4 +51,18 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["product"].choices = [("", _("Something else"))] + [
             (str(p.pk), str(p) or _("Product")) for p in products
+        ]
+
+
+class MoveForm(forms.Form):
+    """One of the offered times (the service checks it again), and why, if the customer says."""
+
+    starts_at = forms.ChoiceField(label=_("New time"))
+    reason = forms.CharField(label=_("Why (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].choices = [
+            (s.isoformat(), formats.date_format(timezone.localtime(s), "Y-m-d (D) H:i"))
+            for s in slots
         ]

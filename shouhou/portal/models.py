@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,26 @@ class PortalSettings(OrgSettings):
     )
     requests_per_hour = models.PositiveSmallIntegerField(_("service requests per hour"), default=5)
     max_photos = models.PositiveSmallIntegerField(_("photos per request"), default=4)
+    # Confirming or moving the appointment on the page (issue 24.1c): the technician plans the
+    # next day on the working day before, so a later change goes through the hotline.
+    customer_moves_max = models.PositiveSmallIntegerField(
+        _("moves of an appointment by the customer"),
+        default=2,
+        help_text=_("After this many moves on the page the customer calls the hotline."),
+    )
+    move_until_working_days_before = models.PositiveSmallIntegerField(
+        _("moves allowed until (working days before the appointment)"),
+        default=1,
+        help_text=_(
+            "1: until the end of the working day before the appointment's day; 0: until the day."
+        ),
+    )
+    move_working_days_ahead = models.PositiveSmallIntegerField(
+        _("new times offered (working days ahead)"),
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("Slots from the next working day on, in office hours, for this many days."),
+    )
 
     class Meta:
         verbose_name = _("self-service settings")
@@ -34,6 +55,31 @@ class PortalSettings(OrgSettings):
 
     def __str__(self) -> str:
         return str(_("Self-service settings"))
+
+
+class AppointmentMove(OrgScopedModel):
+    """The customer moved the appointment on the self-service page: counted against
+    `customer_moves_max`, and the history of who moved it where."""
+
+    order = models.ForeignKey(
+        "workorders.WorkOrder",
+        on_delete=models.CASCADE,
+        related_name="portal_moves",
+        verbose_name=_("work order"),
+    )
+    from_at = models.DateTimeField(_("was"))
+    to_at = models.DateTimeField(_("moved to"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("appointment moved by the customer")
+        verbose_name_plural = _("appointments moved by customers")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["order", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.from_at:%Y-%m-%d %H:%M} → {self.to_at:%Y-%m-%d %H:%M}"
 
 
 class RequestPhoto(OrgScopedModel):

@@ -12,11 +12,14 @@ from shouhou.callbacks.models import CallbackRecord, CallbackTask
 from shouhou.core.errors import NotFoundError
 from shouhou.customers.models import OwnedProduct
 from shouhou.org.models import Organisation
+from shouhou.roster.selectors import active_appointment
+from shouhou.roster.selectors import settings_for as roster_settings_for
+from shouhou.workdays.services import calendar_for
 from shouhou.workorders import states
 from shouhou.workorders.models import WorkOrder
 
 from . import links
-from .models import PortalSettings, RequestPhoto
+from .models import AppointmentMove, PortalSettings, RequestPhoto
 
 
 def order_for_token(token: str, now: dt.datetime | None = None) -> WorkOrder:
@@ -74,6 +77,62 @@ def progress(order: WorkOrder) -> dict:
         "description": order.description,
         "customer_name": masked_name(order.customer.name),
         "photos": RequestPhoto.objects.filter(order=order).count(),
+    }
+
+
+# The appointment on the page (issue 24.1c) -----------------------------------------------------
+def move_slots(order: WorkOrder, now: dt.datetime) -> list[dt.datetime]:
+    """The times the customer may choose: from the next working day, for
+    `move_working_days_ahead` working days, every appointment length (roster setting) from the
+    office's opening until the last one that ends by closing. The roster's guard still refuses
+    a time the technician is not available on the chosen one."""
+    cfg = PortalSettings.for_org(order.organisation_id)
+    cal = calendar_for(order.organisation_id)
+    length = dt.timedelta(minutes=roster_settings_for(order.organisation_id).appointment_minutes)
+    hours = cal.office_hours
+    tz = timezone.get_current_timezone()
+    day = cal.next_working_day(timezone.localtime(now).date())
+    slots = []
+    for _i in range(cfg.move_working_days_ahead):
+        start = dt.datetime.combine(day, hours.opens, tzinfo=tz)
+        closes = dt.datetime.combine(day, hours.closes, tzinfo=tz)
+        while start + length <= closes:
+            if start != order.appointment_at:
+                slots.append(start)
+            start += length
+        day = cal.next_working_day(day)
+    return slots
+
+
+def appointment_for(order: WorkOrder, now: dt.datetime | None = None) -> dict | None:
+    """What the page offers about the appointment: confirm it, move it (with the rule that
+    forbids it, when one does). None: no appointment that still stands."""
+    now = now or timezone.now()
+    if order.appointment_at is None or not states.allowed("appoint", order.status):
+        return None
+    window = active_appointment(order)
+    if window is None or window.starts_at <= now:
+        return None
+    cfg = PortalSettings.for_org(order.organisation_id)
+    cal = calendar_for(order.organisation_id)
+    moves = AppointmentMove.objects.filter(order=order).count()
+    last_day = cal.add_working_days(
+        timezone.localtime(window.starts_at).date(), -cfg.move_until_working_days_before
+    )
+    why_not = ""
+    if moves >= cfg.customer_moves_max:
+        why_not = _("It has been moved %(n)d times on this page; please call the hotline.") % {
+            "n": moves
+        }
+    elif timezone.localtime(now).date() > last_day:
+        why_not = _("It is too close to the appointment; please call the hotline.")
+    return {
+        "starts_at": window.starts_at,
+        "ends_at": window.ends_at,
+        "confirmed": window.customer_confirmed_at is not None,
+        "moves": moves,
+        "can_move": not why_not,
+        "why_not": why_not,
     }
 
 

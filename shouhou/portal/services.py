@@ -11,13 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhou.core.audit import audit_record
-from shouhou.core.errors import ValidationFailed
+from shouhou.core.errors import InvalidTransition, ValidationFailed
 from shouhou.customers.models import OwnedProduct
 from shouhou.notify.services import customer_opt_out
+from shouhou.roster.services import appointment_customer_confirm
 from shouhou.workorders.models import Kind, Source, WorkOrder
-from shouhou.workorders.services import IntakeResult, workorder_intake
+from shouhou.workorders.services import (
+    IntakeResult,
+    workorder_customer_reschedule,
+    workorder_intake,
+)
 
-from .models import PortalSettings, RequestPhoto
+from . import selectors
+from .models import AppointmentMove, PortalSettings, RequestPhoto
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -110,6 +116,57 @@ def portal_request_submit(
                 after={"order": result.order.pk, "image": photo.image.name},
             )
     return result
+
+
+def portal_appointment_confirm(*, order: WorkOrder, now: dt.datetime | None = None):
+    """The customer says the agreed time suits them (once is enough)."""
+    now = now or timezone.now()
+    if selectors.appointment_for(order, now) is None:
+        raise InvalidTransition(_("This order has no appointment to confirm."))
+    return appointment_customer_confirm(order=order, now=now)
+
+
+def portal_appointment_move(
+    *, order: WorkOrder, starts_at, reason: str = "", now: dt.datetime | None = None
+) -> WorkOrder:
+    """The customer moves the appointment to one of the offered times, within the page's
+    rules (how many moves, until when); the roster refuses a time the technician is away or
+    booked. One transaction: the order, its window, the callbacks that follow it and the move
+    counted here."""
+    now = now or timezone.now()
+    view = selectors.appointment_for(order, now)
+    if view is None:
+        raise InvalidTransition(_("This order has no appointment to move."))
+    if not view["can_move"]:
+        raise InvalidTransition(view["why_not"])
+    if isinstance(starts_at, str):
+        try:
+            starts_at = dt.datetime.fromisoformat(starts_at)
+        except ValueError:
+            starts_at = None
+    if starts_at is not None and timezone.is_naive(starts_at):
+        starts_at = timezone.make_aware(starts_at)
+    if starts_at is None or starts_at not in selectors.move_slots(order, now):
+        raise ValidationFailed(fields={"starts_at": [_("Choose one of the times offered.")]})
+    reason = (reason or "").strip()[:200]
+    with transaction.atomic():
+        was = view["starts_at"]
+        try:
+            moved = workorder_customer_reschedule(order=order, appointment_at=starts_at, now=now)
+        except ValidationFailed as exc:
+            # the roster's reason (leave, another booking) is the staff's business
+            raise ValidationFailed(
+                fields={"starts_at": [_("That time is no longer free; please choose another.")]}
+            ) from exc
+        AppointmentMove.objects.create(
+            organisation_id=order.organisation_id,
+            order=order,
+            from_at=was,
+            to_at=starts_at,
+            reason=reason,
+            at=now,
+        )
+    return moved
 
 
 def portal_opt_out(*, order: WorkOrder, opted_out: bool = True, now=None):

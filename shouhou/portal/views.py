@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhou.core.errors import DomainError, NotFoundError
@@ -14,7 +15,7 @@ from shouhou.core.forms import add_domain_error
 from shouhou.core.middleware import organisation_scope
 
 from . import links, selectors, services
-from .forms import LookupForm, RequestForm
+from .forms import LookupForm, MoveForm, RequestForm
 from .models import PortalSettings
 
 
@@ -48,7 +49,14 @@ def order(request, token):
         notice = ""
         if request.method == "POST":
             choice = request.POST.get("messages")
-            if choice in ("off", "on"):
+            if request.POST.get("appointment") == "confirm":
+                try:
+                    services.portal_appointment_confirm(order=wo)
+                except DomainError as exc:
+                    notice = str(exc)
+                else:
+                    notice = _("Thank you: the appointment is confirmed.")
+            elif choice in ("off", "on"):
                 services.portal_opt_out(order=wo, opted_out=choice == "off")
                 notice = (
                     _("You will get no more messages from us.")
@@ -62,8 +70,45 @@ def order(request, token):
                 "token": token,
                 "p": selectors.progress(wo),
                 "feedback": selectors.feedback_for(wo),
+                "appointment": selectors.appointment_for(wo),
                 "notice": notice,
             },
+        )
+
+
+def move_appointment(request, token):
+    """Choose another of the offered times (or learn why the page cannot move it)."""
+    with links.token_scope(token):
+        try:
+            wo = selectors.order_for_token(token)
+        except DomainError as exc:
+            return _error(request, exc)
+        appointment = selectors.appointment_for(wo)
+        if appointment is None:
+            return redirect("portal:order", token=token)
+        slots = selectors.move_slots(wo, timezone.now()) if appointment["can_move"] else []
+        form = MoveForm(request.POST or None, slots=slots)
+        status = 200
+        if request.method == "POST" and appointment["can_move"]:
+            if form.is_valid():
+                try:
+                    services.portal_appointment_move(
+                        order=wo,
+                        starts_at=form.cleaned_data["starts_at"],
+                        reason=form.cleaned_data["reason"],
+                    )
+                except DomainError as exc:
+                    add_domain_error(form, exc)
+                    status = exc.status
+                else:
+                    return redirect("portal:order", token=token)
+            else:
+                status = 400
+        return render(
+            request,
+            "portal/move.html",
+            {"form": form, "token": token, "appointment": appointment, "p": selectors.progress(wo)},
+            status=status,
         )
 
 

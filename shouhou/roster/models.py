@@ -151,6 +151,11 @@ class Appointment(OrgScopedModel):
     ends_at = models.DateTimeField(_("to"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # The customer's own "yes, that suits me" on the self-service page (the day's call before
+    # leaving still confirms the window: `confirmed_at`). A move clears it.
+    customer_confirmed_at = models.DateTimeField(
+        _("confirmed by the customer at"), null=True, blank=True
+    )
     changes = models.PositiveIntegerField(_("times rescheduled"), default=0)
 
     class Meta:

@@ -210,6 +210,11 @@ def active_window(order) -> tuple[dt.datetime, dt.datetime] | None:
     return (a.starts_at, a.ends_at) if a else None
 
 
+def active_appointment(order) -> Appointment | None:
+    """The order's window that still stands (None: no appointment, or voided)."""
+    return Appointment.objects.filter(order_id=order.pk).exclude(status="voided").first()
+
+
 # Gets -----------------------------------------------------------------------------------------
 def staff_get(*, user, pk) -> ServiceStaff:
     s = ServiceStaff.objects.filter(pk=pk).first()

@@ -196,6 +196,7 @@ NOT_OBJECT_URLS = {
     "callbacks:feedback": "public signed link: the token names the organisation",
     "portal:order": "public signed link: the token names the order and its organisation",
     "portal:request": "public signed link: the token names the order and its organisation",
+    "portal:move": "public signed link: the token names the order and its organisation",
     "portal:find": "public look-up form: organisation code, order number + phone digits",
     "lostfound:public": "public found-items page: organisation and store codes, no login",
     "staff:report_xlsx": "a report name, each organisation's own rows",

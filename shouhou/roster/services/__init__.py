@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .appointments import (
     appointment_confirm,
+    appointment_customer_confirm,
     appointment_reschedule,
     window_record,
     window_void,
@@ -36,6 +37,7 @@ from .shifts import (
 __all__ = [
     "Booking",
     "appointment_confirm",
+    "appointment_customer_confirm",
     "appointment_reschedule",
     "area_save",
     "board_dispatch",

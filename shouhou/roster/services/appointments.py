@@ -71,6 +71,7 @@ def window_record(
             kind = AppointmentChange.Kind.RESCHEDULED
             a.changes += 1
         a.starts_at, a.ends_at, a.status, a.confirmed_at = starts_at, ends_at, status, None
+        a.customer_confirmed_at = None
         a.save()
     AppointmentChange.objects.create(
         organisation_id=order.organisation_id,
@@ -166,6 +167,34 @@ def appointment_confirm(
             note=note,
         )
         return call
+
+
+def appointment_customer_confirm(
+    *, order: WorkOrder, now: dt.datetime | None = None
+) -> Appointment:
+    """The customer says the agreed time suits them (self-service page): kept on the window and
+    audited as the customer's; confirming twice changes nothing."""
+    now = _now(now)
+    with transaction.atomic():
+        a = Appointment.objects.select_for_update().filter(order_id=order.pk).first()
+        if a is None or not a.active:
+            raise InvalidTransition(_("This order has no appointment to confirm."))
+        if a.starts_at <= now:
+            raise InvalidTransition(_("The appointment is already past."))
+        if a.customer_confirmed_at is not None:
+            return a
+        before = snapshot(a)
+        a.customer_confirmed_at = now
+        a.save(update_fields=["customer_confirmed_at", "updated_at"])
+        audit_record(
+            actor=None,
+            action="shouhou.roster.appointment_customer_confirmed",
+            obj=a,
+            before=before,
+            after=snapshot(a),
+            note=str(_("confirmed by the customer on the self-service page")),
+        )
+        return a
 
 
 def _confirm_check(by: User, order: WorkOrder) -> None:

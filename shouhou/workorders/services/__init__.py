@@ -67,6 +67,7 @@ from .visit import (  # noqa: F401
     workorder_appoint,
     workorder_arrive,
     workorder_contact,
+    workorder_customer_reschedule,
     workorder_not_home,
     workorder_postpone,
     workorder_report_unreachable,

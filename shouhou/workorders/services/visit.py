@@ -107,6 +107,29 @@ def workorder_appoint(*, by, order, appointment_at: dt.datetime, now=None) -> Wo
     """The appointment is made and reported; the call centre calls back one working day after."""
     now = _now(now)
     _require_actor(by, order)
+    return _appoint(order, appointment_at, by=by, now=now)
+
+
+def workorder_customer_reschedule(*, order, appointment_at: dt.datetime, now=None) -> WorkOrder:
+    """The customer moved the agreed time on the self-service page (the portal checked its own
+    rules first): the same change as the desk's, through the roster's availability guard,
+    attributed to no user and audited as the customer's."""
+    now = _now(now)
+    if order.appointment_at is None:
+        raise InvalidTransition(_("This order has no appointment to move."))
+    return _appoint(
+        order,
+        appointment_at,
+        by=None,
+        now=now,
+        note=str(_("moved by the customer on the self-service page")),
+        audit_action="shouhou.workorder.customer_reschedule",
+    )
+
+
+def _appoint(
+    order, appointment_at, *, by, now, note: str = "", audit_action: str | None = None
+) -> WorkOrder:
     if appointment_at is None or timezone.is_naive(appointment_at):
         raise ValidationFailed(fields={"appointment_at": [_("Give a date and time.")]})
     if timezone.localtime(appointment_at).date() < timezone.localtime(now).date():
@@ -131,6 +154,8 @@ def workorder_appoint(*, by, order, appointment_at: dt.datetime, now=None) -> Wo
             "appoint",
             by=by,
             now=now,
+            note=note,
+            audit_action=audit_action,
             updates={
                 "appointment_at": appointment_at,
                 "appointment_seq": F("appointment_seq") + 1,
