@@ -46,6 +46,18 @@ def truncate(text: str | None, limit: int = SUMMARY_TEXT_CHARS) -> str:
     return text[: limit - 1] + ELLIPSIS
 
 
+def fields_without(fields: Sequence[str], *omit: str) -> list[str]:
+    """A summary row's fields: the detail serializer's `fields` less `omit`, in the same order.
+
+    Deriving the row from the detail keeps the two from drifting apart (a field added to the
+    detail shows in the list unless it is left out here); a name in `omit` that the detail
+    does not have fails at import, so a rename cannot silently put a long field back."""
+    unknown = [name for name in omit if name not in fields]
+    if unknown:
+        raise ValueError(f"fields_without: not among the fields: {unknown}")
+    return [name for name in fields if name not in omit]
+
+
 class TruncatedText(serializers.CharField):
     """A long text of a list row: its first `SUMMARY_TEXT_CHARS` characters."""
 

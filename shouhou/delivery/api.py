@@ -15,6 +15,7 @@ from shouhou.core.listing import (
     ShapedSerializer,
     SummaryListMixin,
     TruncatedText,
+    fields_without,
     shape_parameters,
 )
 from shouhou.core.pagination import KeysetPagination
@@ -124,34 +125,22 @@ class DeliveryListOut(ShapedSerializer, DeliveryOut):
     address = TruncatedText()
 
     class Meta(DeliveryOut.Meta):
-        fields = [
-            "id",
-            "contract",
-            "contract_number",
-            "customer",
-            "customer_name",
-            "customer_mobile",
-            "status",
-            "status_display",
-            "scheduled_date",
-            "district",
-            "address",
-            "in_transit_since",
-            "storage_limit_on",
-            "reconfirm_due_on",
-            "reconfirmed_at",
-            "workshop_due_on",
-            "rescheduled_count",
-            "crew",
-            "crew_name",
-            "vehicle",
-            "balance_due",
-            "collected_amount",
-            "payment_posted",
-            "satisfaction",
-            "delivered_at",
-            "cancelled_at",
-        ]
+        fields = fields_without(
+            DeliveryOut.Meta.fields,
+            "crew_members",
+            "customer_confirmed_at",
+            "checklist",
+            "loaded_at",
+            "departed_at",
+            "collected_method",
+            "receipt_no",
+            "collected_at",
+            "signer_name",
+            "comments",
+            "report_note",
+            "reported_at",
+            "cancel_reason",
+        )
 
 
 class WorkshopRequestListOut(ShapedSerializer, WorkshopRequestOut):

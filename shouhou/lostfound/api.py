@@ -19,6 +19,7 @@ from shouhou.core.listing import (
     ShapedSerializer,
     SummaryListMixin,
     TruncatedText,
+    fields_without,
     shape_parameters,
 )
 from shouhou.core.pagination import KeysetPagination
@@ -124,30 +125,39 @@ class LostItemListOut(ShapedSerializer, LostItemOut):
     description = TruncatedText()
 
     class Meta(LostItemOut.Meta):
-        fields = [
-            "id",
-            "number",
-            "store",
-            "store_name",
-            "status",
-            "status_display",
-            "category",
-            "category_display",
-            "description",
-            "found_place",
-            "found_at",
-            "found_on",
-            "finder_kind",
-            "is_valuable",
-            "estimated_value",
-            "archive_due_on",
-            "disposal_due_on",
-            "keeper",
-            "day_list",
-            "archived_at",
-            "disposed_at",
-            "claimed_at",
-        ]
+        fields = fields_without(
+            LostItemOut.Meta.fields,
+            "finder_name",
+            "finder_phone",
+            "received_by",
+            "announced_at",
+            "announcement",
+            "valuable_checked_by",
+            "valuable_checked_at",
+            "kept_at",
+            "moved_by",
+            "moved_at",
+            "archived_by",
+            "archive_location",
+            "reported_at",
+            "cs_signed_by",
+            "cs_signed_at",
+            "lp_signed_by",
+            "lp_signed_at",
+            "disposed_by",
+            "disposal_method",
+            "disposal_proceeds",
+            "disposal_note",
+            "claimant_name",
+            "claimant_phone",
+            "claimant_id_type",
+            "claimant_id_masked",
+            "claimant_signature",
+            "claim_handled_by",
+            "release_signed_by",
+            "claimed_from",
+            "photos",
+        )
 
 
 class EndOfDayListOut(ShapedSerializer, serializers.ModelSerializer):

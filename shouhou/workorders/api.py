@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
@@ -37,13 +36,13 @@ from shouhou.staff.models import ServiceStaff
 
 from . import api_tiers, selectors, services, states
 from . import due as due_
+from .api_loans import LoanLendIn, LoanUnitOut, LoanUnitViewSet
+from .api_old_parts import OldPartViewSet, PartOut
+from .api_requests import PublicRequestViewSet
 from .checklist import STEP_CODES
 from .models import (
     FaultTier,
     Kind,
-    LoanUnit,
-    PublicRequest,
-    ReportPart,
     Route,
     ServiceReport,
     SlaPolicy,
@@ -57,18 +56,6 @@ from .reports import report_rows
 class _Ref(serializers.Serializer):
     id = IntegerIn()
     name = serializers.CharField()
-
-
-class PartOut(serializers.Serializer):
-    id = IntegerIn()
-    name = serializers.CharField()
-    quantity = IntegerIn()
-    reason = serializers.CharField()
-    return_old = serializers.BooleanField()
-    old_returned_at = serializers.DateTimeField(allow_null=True)
-    old_returned_quantity = IntegerIn(allow_null=True)
-    old_condition = serializers.CharField()
-    old_return_note = serializers.CharField()
 
 
 class PhotoOut(serializers.Serializer):
@@ -422,67 +409,6 @@ class PhotoIn(serializers.Serializer):
     caption = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
 
 
-class OldPartOut(PartOut):
-    order = serializers.SerializerMethodField()
-    customer = serializers.SerializerMethodField()
-    technician = serializers.SerializerMethodField()
-    completed_at = serializers.SerializerMethodField()
-    old_received_by = serializers.SerializerMethodField()
-
-    def get_order(self, p) -> dict:
-        o = p.report.order
-        return {"id": o.pk, "number": o.number}
-
-    def get_customer(self, p) -> str:
-        return p.report.order.customer.name
-
-    def get_technician(self, p) -> str | None:
-        o = p.report.order
-        return o.technician.name if o.technician_id else None
-
-    def get_completed_at(self, p) -> str | None:
-        value = p.report.order.completed_at
-        return serializers.DateTimeField().to_representation(value) if value else None
-
-    def get_old_received_by(self, p) -> str | None:
-        u = p.old_received_by
-        return (u.get_full_name() or u.username) if u else None
-
-
-class ReceiveOldIn(serializers.Serializer):
-    quantity = IntegerIn(required=False, min_value=1)
-    condition = serializers.ChoiceField(
-        choices=ReportPart.OldCondition.choices, required=False, allow_blank=True, default=""
-    )
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-
-
-class PublicRequestOut(serializers.ModelSerializer):
-    store = serializers.CharField(source="store.name")
-
-    class Meta:
-        model = PublicRequest
-        fields = [
-            "id",
-            "created_at",
-            "store",
-            "name",
-            "mobile",
-            "district",
-            "address_detail",
-            "kind",
-            "description",
-            "status",
-            "order",
-            "handled_at",
-            "reject_reason",
-        ]
-
-
-class RejectIn(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, allow_blank=True)
-
-
 class PolicyIn(serializers.Serializer):
     policy = IntegerIn()
     reason = serializers.CharField(allow_blank=True, max_length=200)
@@ -550,51 +476,6 @@ class _IntakeCreate:
         )
         result.order._intake_new = not result.joined
         return (status.HTTP_200_OK if result.joined else status.HTTP_201_CREATED), result.order
-
-
-class _OrderRef(serializers.Serializer):
-    id = IntegerIn()
-    number = serializers.CharField()
-
-
-class LoanUnitOut(serializers.ModelSerializer):
-    order = _OrderRef(read_only=True)
-    lent_by = serializers.CharField(source="lent_by.username", read_only=True)
-    returned_by = serializers.CharField(
-        source="returned_by.username", read_only=True, allow_null=True, default=None
-    )
-    is_out = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = LoanUnit
-        fields = [
-            "id",
-            "order",
-            "unit",
-            "lent_at",
-            "lent_by",
-            "deposit",
-            "deposit_receipt_no",
-            "note",
-            "is_out",
-            "returned_at",
-            "returned_by",
-            "deposit_refunded",
-        ]
-
-
-class LoanLendIn(serializers.Serializer):
-    unit = serializers.CharField(max_length=200)
-    deposit = serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False
-    )
-    deposit_receipt_no = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
-
-
-class LoanReturnIn(serializers.Serializer):
-    deposit_refunded = serializers.BooleanField(required=False, default=False)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
 class WorkOrderListFilter(serializers.Serializer):
@@ -886,110 +767,6 @@ class WorkOrderViewSet(
         except ValueError as exc:
             raise ValidationFailed(fields={"day": [_("Enter a valid date.")]}) from exc
         return Response(report_rows(user=request.user, day=day))
-
-
-class OldPartViewSet(viewsets.GenericViewSet):
-    """Old parts (旧件) to be brought back: `?state=outstanding|received|all`,
-    `?technician=<id>`, `?q=`; the warehouse keeper POSTs `receive`."""
-
-    serializer_class = OldPartOut
-    queryset = ReportPart.objects.none()
-    filter_backends: list = []
-
-    def get_queryset(self):
-        p = self.request.query_params
-        state = p.get("state", "outstanding")
-        if state not in selectors.OLD_PART_STATES:
-            raise ValidationFailed(fields={"state": [_("Unknown state.")]})
-        try:
-            tech = int(p.get("technician") or 0) or None
-        except ValueError as exc:
-            raise ValidationFailed(fields={"technician": [_("Not found.")]}) from exc
-        return selectors.old_parts_list(
-            user=self.request.user, state=state, technician_id=tech, q=p.get("q")
-        )
-
-    @extend_schema(responses=OldPartOut(many=True))
-    def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(OldPartOut(page, many=True).data)
-
-    @extend_schema(responses=OldPartOut)
-    def retrieve(self, request, pk=None):
-        return Response(OldPartOut(selectors.old_part_get(user=request.user, pk=pk)).data)
-
-    @extend_schema(request=ReceiveOldIn, responses=OldPartOut)
-    @action(detail=True, methods=["post"])
-    def receive(self, request, pk=None):
-        part = selectors.old_part_get(user=request.user, pk=pk)
-        s = ReceiveOldIn(data=request.data)
-        s.is_valid(raise_exception=True)
-        services.report_part_receive_old(by=request.user, part=part, **s.validated_data)
-        return Response(OldPartOut(selectors.old_part_get(user=request.user, pk=pk)).data)
-
-
-class LoanUnitViewSet(viewsets.GenericViewSet):
-    """Loan units (备用机): `?which=out|overdue|returned|all` (default out). A unit is lent with
-    `POST /workorders/{id}/lend-loan/` and taken back with `POST /loan-units/{id}/return/`."""
-
-    serializer_class = LoanUnitOut  # names the model for the schema (no queryset attribute)
-    filter_backends: list = []
-
-    def get_queryset(self):
-        which = self.request.query_params.get("which", "out")
-        if which not in selectors.LOAN_FILTERS or which == "due":
-            raise ValidationFailed(fields={"which": [_("Unknown filter.")]})
-        return selectors.loan_list(user=self.request.user, which=which)
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("which", str, enum=["out", "overdue", "returned", "all"]),
-        ],
-        responses=LoanUnitOut(many=True),
-    )
-    def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(LoanUnitOut(page, many=True).data)
-
-    @extend_schema(responses=LoanUnitOut)
-    def retrieve(self, request, pk=None):
-        return Response(LoanUnitOut(selectors.loan_get(user=request.user, pk=pk)).data)
-
-    @extend_schema(request=LoanReturnIn, responses=LoanUnitOut)
-    @action(detail=True, methods=["post"], url_path="return")
-    def return_unit(self, request, pk=None):
-        loan = selectors.loan_get(user=request.user, pk=pk)
-        s = LoanReturnIn(data=request.data)
-        s.is_valid(raise_exception=True)
-        loan = services.loan_unit_return(by=request.user, loan=loan, **s.validated_data)
-        return Response(LoanUnitOut(selectors.loan_get(user=request.user, pk=loan.pk)).data)
-
-
-class PublicRequestViewSet(viewsets.GenericViewSet):
-    """Requests customers sent through the public form, waiting for the service desk."""
-
-    serializer_class = PublicRequestOut
-    queryset = PublicRequest.objects.none()
-    filter_backends: list = []
-
-    def get_queryset(self):
-        return selectors.public_requests_pending(user=self.request.user)
-
-    @extend_schema(responses=PublicRequestOut(many=True))
-    def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(PublicRequestOut(page, many=True).data)
-
-    @extend_schema(request=RejectIn, responses=PublicRequestOut)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        req = selectors.public_request_get(user=request.user, pk=pk)
-        s = RejectIn(data=request.data)
-        s.is_valid(raise_exception=True)
-        req = services.public_request_reject(
-            by=request.user, request=req, reason=s.validated_data["reason"]
-        )
-        return Response(PublicRequestOut(req).data)
 
 
 def register(router):
