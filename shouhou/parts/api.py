@@ -348,6 +348,7 @@ class Base(SummaryListMixin, viewsets.GenericViewSet):
 class PartViewSet(IdempotentCreateMixin, Base):
     serializer_class = PartsPartOut
 
+    @extend_schema(parameters=shape_parameters(PartsPartOut), responses=PartsPartOut(many=True))
     def list(self, request):
         return self._page(
             selectors.part_list(user=request.user, q=request.GET.get("q", "")).prefetch_related(
@@ -388,13 +389,19 @@ class PartViewSet(IdempotentCreateMixin, Base):
 class LocationViewSet(Base):
     serializer_class = PartsLocationOut
 
+    @extend_schema(
+        parameters=shape_parameters(PartsLocationOut), responses=PartsLocationOut(many=True)
+    )
     def list(self, request):
         return self._page(selectors.location_list(user=request.user), PartsLocationOut)
 
     def retrieve(self, request, pk=None):
         return Response(PartsLocationOut(selectors.location_get(user=request.user, pk=pk)).data)
 
-    @extend_schema(parameters=[PartsStockFilter], responses=PartsStockOut(many=True))
+    @extend_schema(
+        parameters=[PartsStockFilter, *shape_parameters(PartsStockOut)],
+        responses=PartsStockOut(many=True),
+    )
     @action(detail=True, methods=["get"])
     def stock(self, request, pk=None):
         """Stock on hand at this location, with the low-stock flag and the value at average cost."""
@@ -408,7 +415,10 @@ class LocationViewSet(Base):
 class MoveViewSet(Base):
     serializer_class = PartsMoveOut
 
-    @extend_schema(parameters=[PartsMoveFilter], responses=PartsMoveOut(many=True))
+    @extend_schema(
+        parameters=[PartsMoveFilter, *shape_parameters(PartsMoveOut)],
+        responses=PartsMoveOut(many=True),
+    )
     def list(self, request):
         p = _valid(PartsMoveFilter, request.query_params)
         loc = (
@@ -423,6 +433,9 @@ class MoveViewSet(Base):
 class ReceiptViewSet(IdempotentCreateMixin, Base):
     serializer_class = PartsReceiptOut
 
+    @extend_schema(
+        parameters=shape_parameters(PartsReceiptOut), responses=PartsReceiptOut(many=True)
+    )
     def list(self, request):
         return self._page(
             selectors.receipt_list(user=request.user).prefetch_related("lines"), PartsReceiptOut
@@ -570,6 +583,7 @@ class OldPartViewSet(Base):
 class BatchViewSet(Base):
     serializer_class = PartsBatchOut
 
+    @extend_schema(parameters=shape_parameters(PartsBatchOut), responses=PartsBatchOut(many=True))
     def list(self, request):
         return self._page(
             selectors.batch_list(user=request.user).prefetch_related("items"), PartsBatchOut
@@ -606,6 +620,7 @@ class BatchViewSet(Base):
 class CountViewSet(IdempotentCreateMixin, Base):
     serializer_class = PartsCountOut
 
+    @extend_schema(parameters=shape_parameters(PartsCountOut), responses=PartsCountOut(many=True))
     def list(self, request):
         return self._page(
             selectors.count_list(user=request.user).prefetch_related("lines"), PartsCountOut
@@ -641,6 +656,7 @@ class CountViewSet(IdempotentCreateMixin, Base):
 class QuoteViewSet(IdempotentCreateMixin, Base):
     serializer_class = PartsQuoteOut
 
+    @extend_schema(parameters=shape_parameters(PartsQuoteOut), responses=PartsQuoteOut(many=True))
     def list(self, request):
         return self._page(
             selectors.quote_list(user=request.user).prefetch_related("lines"), PartsQuoteOut
@@ -699,6 +715,9 @@ class PartsPostageIn(serializers.Serializer):
 class PostageViewSet(IdempotentCreateMixin, Base):
     serializer_class = PartsPostageOut
 
+    @extend_schema(
+        parameters=shape_parameters(PartsPostageOut), responses=PartsPostageOut(many=True)
+    )
     def list(self, request):
         return self._page(selectors.postage_list(user=request.user), PartsPostageOut)
 

@@ -22,5 +22,15 @@ def register() -> None:
         ),
         MenuEntry(_("Parts with me"), "parts:with_me", {r.TECHNICIAN}, order=152, section="mine"),
         MenuEntry(_("Old parts"), "parts:old_parts", STORE, order=153, section="parts"),
+        MenuEntry(_("Stock counts"), "parts:counts", STORE, order=154, section="parts"),
+        MenuEntry(_("Parts transfers"), "parts:transfers", STORE, order=155, section="parts"),
+        MenuEntry(
+            _("Paid-repair quotes"),
+            "parts:quotes",
+            selectors.READ_ROLES,
+            order=156,
+            section="parts",
+        ),
+        MenuEntry(_("Parts postage"), "parts:postage", STORE, order=157, section="parts"),
     )
     register_dashboard(selectors.dashboard_cards, order=70)

@@ -306,3 +306,32 @@ def postage_list(*, user):
 
 def postage_get(*, user, pk) -> PostageWriteOff:
     return _get(postage_list(user=user), pk)
+
+
+def count_sheet(*, user, location: Location, q: str = ""):
+    """The parts on a location's books, in shelf order (part code), for a count sheet."""
+    if not can_read(user) or _tech_only(user):
+        return Stock.objects.none()
+    qs = Stock.objects.filter(location=location).select_related("part").order_by("part__code", "id")
+    if q:
+        qs = qs.filter(Q(part__code__icontains=q) | Q(part__name__icontains=q))
+    return qs
+
+
+def transfer_list(*, user, location=None):
+    """Transfers between stores, newest first."""
+    return move_list(user=user, location=location, kind=Move.Kind.TRANSFER).select_related(
+        "from_location", "to_location"
+    )
+
+
+def part_by_code(*, user, code: str):
+    """The part with this code (or None)."""
+    return part_list(user=user).filter(code=(code or "").strip()).first()
+
+
+def work_order_by_number(*, user, number: str):
+    """The work order with this number (or None)."""
+    if not can_read(user) or not (number or "").strip():
+        return None
+    return WorkOrder.objects.filter(number=number.strip()).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_quotes, views_stock
 
 app_name = "parts"
 urlpatterns = [
@@ -25,4 +25,20 @@ urlpatterns = [
     path("disposal/", views.batches, name="batches"),
     path("disposal/<int:pk>/", views.batch_detail, name="batch_detail"),
     path("disposal/<int:pk>/<slug:name>/", views.batch_action, name="batch_action"),
+    path("counts/", views_stock.counts, name="counts"),
+    path("counts/new/", views_stock.count_new, name="count_new"),
+    path("counts/sheet/", views_stock.count_sheet, name="count_sheet"),
+    path("counts/<int:pk>/", views_stock.count_detail, name="count_detail"),
+    path("counts/<int:pk>/print/", views_stock.count_print, name="count_print"),
+    path("counts/<int:pk>/<slug:name>/", views_stock.count_action, name="count_action"),
+    path("transfers/", views_stock.transfers, name="transfers"),
+    path("transfers/new/", views_stock.transfer_new, name="transfer_new"),
+    path("quotes/", views_quotes.quotes, name="quotes"),
+    path("orders/<int:pk>/quote/", views_quotes.quote_new, name="quote_new"),
+    path("quotes/<int:pk>/", views_quotes.quote_detail, name="quote_detail"),
+    path("quotes/<int:pk>/print/", views_quotes.quote_print, name="quote_print"),
+    path("quotes/<int:pk>/<slug:name>/", views_quotes.quote_action, name="quote_action"),
+    path("postage/", views_quotes.postage, name="postage"),
+    path("postage/new/", views_quotes.postage_new, name="postage_new"),
+    path("postage/<int:pk>/approve/", views_quotes.postage_approve, name="postage_approve"),
 ]

@@ -156,6 +156,14 @@ PAGE_MODELS = {
     "parts:old_part_appraise": "parts.OldPart",
     "parts:batch_detail": "parts.DisposalBatch",
     "parts:batch_action": "parts.DisposalBatch",
+    "parts:count_detail": "parts.StockCount",
+    "parts:count_print": "parts.StockCount",
+    "parts:count_action": "parts.StockCount",
+    "parts:quote_new": "workorders.WorkOrder",
+    "parts:quote_detail": "parts.Quote",
+    "parts:quote_print": "parts.Quote",
+    "parts:quote_action": "parts.Quote",
+    "parts:postage_approve": "parts.PostageWriteOff",
     # API views whose viewset names no model of its own.
     "performance-technician-detail": "staff.ServiceStaff",
     "performance-technician-orders": "staff.ServiceStaff",
@@ -181,6 +189,8 @@ EXTRA_KWARGS = {
     "dealers:claim_action": {"name": "send"},
     "parts:requisition_action": {"name": "approve"},
     "parts:batch_action": {"name": "submit"},
+    "parts:count_action": {"name": "approve"},
+    "parts:quote_action": {"name": "accept"},
     "lostfound:action": {"name": "move"},
 }
 

@@ -83,3 +83,21 @@ def test_lists_cost_a_fixed_number_of_queries(
                 f"/api/v1/parts/locations/{central.pk}/stock/"):  # fmt: skip
         with django_assert_max_num_queries(12):
             assert c.get(url).status_code == 200
+
+
+def test_the_schema_documents_fields_on_the_stock_and_moves_lists(client_for, keeper):
+    schema = client_for(keeper).get("/api/schema/", format="json").json()
+    paths = schema["paths"]
+    stock = next(p for p in paths if p.startswith("/api/v1/parts/locations/") and "stock" in p)
+    for path in (stock, "/api/v1/parts/moves/"):
+        names = {p["name"] for p in paths[path]["get"]["parameters"]}
+        assert "fields" in names, path
+    fields = next(p for p in paths["/api/v1/parts/moves/"]["get"]["parameters"]
+                  if p["name"] == "fields")  # fmt: skip
+    assert "`part_code`" in fields["description"]
+
+
+def test_fields_on_the_moves_list_keeps_only_the_named_fields(client_for, keeper, stocked):
+    rows = client_for(keeper).get("/api/v1/parts/moves/", fields="kind,quantity").json()
+    assert rows["results"][0] == {"id": rows["results"][0]["id"], "kind": "receipt",
+                                  "quantity": 10}  # fmt: skip
