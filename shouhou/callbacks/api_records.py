@@ -20,6 +20,7 @@ from shouhou.core.listing import (
     shape_parameters,
 )
 from shouhou.core.phones import mask_phone
+from shouhou.core.textcheck import LanguageWarningsField
 
 from . import feedback, records
 from .models import CallbackAnswer, CallbackRecord, CallbackSettings, CallbackTask, Question
@@ -54,6 +55,7 @@ class CallbackRecordOut(serializers.ModelSerializer):
     complaint_case_number = serializers.CharField(
         source="complaint_case.number", default="", read_only=True
     )
+    language_warnings = LanguageWarningsField()
 
     class Meta:
         model = CallbackRecord
@@ -90,6 +92,7 @@ class CallbackRecordOut(serializers.ModelSerializer):
             "complaint_case",
             "complaint_case_number",
             "archive_updates",
+            "language_warnings",
         ]
 
     def get_customer_mobile(self, obj) -> str:

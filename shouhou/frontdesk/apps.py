@@ -9,9 +9,14 @@ class FrontdeskConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import carryover, navigation, selectors
+        from shouhou.core.textcheck import register_text_check
+
+        from . import carryover, navigation, selectors, services
 
         navigation.register()
+        # Notes on work orders and callback records are checked against the desk's language
+        # guidance too (those apps sit below the desk and call core.textcheck.check_text).
+        register_text_check(services.language_note)
         for fn in (
             selectors.carry_unanswered,
             selectors.carry_follow_ups,

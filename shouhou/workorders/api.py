@@ -27,6 +27,7 @@ from shouhou.core.listing import (
     shape_parameters,
 )
 from shouhou.core.pagination import KeysetPagination
+from shouhou.core.textcheck import LanguageWarningsField
 from shouhou.customers.api import FaultOut, service_case_summary
 from shouhou.customers.models import FaultCategory, OwnedProduct
 from shouhou.customers.selectors import customer_get
@@ -102,6 +103,7 @@ class WorkOrderOut(serializers.ModelSerializer):
         "not have had to call again); 0 for an order called in once."
     )
     fault = serializers.SerializerMethodField()
+    language_warnings = LanguageWarningsField()
     service_case = serializers.SerializerMethodField(
         help_text="The case of every record about the same fault of the same product of the "
         "customer (repairs, complaints, returns), with its repeat count; null: none."
@@ -182,6 +184,7 @@ class WorkOrderOut(serializers.ModelSerializer):
             "repeat_contacts",
             "fault",
             "service_case",
+            "language_warnings",
         ]
 
     def get_fault(self, o) -> dict | None:

@@ -16,6 +16,7 @@ from shouhou.core.audit import audit_record, snapshot
 from shouhou.core.errors import (
     ValidationFailed,
 )
+from shouhou.core.textcheck import check_text
 from shouhou.customers.models import Customer
 from shouhou.customers.services import customer_complete_archive
 from shouhou.delivery.models import Delivery
@@ -194,6 +195,8 @@ def callback_record_create(
         audit_record(
             actor=by, action="shouhou.callback_record.created", obj=record, after=snapshot(record)
         )
+        # The agent's words are checked against the language guidance (a warning only).
+        check_text(by=by, where="callback_record", obj=record, text=comment, now=now)
     return record
 
 

@@ -15,6 +15,7 @@ from shouhou.core.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from shouhou.core.textcheck import check_text
 from shouhou.org import roles as r
 from shouhou.staff.services import staff_for_user
 from shouhou.workdays.services import calendar_for
@@ -212,6 +213,9 @@ def _transition(
         after=snapshot(order),
         note=note,
     )
+    # A note a person wrote is checked against the language guidance (a warning, never a
+    # refusal: the step is taken); the answer shows what was found (core.textcheck).
+    check_text(by=by, where=f"workorder.{action}", obj=order, text=note, now=now)
     signals.workorder_transitioned.publish(
         sender=WorkOrder, order=order, action=action, from_status=status, to_status=target, by=by
     )
