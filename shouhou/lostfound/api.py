@@ -19,7 +19,6 @@ from shouhou.core.listing import (
     ShapedSerializer,
     SummaryListMixin,
     TruncatedText,
-    fields_without,
     shape_parameters,
 )
 from shouhou.core.pagination import KeysetPagination
@@ -36,6 +35,65 @@ from .models import (
     LostItemReminder,
 )
 
+# A register row's fields (what the list shows) and what only the detail adds: the detail is the
+# row plus these, so the two lists cannot drift apart.
+ITEM_ROW_FIELDS = [
+    "id",
+    "number",
+    "store",
+    "store_name",
+    "status",
+    "status_display",
+    "category",
+    "category_display",
+    "description",
+    "found_place",
+    "found_at",
+    "found_on",
+    "finder_kind",
+    "is_valuable",
+    "estimated_value",
+    "archive_due_on",
+    "disposal_due_on",
+    "keeper",
+    "day_list",
+    "archived_at",
+    "disposed_at",
+    "claimed_at",
+]
+ITEM_DETAIL_ONLY_FIELDS = [
+    "finder_name",
+    "finder_phone",
+    "received_by",
+    "announced_at",
+    "announcement",
+    "valuable_checked_by",
+    "valuable_checked_at",
+    "kept_at",
+    "moved_by",
+    "moved_at",
+    "archived_by",
+    "archive_location",
+    "reported_at",
+    "cs_signed_by",
+    "cs_signed_at",
+    "lp_signed_by",
+    "lp_signed_at",
+    "disposed_by",
+    "disposal_method",
+    "disposal_proceeds",
+    "disposal_note",
+    "claimant_name",
+    "claimant_phone",
+    "claimant_id_type",
+    "claimant_id_masked",
+    "claimant_signature",
+    "claim_handled_by",
+    "release_signed_by",
+    "claimed_from",
+    "photos",
+]
+
 
 class LostItemOut(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -47,60 +105,7 @@ class LostItemOut(serializers.ModelSerializer):
 
     class Meta:
         model = LostItem
-        fields = [
-            "id",
-            "number",
-            "store",
-            "store_name",
-            "status",
-            "status_display",
-            "category",
-            "category_display",
-            "description",
-            "found_place",
-            "found_at",
-            "found_on",
-            "finder_kind",
-            "finder_name",
-            "finder_phone",
-            "received_by",
-            "is_valuable",
-            "estimated_value",
-            "announced_at",
-            "announcement",
-            "archive_due_on",
-            "disposal_due_on",
-            "valuable_checked_by",
-            "valuable_checked_at",
-            "keeper",
-            "kept_at",
-            "day_list",
-            "moved_by",
-            "moved_at",
-            "archived_by",
-            "archived_at",
-            "archive_location",
-            "reported_at",
-            "cs_signed_by",
-            "cs_signed_at",
-            "lp_signed_by",
-            "lp_signed_at",
-            "disposed_by",
-            "disposed_at",
-            "disposal_method",
-            "disposal_proceeds",
-            "disposal_note",
-            "claimant_name",
-            "claimant_phone",
-            "claimant_id_type",
-            "claimant_id_masked",
-            "claimant_signature",
-            "claim_handled_by",
-            "release_signed_by",
-            "claimed_at",
-            "claimed_from",
-            "photos",
-        ]
+        fields = [*ITEM_ROW_FIELDS, *ITEM_DETAIL_ONLY_FIELDS]
 
     def get_finder_phone(self, obj) -> str:
         return mask_phone(obj.finder_phone)
@@ -125,39 +130,7 @@ class LostItemListOut(ShapedSerializer, LostItemOut):
     description = TruncatedText()
 
     class Meta(LostItemOut.Meta):
-        fields = fields_without(
-            LostItemOut.Meta.fields,
-            "finder_name",
-            "finder_phone",
-            "received_by",
-            "announced_at",
-            "announcement",
-            "valuable_checked_by",
-            "valuable_checked_at",
-            "kept_at",
-            "moved_by",
-            "moved_at",
-            "archived_by",
-            "archive_location",
-            "reported_at",
-            "cs_signed_by",
-            "cs_signed_at",
-            "lp_signed_by",
-            "lp_signed_at",
-            "disposed_by",
-            "disposal_method",
-            "disposal_proceeds",
-            "disposal_note",
-            "claimant_name",
-            "claimant_phone",
-            "claimant_id_type",
-            "claimant_id_masked",
-            "claimant_signature",
-            "claim_handled_by",
-            "release_signed_by",
-            "claimed_from",
-            "photos",
-        )
+        fields = ITEM_ROW_FIELDS
 
 
 class EndOfDayListOut(ShapedSerializer, serializers.ModelSerializer):

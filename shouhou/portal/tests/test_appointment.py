@@ -18,7 +18,7 @@ from shouhou.portal.models import AppointmentMove, PortalSettings
 from shouhou.roster import services as rs
 from shouhou.roster.models import Appointment
 from shouhou.workorders.models import WorkOrder
-from shouhou.workorders.tests.factories import at, make_customer, make_technician
+from shouhou.workorders.tests.factories import at, make_customer
 
 pytestmark = pytest.mark.django_db
 NOW = at(2026, 3, 9, 10)
@@ -30,16 +30,6 @@ def frozen():
     cache.clear()
     with time_machine.travel(NOW, tick=False) as t:
         yield t
-
-
-@pytest.fixture
-def desk(make_user, store):
-    return make_user("service_desk", store=store)
-
-
-@pytest.fixture
-def tech(org):
-    return make_technician(org, name="王师傅")
 
 
 @pytest.fixture

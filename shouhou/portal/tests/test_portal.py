@@ -17,7 +17,7 @@ from shouhou.notify.models import CustomerContact, Message
 from shouhou.portal import links, receivers
 from shouhou.portal.models import RequestPhoto
 from shouhou.workorders.models import WorkOrder
-from shouhou.workorders.tests.factories import at, make_customer, make_technician
+from shouhou.workorders.tests.factories import at, make_customer
 
 pytestmark = pytest.mark.django_db
 NOW = at(2026, 3, 9, 10)
@@ -28,16 +28,6 @@ def frozen():
     cache.clear()
     with time_machine.travel(NOW, tick=False) as t:
         yield t
-
-
-@pytest.fixture
-def desk(make_user, store):
-    return make_user("service_desk", store=store)
-
-
-@pytest.fixture
-def tech(org):
-    return make_technician(org, name="王师傅")
 
 
 @pytest.fixture
